@@ -1,0 +1,30 @@
+# Two commands for a fresh machine: `make run` starts the bot, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate, load the demo directory on first start and open the console chat
+run: $(STAMP)
+	@$(BIN)/krokodil db upgrade >/dev/null
+	@$(BIN)/krokodil run
+
+## test: lint, type checks and the test suite on SQLite and PostgreSQL
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m tests.run_suites
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

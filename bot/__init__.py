@@ -1,0 +1,1 @@
+"""Runtime: settings, bootstrap, dispatch, adapters and the command line."""

@@ -1,0 +1,1 @@
+"""Chat platform adapters: translate payloads to invocations and render replies."""

@@ -1,0 +1,124 @@
+"""The `krokodil` command: run, say, db upgrade (and the directory's import/export)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+
+from bot.adapters.console import CollectingAdapter
+from bot.bootstrap import App, build
+from bot.logging_setup import configure_logging
+from bot.migrate import upgrade
+from bot.render_text import render
+from bot.runtime import (
+    platform_adapters,
+    prepare,
+    resolve_console_handle,
+    run_console,
+    run_platforms,
+)
+from bot.settings import SettingsError, load_settings
+from core.config import Settings
+from core.messages import Invocation, Reply
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="krokodil", description="Groene Krokodil chat bot")
+    parser.add_argument(
+        "--config", default="config.toml", help="TOML settings file (default config.toml)"
+    )
+    parser.add_argument("--db", default=None, help="database URL (also KROKODIL_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run every configured platform, or the console chat")
+    run.add_argument("--no-migrate", action="store_true", help="do not run migrations on start")
+
+    say = sub.add_parser("say", help="send one message as a person and print the reply")
+    say.add_argument("--as", dest="who", required=True, help="e-mail address or console handle")
+    say.add_argument("--json", action="store_true", help="print the neutral reply as JSON")
+    say.add_argument("text", help="the message, e.g. '/wie schulden'")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply all migrations")
+
+    from bot import cli_directory
+
+    cli_directory.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    configure_logging()
+    try:
+        settings = load_settings(args.config, database_url=args.db)
+    except SettingsError as error:
+        print(f"krokodil: {error}", file=sys.stderr)
+        return 2
+    if args.command == "db":
+        upgrade(settings.database.url)
+        print("database is up to date")
+        return 0
+    if args.command == "run":
+        return asyncio.run(_run(settings, migrate=not args.no_migrate))
+    if args.command == "say":
+        return asyncio.run(_say(settings, args.who, args.text, as_json=args.json))
+    from bot import cli_directory
+
+    return cli_directory.dispatch(args, settings)
+
+
+async def _run(settings: Settings, *, migrate: bool) -> int:
+    app = build(settings)
+    await prepare(app, migrate=migrate)
+    adapters = platform_adapters(app)
+    if adapters:
+        await run_platforms(app, adapters)
+    else:
+        try:
+            await run_console(app)
+        finally:
+            await app.close()
+    return 0
+
+
+async def _say(settings: Settings, who: str, text: str, *, as_json: bool) -> int:
+    app = build(settings)
+    try:
+        await prepare(app)
+        reply, delivered = await say(app, who, text)
+    finally:
+        await app.close()
+    if as_json:
+        payload = reply.to_json()
+        payload["delivered"] = delivered
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(render(reply))
+        for note in delivered:
+            print(f"\n--- bericht voor {note['to']} ---\n{note['text']}")
+    return 0
+
+
+async def say(app: App, who: str, text: str) -> tuple[Reply, list[dict[str, str]]]:
+    """Push one message through the dispatcher as WHO; deliver queued messages to a collector."""
+    handle = await resolve_console_handle(app, who)
+    reply = await app.dispatcher.handle(
+        Invocation(platform="console", account=handle, chat=f"console:{handle}", text=text)
+    )
+    delivered: list[dict[str, str]] = []
+    if not app.settings.slack.enabled and not app.settings.telegram.enabled:
+        collector = CollectingAdapter()
+        app.add_adapter(collector)
+        await app.delivery.flush()
+        delivered = [{"to": to, "text": render(r)} for to, r in collector.sent]
+    return reply, delivered
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""`krokodil directory import FILE.csv [--skip-invalid]` and `krokodil directory export`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.bootstrap import build
+from bot.runtime import prepare
+from core.config import Settings
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the directory subcommands to the CLI."""
+    directory = sub.add_parser("directory", help="import or export the directory (CSV)")
+    d_sub = directory.add_subparsers(dest="directory_command", required=True)
+    imp = d_sub.add_parser("import", help="import people from a CSV file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows only")
+    d_sub.add_parser("export", help="print the directory as CSV")
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    """Run a directory subcommand."""
+    if args.command != "directory":
+        raise SystemExit(f"unknown command {args.command}")
+    return asyncio.run(_directory(args, settings))
+
+
+async def _directory(args: argparse.Namespace, settings: Settings) -> int:
+    from directory.csv_io import export_csv, import_csv
+
+    app = build(settings)
+    try:
+        await prepare(app)
+        if args.directory_command == "export":
+            sys.stdout.write(await export_csv(app.deps.uow))
+            return 0
+        try:
+            text = args.file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"krokodil: cannot read {args.file}: {error}", file=sys.stderr)
+            return 2
+        report = await import_csv(
+            app.deps.uow, text, now=app.deps.clock.now(), skip_invalid=args.skip_invalid
+        )
+        print(report.summary())
+        return 0 if report.ok or args.skip_invalid else 1
+    finally:
+        await app.close()

@@ -1,0 +1,329 @@
+"""The one path every message takes: guard, deduplicate, identify, route, answer.
+
+Adapters call :meth:`Dispatcher.handle` with a neutral invocation and render the
+reply it returns. Nothing in here knows a chat platform.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot import forms
+from bot.metrics import Metrics
+from bot.parsing import Parsed, match_natural, parse, suggestions
+from core import conversation, events
+from core.audit import person_actor, record
+from core.bsn import contains_bsn
+from core.errors import UserError
+from core.i18n import N_, Translator
+from core.messages import Choice, Form, FormSubmission, Invocation, Reply
+from directory.identity import Actor, IdentityRepository, actor_of
+from handlers.base import Command, Deps, FormSpec, Handler
+
+log = logging.getLogger("krokodil.dispatch")
+
+BSN_REFUSAL = N_(
+    "Je bericht lijkt een BSN te bevatten. Groene Krokodil bewaart geen gegevens van "
+    "inwoners, dus ik heb het niet opgeslagen. Haal het nummer weg en probeer het opnieuw."
+)
+TRY_AGAIN = N_("Er ging iets mis aan mijn kant. Probeer het zo nog eens.")
+UNAVAILABLE = N_("Ik kan even niet bij de gegevens. Probeer het zo nog eens.")
+
+
+class Dispatcher:
+    """Routes invocations to handlers and turns every failure into a calm answer."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        metrics: Metrics | None = None,
+        modal_platforms: Iterable[str] = ("slack",),
+    ) -> None:
+        self.deps = deps
+        self.registry = deps.registry
+        self.metrics = metrics or Metrics()
+        self.modal_platforms = frozenset(modal_platforms)
+
+    async def handle(self, inv: Invocation) -> Reply:
+        """Answer one invocation; never raises."""
+        started = time.perf_counter()
+        label = "unknown"
+        tr = self._translator(inv.language_hint)
+        try:
+            if _holds_bsn(inv):
+                label = "bsn_refused"
+                return Reply(text=tr.gettext(BSN_REFUSAL), private=True)
+            label, reply = await self._handle(inv)
+            return reply
+        except UserError as error:
+            label = f"{label}:user_error"
+            return Reply(text=tr.gettext(error.msgid, **error.values), private=True)
+        except (OperationalError, DBAPIError, OSError, TimeoutError) as error:
+            self.metrics.errors.labels(kind="database").inc()
+            log.warning("database unavailable: %s", type(error).__name__)
+            return Reply(text=tr.gettext(UNAVAILABLE), private=True)
+        except Exception:
+            self.metrics.errors.labels(kind="handler").inc()
+            # Logged once with its traceback, never with the message text.
+            log.exception("handler failed", extra={"command": label, "platform": inv.platform})
+            return Reply(text=tr.gettext(TRY_AGAIN), private=True)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.observe(label, inv.platform, elapsed)
+
+    def _translator(self, language: str | None) -> Translator:
+        return self.deps.translator(language)
+
+    async def _handle(self, inv: Invocation) -> tuple[str, Reply]:
+        now = self.deps.clock.now()
+        async with self.deps.uow() as uow:
+            if inv.event_id and not await events.first_delivery(
+                uow.session, inv.platform, inv.event_id, now
+            ):
+                return "duplicate", Reply(data={"duplicate": True})
+            identity = uow.repo(IdentityRepository)
+            person = await identity.person_for_account(inv.platform, inv.account)
+            if person is None and inv.email_hint:
+                person = await identity.person_by_email(inv.email_hint)
+                if person is not None:
+                    await identity.link(person, inv.platform, inv.account, now)
+                    record(
+                        uow.session,
+                        at=now,
+                        actor=person_actor(person.id),
+                        action="account.linked_by_email",
+                        object_type="person",
+                        object_id=person.id,
+                        origin=inv.platform,
+                    )
+            actor = actor_of(person) if person is not None else None
+            convo = await conversation.current(
+                uow.session, inv.platform, inv.account, inv.chat, now
+            )
+            await uow.commit()
+        language = (actor.language if actor else None) or inv.language_hint
+        tr = self._translator(language)
+
+        if inv.submission is not None:
+            return await self._submit(inv, inv.submission, actor, tr)
+        if inv.action is not None and inv.action.action_id in (
+            forms.ANSWER_ACTION,
+            forms.CANCEL_ACTION,
+        ):
+            if convo is None:
+                return "form.stale", Reply(
+                    text=tr.gettext("Dit formulier is al afgerond of verlopen.")
+                )
+            if inv.action.action_id == forms.CANCEL_ACTION:
+                return await self._cancel(inv, tr)
+            return await self._answer(inv, convo, inv.action.value, actor, tr)
+        if inv.action is not None:
+            return await self._action(inv, actor, tr)
+
+        parsed = parse(inv.text)
+        if convo is not None and not (parsed.slash and parsed.word not in forms.CANCEL_WORDS):
+            if inv.text.strip().lower() in forms.CANCEL_WORDS:
+                return await self._cancel(inv, tr)
+            return await self._answer(inv, convo, inv.text, actor, tr)
+        if convo is not None:
+            # A new command abandons the open form.
+            async with self.deps.uow() as uow:
+                await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
+                await uow.commit()
+        return await self._command(inv, parsed, actor, tr)
+
+    async def _command(
+        self, inv: Invocation, parsed: Parsed, actor: Actor | None, tr: Translator
+    ) -> tuple[str, Reply]:
+        if parsed.word is None:
+            natural = match_natural(self.registry, parsed.args)
+            if natural is None:
+                hint = tr.gettext(
+                    "Ik begreep je vraag niet helemaal. Probeer bijvoorbeeld /wie schulden, "
+                    "of typ /help voor alles wat ik kan."
+                )
+                return "free_text", Reply(text=hint)
+            spec, args = natural
+        else:
+            found = self.registry.lookup(parsed.word)
+            if found is None:
+                return "unknown", self._unknown(parsed.word, tr)
+            spec, args = found, parsed.args
+        if actor is None and not spec.public:
+            return spec.name, self._onboarding(tr)
+        cmd = Command(inv, spec.name, args, actor, tr, self.deps.clock.now())
+        reply = await spec.handler(cmd, self.deps)
+        return spec.name, await self._maybe_start_form(inv, reply, cmd)
+
+    async def _action(
+        self, inv: Invocation, actor: Actor | None, tr: Translator
+    ) -> tuple[str, Reply]:
+        assert inv.action is not None
+        spec = self.registry.actions.get(inv.action.action_id)
+        if spec is None:
+            return "action.unknown", Reply(
+                text=tr.gettext("Deze knop werkt niet meer."), private=True
+            )
+        if actor is None and not spec.public:
+            return spec.action_id, self._onboarding(tr)
+        cmd = Command(inv, spec.action_id, inv.action.value, actor, tr, self.deps.clock.now())
+        reply = await spec.handler(cmd, self.deps)
+        return spec.action_id, await self._maybe_start_form(inv, reply, cmd)
+
+    async def _submit(
+        self, inv: Invocation, submission: FormSubmission, actor: Actor | None, tr: Translator
+    ) -> tuple[str, Reply]:
+        spec = self.registry.forms.get(submission.form_id)
+        if spec is None:
+            return "form.unknown", Reply(
+                text=tr.gettext("Dit formulier ken ik niet."), private=True
+            )
+        if actor is None:
+            return spec.form_id, self._onboarding(tr)
+        cmd = Command(inv, spec.form_id, "", actor, tr, self.deps.clock.now())
+        return spec.form_id, await spec.submit(cmd, self.deps)
+
+    async def _maybe_start_form(self, inv: Invocation, reply: Reply, cmd: Command) -> Reply:
+        """On platforms without modals a form becomes a conversation: ask the first question."""
+        if reply.form is None or inv.platform in self.modal_platforms:
+            return reply
+        form = reply.form
+        now = self.deps.clock.now()
+        async with self.deps.uow() as uow:
+            await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
+            uow.session.add(
+                conversation.Conversation(
+                    platform=inv.platform,
+                    account=inv.account,
+                    chat=inv.chat,
+                    form=_form_json(form),
+                    step=0,
+                    values={},
+                    updated_at=now,
+                )
+            )
+            await uow.commit()
+        step = await self._step(form, 0, {}, cmd)
+        question = forms.prompt(cmd.tr, form, step, 0, first=True)
+        intro = f"{reply.text}\n\n" if reply.text else ""
+        return Reply(text=intro + question.text, title=question.title, buttons=question.buttons)
+
+    async def _step(
+        self, form: Form, index: int, values: dict[str, Any], cmd: Command
+    ) -> forms.Step:
+        field = form.fields[index]
+        choices: tuple[Choice, ...] = field.choices
+        spec: FormSpec | None = self.registry.forms.get(form.form_id)
+        if (
+            spec is not None
+            and spec.suggest is not None
+            and field.kind in ("choice", "multichoice", "person")
+        ):
+            suggested = await spec.suggest(cmd, self.deps, field.name, {**form.context, **values})
+            choices = suggested or choices
+        return forms.Step(field=field, choices=choices)
+
+    async def _answer(
+        self,
+        inv: Invocation,
+        convo: conversation.Conversation,
+        raw: str,
+        actor: Actor | None,
+        tr: Translator,
+    ) -> tuple[str, Reply]:
+        form = Reply.from_json({"form": convo.form}).form
+        assert form is not None
+        cmd = Command(inv, form.form_id, raw, actor, tr, self.deps.clock.now())
+        values: dict[str, Any] = dict(convo.values)
+        index = convo.step
+        step = await self._step(form, index, values, cmd)
+        try:
+            value = forms.parse_answer(step, raw)
+        except forms.AnswerError as error:
+            again = forms.prompt(tr, form, step, index, first=False)
+            return "form.answer", Reply(
+                text=tr.gettext(error.msgid, **error.values) + "\n\n" + again.text,
+                buttons=again.buttons,
+            )
+        if value is not None:
+            values[step.field.name] = value
+        index += 1
+        now = self.deps.clock.now()
+        if index < len(form.fields):
+            async with self.deps.uow() as uow:
+                row = await conversation.current(
+                    uow.session, inv.platform, inv.account, inv.chat, now
+                )
+                if row is not None:
+                    row.step, row.values, row.updated_at = index, values, now
+                await uow.commit()
+            nxt = await self._step(form, index, values, cmd)
+            return "form.answer", forms.prompt(tr, form, nxt, index, first=False)
+        async with self.deps.uow() as uow:
+            await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
+            await uow.commit()
+        submission = FormSubmission(form_id=form.form_id, values=values, context=form.context)
+        done = Invocation(
+            platform=inv.platform,
+            account=inv.account,
+            chat=inv.chat,
+            is_direct=inv.is_direct,
+            submission=submission,
+            display_name=inv.display_name,
+            language_hint=inv.language_hint,
+        )
+        return await self._submit(done, submission, actor, tr)
+
+    async def _cancel(self, inv: Invocation, tr: Translator) -> tuple[str, Reply]:
+        async with self.deps.uow() as uow:
+            await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
+            await uow.commit()
+        return "form.cancel", Reply(text=tr.gettext("Gestopt. Er is niets opgeslagen."))
+
+    def _unknown(self, word: str, tr: Translator) -> Reply:
+        close = suggestions(self.registry, word)
+        if close:
+            options = tr.join(f"/{name}" for name in close)
+            text = tr.gettext(
+                "/{word} ken ik niet. Bedoel je {options}?", word=word, options=options
+            )
+        else:
+            text = tr.gettext("/{word} ken ik niet. Typ /help voor alles wat ik kan.", word=word)
+        return Reply(text=text, private=True, data={"suggestions": close})
+
+    def _onboarding(self, tr: Translator) -> Reply:
+        return Reply(
+            text=tr.gettext(
+                "Welkom bij Groene Krokodil! Ik ken je account nog niet. Ik help professionals "
+                "in het sociaal domein elkaar te vinden. Vraag de beheerder of je organisatie "
+                "je op de sociale kaart zet, of koppel je account met /koppel. Typ /help voor "
+                "wat ik kan."
+            ),
+            private=True,
+            data={"registered": False},
+        )
+
+
+def _holds_bsn(inv: Invocation) -> bool:
+    """Check every piece of user text before anything is stored or logged."""
+    texts: list[str] = [inv.text]
+    if inv.action is not None:
+        texts.append(inv.action.value)
+    if inv.submission is not None:
+        for value in inv.submission.values.values():
+            texts.extend(value if isinstance(value, list) else [value])
+    return any(contains_bsn(t) for t in texts if t)
+
+
+def _form_json(form: Form) -> dict[str, Any]:
+    payload = Reply(form=form).to_json()["form"]
+    assert isinstance(payload, dict)
+    return payload
+
+
+__all__ = ["Dispatcher", "Handler"]

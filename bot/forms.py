@@ -1,0 +1,115 @@
+"""Step-by-step forms for platforms without modals (console, Telegram).
+
+The dispatcher starts a conversation when a handler replies with a form; each
+next message answers the current field. 'annuleren' stops, '-' skips an
+optional field. Choice fields come as buttons the user can tap or number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.i18n import Translator
+from core.messages import Button, Choice, Field, Form, Reply
+
+ANSWER_ACTION = "form.answer"
+CANCEL_ACTION = "form.cancel"
+CANCEL_WORDS = frozenset(
+    {"annuleren", "annuleer", "stop", "cancel", "/annuleren", "/cancel", "/stop"}
+)
+SKIP_WORDS = frozenset({"-", "overslaan", "skip"})
+YES_WORDS = frozenset({"ja", "j", "yes", "y", "akkoord", "ok", "oké", "true"})
+NO_WORDS = frozenset({"nee", "n", "no", "false"})
+
+
+class AnswerError(ValueError):
+    """The answer does not fit the field; the msgid explains why."""
+
+    def __init__(self, msgid: str, **values: Any) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Step:
+    """A field with the choices in force for it right now."""
+
+    field: Field
+    choices: tuple[Choice, ...]
+
+
+def prompt(tr: Translator, form: Form, step: Step, index: int, first: bool) -> Reply:
+    """The question for one field, with its choices as buttons."""
+    lines: list[str] = []
+    if first and form.intro:
+        lines.append(form.intro)
+    counter = tr.gettext("Vraag {i} van {n}", i=index + 1, n=len(form.fields))
+    lines.append(f"{counter}: {step.field.label}")
+    if step.field.hint:
+        lines.append(step.field.hint)
+    if not step.field.required:
+        lines.append(tr.gettext("Typ - om over te slaan."))
+    if step.field.kind == "multichoice":
+        lines.append(tr.gettext("Kies een of meer nummers, gescheiden door komma's."))
+    buttons: list[Button] = [Button(c.label, ANSWER_ACTION, c.value) for c in step.choices]
+    if step.field.kind == "confirm":
+        buttons = [
+            Button(tr.gettext("Ja"), ANSWER_ACTION, "ja", "primary"),
+            Button(tr.gettext("Nee"), ANSWER_ACTION, "nee"),
+        ]
+    buttons.append(Button(tr.gettext("Annuleren"), CANCEL_ACTION, "", "danger"))
+    return Reply(text="\n".join(lines), title=form.title if first else "", buttons=tuple(buttons))
+
+
+def parse_answer(step: Step, raw: str) -> str | list[str] | None:
+    """The stored value for a typed or tapped answer; None means skipped."""
+    text = raw.strip()
+    field = step.field
+    if text.lower() in SKIP_WORDS:
+        if field.required:
+            raise AnswerError("Deze vraag is verplicht.")
+        return None
+    if not text:
+        raise AnswerError("Ik kreeg geen antwoord. Typ je antwoord, of 'annuleren' om te stoppen.")
+    if field.kind == "confirm":
+        if text.lower() in YES_WORDS:
+            return "ja"
+        if text.lower() in NO_WORDS:
+            return "nee"
+        raise AnswerError("Antwoord met ja of nee.")
+    if field.kind == "choice" and step.choices:
+        return _one_choice(step.choices, text)
+    if field.kind == "person" and step.choices:
+        # A suggested person by number, or any name the handler will look up itself.
+        return _one_choice(step.choices, text) if text.isdigit() else _choice_or_text(step, text)
+    if field.kind == "multichoice" and step.choices:
+        picked = [_one_choice(step.choices, part) for part in text.replace(";", ",").split(",")]
+        return list(dict.fromkeys(p for p in picked if p))
+    return text
+
+
+def _one_choice(choices: tuple[Choice, ...], text: str) -> str:
+    """A choice by its number, value or label."""
+    token = text.strip()
+    if token.isdigit():
+        index = int(token) - 1
+        if 0 <= index < len(choices):
+            return choices[index].value
+        raise AnswerError("Kies een nummer van 1 tot {n}.", n=len(choices))
+    for choice in choices:
+        if token.lower() in (choice.value.lower(), choice.label.lower()):
+            return choice.value
+    raise AnswerError(
+        "'{answer}' is geen van de keuzes. Kies een nummer van 1 tot {n}.",
+        answer=token,
+        n=len(choices),
+    )
+
+
+def _choice_or_text(step: Step, text: str) -> str:
+    try:
+        return _one_choice(step.choices, text)
+    except AnswerError:
+        return text

@@ -1,0 +1,68 @@
+"""Prometheus metrics on a registry of our own (no process-global state)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0)
+
+
+class Metrics:
+    """Counters and histograms the bot exposes at /metrics."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.commands = Counter(
+            "krokodil_commands_total",
+            "Commands handled, by command and platform",
+            ["command", "platform"],
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "krokodil_errors_total",
+            "Failures answered with a generic reply",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "krokodil_handler_seconds",
+            "Time from invocation to reply",
+            ["command"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.outbox_sent = Counter(
+            "krokodil_outbox_sent_total",
+            "Messages delivered from the outbox",
+            ["kind", "platform"],
+            registry=self.registry,
+        )
+        self.outbox_failed = Counter(
+            "krokodil_outbox_failed_attempts_total",
+            "Failed delivery attempts",
+            ["platform"],
+            registry=self.registry,
+        )
+        self.outbox_pending = Gauge(
+            "krokodil_outbox_pending", "Messages waiting for delivery", registry=self.registry
+        )
+        self.timers_pending = Gauge(
+            "krokodil_pending_timers",
+            "Reminders and escalations not yet due",
+            registry=self.registry,
+        )
+        self.ticks = Counter(
+            "krokodil_ticker_work_total",
+            "Due items done by periodic work",
+            ["ticker"],
+            registry=self.registry,
+        )
+
+    def observe(self, command: str, platform: str, seconds: float) -> None:
+        """Count one handled invocation and its latency."""
+        self.commands.labels(command=command, platform=platform).inc()
+        self.latency.labels(command=command).observe(seconds)
+
+    def render(self) -> bytes:
+        """The text exposition format."""
+        return generate_latest(self.registry)

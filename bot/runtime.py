@@ -1,0 +1,108 @@
+"""Running the bot: prepare the database, start platforms or the console, shut down gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from typing import TextIO
+
+from aiohttp import web
+
+from bot.adapters.base import Adapter
+from bot.adapters.console import ConsoleAdapter
+from bot.bootstrap import App
+from bot.http import make_web_app
+from bot.migrate import upgrade_async
+from directory.demo import seed_if_empty
+from directory.identity import IdentityRepository, console_handle
+
+log = logging.getLogger("krokodil.runtime")
+
+
+async def prepare(app: App, *, migrate: bool = True) -> None:
+    """Migrate the schema and, on an empty directory, load the demo data (when enabled)."""
+    if migrate:
+        await upgrade_async(app.settings.database.url)
+    await seed_if_empty(app.deps.uow, app.deps.clock.now(), load_demo=app.settings.bot.demo_data)
+
+
+def platform_adapters(app: App) -> list[Adapter]:
+    """Adapters for every platform whose token is set."""
+    adapters: list[Adapter] = []
+    return adapters
+
+
+async def resolve_console_handle(app: App, who: str) -> str:
+    """The console account for `--as WHO` (an e-mail or a handle); unknown people keep WHO."""
+    async with app.deps.uow() as uow:
+        person = await uow.repo(IdentityRepository).find_console_person(who)
+        if person is None:
+            return who.lower()
+        return console_handle(person.email, person.name)
+
+
+async def run_console(app: App, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+    """The console chat until end of input."""
+    handle = await resolve_console_handle(app, app.settings.bot.console_user)
+    console = ConsoleAdapter(app.dispatcher.handle, handle, stdin=stdin, stdout=stdout)
+    app.add_adapter(console)
+    delivery = asyncio.create_task(app.delivery.serve(interval=1.0))
+    try:
+        await console.start()
+        await app.delivery.flush()
+    finally:
+        delivery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await delivery
+
+
+async def run_platforms(app: App, adapters: list[Adapter]) -> None:
+    """Serve every platform on one HTTP server until SIGTERM/SIGINT, then shut down gracefully."""
+    for adapter in adapters:
+        app.add_adapter(adapter)
+    web_app = make_web_app(app)
+    runner = web.AppRunner(web_app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, app.settings.server.host, app.settings.server.port)
+    await site.start()
+    log.info(
+        "listening", extra={"host": app.settings.server.host, "port": app.settings.server.port}
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    for adapter in adapters:
+        await adapter.start()
+    assert app.ticker is not None
+    app.ticker.start()
+    delivery = asyncio.create_task(app.delivery.serve())
+    await stop.wait()
+    await shutdown(app, runner, delivery)
+
+
+async def shutdown(
+    app: App, runner: web.AppRunner, delivery: asyncio.Task[None], grace: float = 20
+) -> None:
+    """Stop taking requests, let in-flight ones finish, flush the outbox, release the database."""
+    log.info("shutting down")
+    app.draining = True
+    for adapter in app.adapters.values():
+        await adapter.stop()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(app.idle.wait(), timeout=grace)
+    delivery.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await delivery
+    await app.delivery.flush()
+    await runner.cleanup()
+    await app.close()
+
+
+def console_streams() -> tuple[TextIO, TextIO]:
+    """stdin/stdout (separated for tests)."""
+    return sys.stdin, sys.stdout

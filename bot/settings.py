@@ -1,0 +1,151 @@
+"""Load settings: built-in defaults, then config.toml, then the environment.
+
+Secrets (tokens, signing secrets) are read only from the environment; a secret
+found in the config file is refused, so it never ends up in a repository.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from core.config import Settings
+
+SECRET_KEYS = frozenset({"bot_token", "signing_secret", "app_token", "token", "webhook_secret"})
+
+# (section, key, environment variable) for plain settings.
+ENV_OVERRIDES: tuple[tuple[str, str, str], ...] = (
+    ("database", "url", "KROKODIL_DATABASE_URL"),
+    ("server", "host", "KROKODIL_HOST"),
+    ("server", "port", "KROKODIL_PORT"),
+    ("server", "public_url", "KROKODIL_PUBLIC_URL"),
+    ("bot", "language", "KROKODIL_LANGUAGE"),
+    ("slack", "api_url", "SLACK_API_URL"),
+    ("telegram", "mode", "TELEGRAM_MODE"),
+    ("telegram", "base_url", "TELEGRAM_API_URL"),
+)
+# (section, key, environment variable) for secrets: environment only.
+ENV_SECRETS: tuple[tuple[str, str, str], ...] = (
+    ("slack", "bot_token", "SLACK_BOT_TOKEN"),
+    ("slack", "signing_secret", "SLACK_SIGNING_SECRET"),
+    ("slack", "app_token", "SLACK_APP_TOKEN"),
+    ("telegram", "token", "TELEGRAM_BOT_TOKEN"),
+    ("telegram", "webhook_secret", "TELEGRAM_WEBHOOK_SECRET"),
+)
+
+
+class SettingsError(ValueError):
+    """The configuration is wrong; the message names the key and the value's problem."""
+
+
+def load_settings(
+    path: str | Path | None = "config.toml",
+    env: Mapping[str, str] | None = None,
+    database_url: str | None = None,
+) -> Settings:
+    """Build settings; a missing default config file means built-in defaults."""
+    environ = os.environ if env is None else env
+    raw: dict[str, Any] = {}
+    if path is not None:
+        file = Path(path)
+        if file.exists():
+            try:
+                raw = tomllib.loads(file.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                raise SettingsError(f"{file}: not valid TOML: {error}") from error
+        elif str(path) != "config.toml":
+            raise SettingsError(f"config file {file} does not exist")
+    settings = _apply(Settings(), raw, "")
+    for section, key, var in ENV_OVERRIDES:
+        if environ.get(var):
+            settings = _set(settings, section, key, environ[var])
+    for section, key, var in ENV_SECRETS:
+        if environ.get(var):
+            settings = _set(settings, section, key, environ[var])
+    if database_url:
+        settings = _set(settings, "database", "url", database_url)
+    _validate(settings)
+    return settings
+
+
+def _apply(obj: Any, raw: Mapping[str, Any], prefix: str) -> Any:
+    known = {f.name: f for f in fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = f"{prefix}{key}"
+        if key not in known:
+            raise SettingsError(
+                f"unknown setting [{name}]: check the spelling against config.example.toml"
+            )
+        if key in SECRET_KEYS:
+            raise SettingsError(
+                f"setting {name} is a secret: set it as an environment variable, not in the file"
+            )
+        current = getattr(obj, key)
+        if is_dataclass(current):
+            if not isinstance(value, Mapping):
+                raise SettingsError(f"[{name}] must be a section, got {value!r}")
+            changes[key] = _apply(current, value, f"{name}.")
+        else:
+            changes[key] = _coerce(name, current, value)
+    return replace(obj, **changes)
+
+
+def _set(settings: Settings, section: str, key: str, value: str) -> Settings:
+    part = getattr(settings, section)
+    coerced = _coerce(f"{section}.{key}", getattr(part, key), value)
+    return replace(settings, **{section: replace(part, **{key: coerced})})
+
+
+def _coerce(name: str, current: Any, value: Any) -> Any:
+    """Convert a file or environment value to the type of the default."""
+    if isinstance(current, bool):
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("1", "true", "yes", "ja", "on"):
+            return True
+        if str(value).lower() in ("0", "false", "no", "nee", "off"):
+            return False
+        raise SettingsError(f"{name} must be true or false, got {value!r}")
+    if isinstance(current, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError) as error:
+            raise SettingsError(f"{name} must be a whole number, got {value!r}") from error
+    if isinstance(current, float):
+        try:
+            return float(value)
+        except (TypeError, ValueError) as error:
+            raise SettingsError(f"{name} must be a number, got {value!r}") from error
+    if isinstance(current, tuple):
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        if isinstance(value, list):
+            return tuple(value)
+        raise SettingsError(f"{name} must be a list, got {value!r}")
+    if value is not None and not isinstance(value, str):
+        raise SettingsError(f"{name} must be text, got {value!r}")
+    return value
+
+
+def _validate(settings: Settings) -> None:
+    if settings.bot.language not in ("nl", "en"):
+        raise SettingsError(f"bot.language must be 'nl' or 'en', got {settings.bot.language!r}")
+    if not 0 < settings.server.port < 65536:
+        raise SettingsError(f"server.port must be 1-65535, got {settings.server.port}")
+    if settings.telegram.mode not in (None, "webhook", "polling"):
+        raise SettingsError(
+            f"telegram.mode must be 'webhook' or 'polling', got {settings.telegram.mode!r}"
+        )
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(settings.bot.timezone)
+    except Exception as error:
+        raise SettingsError(
+            f"bot.timezone {settings.bot.timezone!r} is not a known time zone"
+        ) from error

@@ -1,0 +1,124 @@
+"""Periodic work (reminders, escalations, freshness checks) under one leader.
+
+The database holds what is due; APScheduler only decides when to look. Every
+pass runs each registered ticker; tickers claim their rows, so a pass that runs
+twice does nothing twice. With several bot processes on one PostgreSQL
+database only the holder of an advisory lock runs passes; when it stops, the
+lock is released and another process takes over on its next attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.metrics import Metrics
+from handlers.base import Deps
+
+log = logging.getLogger("krokodil.ticker")
+
+# Arbitrary but fixed: the advisory lock id of the scheduler leader ("krok" in ASCII).
+LEADER_LOCK_ID = 0x6B726F6B
+
+
+class Leadership:
+    """Holds the PostgreSQL advisory lock; SQLite deployments are single-process, always leader."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._conn: AsyncConnection | None = None
+        self.is_leader = deps.uow.dialect == "sqlite"
+
+    async def try_acquire(self) -> bool:
+        """Become leader if nobody else is; cheap to call every pass."""
+        if self.deps.uow.dialect == "sqlite":
+            return True
+        if self._conn is not None:
+            try:
+                await self._conn.execute(text("SELECT 1"))
+                return True
+            except Exception:
+                log.warning("leader connection lost; giving up leadership")
+                await self.release()
+        conn = await self.deps.uow.engine.connect()
+        got = (
+            await conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": LEADER_LOCK_ID})
+        ).scalar()
+        if got:
+            self._conn = conn
+            self.is_leader = True
+            log.info("became scheduler leader")
+            return True
+        await conn.close()
+        self.is_leader = False
+        return False
+
+    async def release(self) -> None:
+        """Let another process lead."""
+        conn, self._conn = self._conn, None
+        self.is_leader = self.deps.uow.dialect == "sqlite"
+        if conn is not None:
+            try:
+                await conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": LEADER_LOCK_ID})
+            except Exception:
+                log.warning("could not unlock cleanly; the lock dies with the connection")
+            finally:
+                await conn.close()
+
+
+class Ticker:
+    """Runs every registered ticker on an interval, and at requested moments."""
+
+    def __init__(self, deps: Deps, metrics: Metrics, interval: float) -> None:
+        self.deps = deps
+        self.metrics = metrics
+        self.interval = interval
+        self.leadership = Leadership(deps)
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.last_pass: datetime | None = None
+
+    async def run_pass(self) -> dict[str, int]:
+        """One pass over all tickers, if this process leads."""
+        if not await self.leadership.try_acquire():
+            return {}
+        now = self.deps.clock.now()
+        done: dict[str, int] = {}
+        for name, fn in self.deps.registry.tickers.items():
+            try:
+                done[name] = await fn(self.deps, now)
+                if done[name]:
+                    self.metrics.ticks.labels(ticker=name).inc(done[name])
+            except Exception:
+                log.exception("ticker failed", extra={"ticker": name})
+        self.last_pass = now
+        if any(done.values()):
+            self.deps.wake_delivery()
+        return done
+
+    def wake_at(self, when: datetime) -> None:
+        """Schedule an extra pass at a moment (no-op before start)."""
+        if self.scheduler.running:
+            self.scheduler.add_job(self.run_pass, "date", run_date=when, misfire_grace_time=None)
+
+    def start(self) -> None:
+        """Start the interval job."""
+        self.scheduler.add_job(
+            self.run_pass,
+            "interval",
+            seconds=self.interval,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=self.deps.clock.now(),
+        )
+        self.scheduler.start()
+        self.deps.wake_at = self.wake_at
+
+    async def stop(self) -> None:
+        """Stop timers and hand over leadership."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.leadership.release()

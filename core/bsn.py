@@ -1,0 +1,91 @@
+"""The BSN guard: refuse any text holding a number that passes the 11-proef.
+
+A burgerservicenummer is 9 digits (or 8 with a leading zero dropped), weighted
+9,8,7,6,5,4,3,2,-1; the sum must be divisible by 11 and not all digits zero.
+Digit groups may be separated by spaces, dots or dashes ("123 456 782",
+"1234.56.782"). The guard errs on the side of refusing: a false positive costs
+the user a retype, a false negative puts a citizen number in a chat log.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Maximal runs of digit groups joined by single spaces, dots or dashes.
+_RUN = re.compile(r"(?<![\d+])\+?\d+(?:[ .\-]\d+)*")
+_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+_REDACTED = "[BSN verwijderd]"
+
+
+def passes_elfproef(digits: str) -> bool:
+    """True when a 9-digit (or 8-digit, leading zero implied) string passes the BSN 11-proef."""
+    if not digits.isdigit():
+        return False
+    if len(digits) == 8:
+        digits = "0" + digits
+    if len(digits) != 9 or set(digits) == {"0"}:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, _WEIGHTS, strict=True))
+    return total % 11 == 0
+
+
+_DATE = re.compile(r"(\d{1,2})[.\-](\d{1,2})[.\-](\d{4})")
+
+
+def _looks_like_phone(run: str, digits: str) -> bool:
+    """Phone numbers are 10+ digits starting with 0, 00 or +: never read their parts as a BSN."""
+    return run.startswith("+") or (digits.startswith("0") and len(digits) >= 10)
+
+
+def _looks_like_date(run: str) -> bool:
+    """A written date such as 12-01-2026 is not a BSN, even when its digits pass the proef."""
+    match = _DATE.fullmatch(run)
+    if match is None:
+        return False
+    return 1 <= int(match.group(1)) <= 31 and 1 <= int(match.group(2)) <= 12
+
+
+def find_bsn(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of every BSN-like number in the text."""
+    spans: list[tuple[int, int]] = []
+    for match in _RUN.finditer(text):
+        run = match.group(0)
+        groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", run)]
+        digits = "".join(run[s:e] for s, e in groups)
+        if _looks_like_phone(run, digits) or _looks_like_date(run):
+            continue
+        # Any contiguous sequence of groups holding 8 or 9 digits may be a written BSN.
+        for i in range(len(groups)):
+            count = 0
+            for j in range(i, len(groups)):
+                count += groups[j][1] - groups[j][0]
+                if count > 9:
+                    break
+                if count >= 8:
+                    candidate = "".join(run[s:e] for s, e in groups[i : j + 1])
+                    if passes_elfproef(candidate):
+                        spans.append((match.start() + groups[i][0], match.start() + groups[j][1]))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge overlapping spans so redaction replaces each region once."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def contains_bsn(text: str) -> bool:
+    """True when the text holds anything that could be a BSN."""
+    return bool(find_bsn(text))
+
+
+def redact_bsn(text: str) -> str:
+    """Replace every BSN-like number with a marker (for logs and error reports)."""
+    for start, end in reversed(find_bsn(text)):
+        text = text[:start] + _REDACTED + text[end:]
+    return text

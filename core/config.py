@@ -1,0 +1,105 @@
+"""Settings as plain frozen values. Loading them (TOML + environment) is bot.settings' job.
+
+Each capability has its own section; a capability that needs settings adds a
+section class here and a field on :class:`Settings`, and documents every key in
+config.example.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Where the data lives."""
+
+    url: str = "sqlite+aiosqlite:///krokodil.db"
+    pool_size: int = 10
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """The one HTTP server all webhooks, health checks and metrics share."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str | None = None
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """Behaviour of the bot as a whole."""
+
+    language: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    # Directory people (by e-mail) who may import the directory and manage the bot.
+    admins: tuple[str, ...] = ()
+    # Load the fictional demo directory into an empty database on start.
+    demo_data: bool = True
+    # Who you are in the console chat: an e-mail address or console handle.
+    console_user: str = "f.elamrani@example.org"
+    # How often timers (reminders, escalations) are checked, in seconds.
+    tick_seconds: float = 15.0
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """Slack app settings; tokens come only from the environment."""
+
+    api_url: str = "https://slack.com/api/"
+    bot_token: str | None = field(default=None, repr=False)
+    signing_secret: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+
+    @property
+    def enabled(self) -> bool:
+        """Slack runs when a bot token is set."""
+        return bool(self.bot_token)
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode when an app-level token is set, else HTTP mode."""
+        return bool(self.app_token)
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    """Telegram bot settings; tokens come only from the environment."""
+
+    base_url: str = "https://api.telegram.org/bot"
+    mode: str | None = None
+    token: str | None = field(default=None, repr=False)
+    webhook_secret: str | None = field(default=None, repr=False)
+    # Handovers carry a sentence about a resident's need; a municipality may keep those off
+    # Telegram (a cloud service outside its control). See config.example.toml.
+    allow_handovers: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        """Telegram runs when a bot token is set."""
+        return bool(self.token)
+
+
+@dataclass(frozen=True)
+class DirectoryConfig:
+    """Keeping the directory true."""
+
+    # Days after which a person is asked to confirm their entry.
+    freshness_days: int = 90
+    # Days between the confirmation reminders.
+    reminder_interval_days: int = 14
+    # How many people /wie shows.
+    max_results: int = 5
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of one running bot."""
+
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
+    bot: BotConfig = field(default_factory=BotConfig)
+    slack: SlackConfig = field(default_factory=SlackConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    directory: DirectoryConfig = field(default_factory=DirectoryConfig)

@@ -1,0 +1,160 @@
+"""Storage plumbing: the declarative base, engine factory and the unit of work.
+
+SQLite (aiosqlite, WAL, busy timeout, foreign keys on) is the embedded default;
+PostgreSQL (asyncpg) is for production. Every write goes through a
+:class:`UnitOfWork`, which rolls back unless ``commit()`` was called.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every table; constraint names are stable for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both SQLite (which stores naive) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored; use aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def is_sqlite(url: str) -> bool:
+    """True for an SQLite URL."""
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+    """Create an async engine with the right settings for the dialect."""
+    if is_sqlite(url):
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=1800,
+    )
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+R = TypeVar("R")
+
+
+class UnitOfWork:
+    """One transaction: ``async with uow: ...; await uow.commit()``; rollback by default."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = session_factory
+        self._session: AsyncSession | None = None
+        self._repos: dict[type[Any], Any] = {}
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session; only inside ``async with``."""
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside 'async with'")
+        return self._session
+
+    def repo(self, kind: type[R]) -> R:
+        """The repository of a given class, bound to this transaction."""
+        if kind not in self._repos:
+            self._repos[kind] = kind(self.session)  # type: ignore[call-arg]
+        return self._repos[kind]
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        self._repos = {}
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            # close() rolls back whatever was not committed; unlike rollback() it leaves loaded
+            # objects readable (detached, not expired), so handlers can use them afterwards.
+            await self._session.close()
+        finally:
+            self._session = None
+
+    async def commit(self) -> None:
+        """Commit what was done so far."""
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Throw away what was done so far."""
+        await self.session.rollback()
+
+
+class UnitOfWorkFactory:
+    """Makes a fresh unit of work per use; held by the bootstrap and injected into handlers."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.session_factory = make_session_factory(engine)
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name

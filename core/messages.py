@@ -1,0 +1,208 @@
+"""Platform-neutral messages: what comes in (an invocation) and what goes out (a reply).
+
+Adapters translate platform payloads into an :class:`Invocation` and render a
+:class:`Reply` (Block Kit, Telegram HTML, console text). Handlers see only these
+types. Replies serialise to JSON so they can wait in the outbox and be printed
+by ``krokodil say --json``.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Platform = Literal["console", "slack", "telegram", "teams"]
+ButtonStyle = Literal["primary", "danger", "default"]
+FieldKind = Literal["text", "longtext", "choice", "multichoice", "confirm", "person", "datetime"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button press or menu choice: which action, with which value."""
+
+    action_id: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    """A completed form (a Slack modal, or a step-by-step conversation)."""
+
+    form_id: str
+    values: dict[str, str | list[str]]
+    context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One thing a user did: typed text, pressed a button or submitted a form."""
+
+    platform: Platform
+    account: str
+    chat: str
+    text: str = ""
+    is_direct: bool = True
+    action: Action | None = None
+    submission: FormSubmission | None = None
+    event_id: str | None = None
+    display_name: str = ""
+    email_hint: str | None = None
+    language_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the user can tap; the console shows it as a numbered option."""
+
+    label: str
+    action_id: str
+    value: str = ""
+    style: ButtonStyle = "default"
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """A professional to call: phone first, then when, then the rest."""
+
+    person_id: int
+    name: str
+    organisation: str
+    role: str = ""
+    phone: str | None = None
+    phone_display: str | None = None
+    reachable_now: bool = False
+    reachability: str = ""
+    email: str | None = None
+    note: str = ""
+    themes: tuple[str, ...] = ()
+    wijken: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply, e.g. a calendar (.ics) or a chart (.png)."""
+
+    filename: str
+    mime_type: str
+    content: bytes
+
+    def to_json(self) -> dict[str, str]:
+        """Serialise with the content base64-encoded."""
+        return {
+            "filename": self.filename,
+            "mime_type": self.mime_type,
+            "content_base64": base64.b64encode(self.content).decode("ascii"),
+        }
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice field."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question of a form."""
+
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    required: bool = True
+    hint: str = ""
+    choices: tuple[Choice, ...] = ()
+    initial: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form: a modal in Slack, a step-by-step conversation elsewhere."""
+
+    form_id: str
+    title: str
+    fields: tuple[Field, ...]
+    submit_label: str = ""
+    intro: str = ""
+    context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler answers; every adapter can render it, plain text is the fallback."""
+
+    text: str = ""
+    title: str = ""
+    cards: tuple[ContactCard, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    form: Form | None = None
+    private: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (attachments base64)."""
+        payload = asdict(self)
+        payload["attachments"] = [a.to_json() for a in self.attachments]
+        payload["contacts"] = [asdict(c) for c in self.cards]
+        return payload
+
+    @classmethod
+    def from_json(cls, payload: dict[str, Any]) -> Reply:
+        """Rebuild a reply stored by :meth:`to_json`."""
+        form = payload.get("form")
+        return cls(
+            text=payload.get("text", ""),
+            title=payload.get("title", ""),
+            cards=tuple(_card(c) for c in payload.get("cards", ())),
+            buttons=tuple(Button(**b) for b in payload.get("buttons", ())),
+            attachments=tuple(
+                Attachment(
+                    filename=a["filename"],
+                    mime_type=a["mime_type"],
+                    content=base64.b64decode(a["content_base64"]),
+                )
+                for a in payload.get("attachments", ())
+            ),
+            form=_form(form) if form else None,
+            private=bool(payload.get("private", False)),
+            data=dict(payload.get("data", {})),
+        )
+
+
+def _card(raw: dict[str, Any]) -> ContactCard:
+    values = dict(raw)
+    values["themes"] = tuple(values.get("themes", ()))
+    values["wijken"] = tuple(values.get("wijken", ()))
+    return ContactCard(**values)
+
+
+def _form(raw: dict[str, Any]) -> Form:
+    fields = tuple(
+        Field(**{**f, "choices": tuple(Choice(**c) for c in f.get("choices", ()))})
+        for f in raw["fields"]
+    )
+    return Form(
+        form_id=raw["form_id"],
+        title=raw["title"],
+        fields=fields,
+        submit_label=raw.get("submit_label", ""),
+        intro=raw.get("intro", ""),
+        context=dict(raw.get("context", {})),
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where an outgoing message goes: a person (their linked account) or a channel."""
+
+    person_id: int | None = None
+    platform: Platform | None = None
+    chat: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.person_id is None and (self.platform is None or self.chat is None):
+            raise ValueError("a recipient needs a person_id, or a platform and a chat")

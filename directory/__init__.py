@@ -1,0 +1,1 @@
+"""The directory: professionals, organisations, themes, wijken and how to reach people."""

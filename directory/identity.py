@@ -1,0 +1,109 @@
+"""Who is talking: map a chat account to a directory person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from directory.models import Account, Acquaintance, Person
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The registered professional behind an invocation."""
+
+    person_id: int
+    name: str
+    organisation_id: int
+    language: str | None
+    is_admin: bool
+    roles: tuple[str, ...]
+
+
+def actor_of(person: Person) -> Actor:
+    """The value object for a loaded person."""
+    return Actor(
+        person_id=person.id,
+        name=person.name,
+        organisation_id=person.organisation_id,
+        language=person.language,
+        is_admin=person.is_admin,
+        roles=tuple(person.roles or ()),
+    )
+
+
+class IdentityRepository:
+    """Looks up and links accounts."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def person_for_account(self, platform: str, external_id: str) -> Person | None:
+        """The active person linked to this account, if any."""
+        return await self.session.scalar(
+            select(Person)
+            .join(Account, Account.person_id == Person.id)
+            .where(
+                Account.platform == platform,
+                Account.external_id == external_id.lower(),
+                Person.active.is_(True),
+            )
+        )
+
+    async def person_by_email(self, email: str) -> Person | None:
+        """The active person with this e-mail address (case-insensitive)."""
+        return await self.session.scalar(
+            select(Person).where(func.lower(Person.email) == email.strip().lower(), Person.active)
+        )
+
+    async def find_console_person(self, who: str) -> Person | None:
+        """Resolve `--as WHO`: an e-mail address or a console handle."""
+        if "@" in who:
+            return await self.person_by_email(who)
+        return await self.person_for_account("console", who)
+
+    async def link(self, person: Person, platform: str, external_id: str, now: datetime) -> Account:
+        """Link an account to a person (replacing an earlier link of that account)."""
+        existing = await self.session.scalar(
+            select(Account).where(
+                Account.platform == platform, Account.external_id == external_id.lower()
+            )
+        )
+        if existing is not None:
+            existing.person_id = person.id
+            return existing
+        account = Account(
+            person_id=person.id, platform=platform, external_id=external_id.lower(), linked_at=now
+        )
+        self.session.add(account)
+        return account
+
+    async def accounts_of(self, person_id: int) -> list[Account]:
+        """Every linked account of a person."""
+        return list(
+            await self.session.scalars(select(Account).where(Account.person_id == person_id))
+        )
+
+
+def console_handle(email: str | None, name: str) -> str:
+    """The console handle of a person: the local part of the e-mail, else the name in lowercase."""
+    if email and "@" in email:
+        return email.split("@", 1)[0].lower()
+    return "".join(ch for ch in name.lower() if ch.isalnum() or ch == ".")
+
+
+async def record_acquaintance(
+    session: AsyncSession, a: int, b: int, source: str, now: datetime
+) -> bool:
+    """Remember that two people know each other; False when they already did."""
+    if a == b:
+        return False
+    low, high = sorted((a, b))
+    existing = await session.get(Acquaintance, (low, high))
+    if existing is not None:
+        return False
+    session.add(Acquaintance(person_a=low, person_b=high, source=source, since=now))
+    return True

@@ -1,0 +1,151 @@
+"""What every handler sees: the command, its dependencies, and the registry it joins.
+
+A handler is ``async def verb(cmd: Command, deps: Deps) -> Reply``. It never
+sees a platform payload and never renders; it reads and writes through units of
+work from ``deps.uow`` and answers with a neutral :class:`core.messages.Reply`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.clock import Clock
+from core.config import Settings
+from core.db import UnitOfWorkFactory
+from core.i18n import Translator
+from core.messages import Choice, Invocation, Reply
+from directory.identity import Actor
+
+
+@dataclass(frozen=True)
+class Command:
+    """One parsed user request, with who asked and in which language to answer."""
+
+    invocation: Invocation
+    name: str
+    args: str
+    actor: Actor | None
+    tr: Translator
+    now: datetime
+
+    @property
+    def person_id(self) -> int:
+        """The asker's person id; handlers marked registered-only may rely on it."""
+        if self.actor is None:
+            raise RuntimeError("person_id used on a command from an unregistered account")
+        return self.actor.person_id
+
+    @property
+    def action_value(self) -> str:
+        """The value of the pressed button, or ''."""
+        return self.invocation.action.value if self.invocation.action else ""
+
+
+@dataclass
+class Deps:
+    """Everything a handler may use; built once in bot.bootstrap."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    settings: Settings
+    registry: Registry
+    rng: random.Random = field(default_factory=random.Random)
+    # Called after a handler queued outbox messages, so delivery need not wait for the next tick.
+    wake_delivery: Callable[[], None] = lambda: None
+    # Ask for an extra timer pass at a moment (e.g. a reminder due at 09:00 sharp).
+    wake_at: Callable[[datetime], None] = lambda _when: None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def translator(self, language: str | None) -> Translator:
+        """A translator for someone else (e.g. the receiver of a handover)."""
+        return Translator.for_language(
+            language or self.settings.bot.language, self.settings.bot.timezone
+        )
+
+
+Handler = Callable[[Command, Deps], Awaitable[Reply]]
+Suggest = Callable[[Command, Deps, str, dict[str, Any]], Awaitable[tuple[Choice, ...]]]
+Ticker = Callable[[Deps, datetime], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A chat command: its Dutch name, English alias, help line and natural-language triggers."""
+
+    name: str
+    handler: Handler
+    summary: str
+    example: str
+    aliases: tuple[str, ...] = ()
+    public: bool = False
+    patterns: tuple[re.Pattern[str], ...] = ()
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A button: action ids are '<capability>.<verb>', the value says on what."""
+
+    action_id: str
+    handler: Handler
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form's submit handler and, optionally, choices that depend on earlier answers."""
+
+    form_id: str
+    submit: Handler
+    suggest: Suggest | None = None
+
+
+@dataclass
+class Registry:
+    """All commands, buttons, forms and periodic work of the bot."""
+
+    commands: dict[str, CommandSpec] = field(default_factory=dict)
+    actions: dict[str, ActionSpec] = field(default_factory=dict)
+    forms: dict[str, FormSpec] = field(default_factory=dict)
+    tickers: dict[str, Ticker] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict)
+
+    def command(self, spec: CommandSpec) -> None:
+        """Add a command; a clashing name or alias is a programming error."""
+        for word in (spec.name, *spec.aliases):
+            if word in self._names:
+                raise ValueError(f"command word {word!r} is taken by /{self._names[word]}")
+            self._names[word] = spec.name
+        self.commands[spec.name] = spec
+
+    def action(self, spec: ActionSpec) -> None:
+        """Add a button handler."""
+        if spec.action_id in self.actions:
+            raise ValueError(f"action {spec.action_id!r} registered twice")
+        self.actions[spec.action_id] = spec
+
+    def form(self, spec: FormSpec) -> None:
+        """Add a form."""
+        if spec.form_id in self.forms:
+            raise ValueError(f"form {spec.form_id!r} registered twice")
+        self.forms[spec.form_id] = spec
+
+    def ticker(self, name: str, fn: Ticker) -> None:
+        """Add periodic work: ``fn(deps, now)`` does what is due and returns how much."""
+        if name in self.tickers:
+            raise ValueError(f"ticker {name!r} registered twice")
+        self.tickers[name] = fn
+
+    def lookup(self, word: str) -> CommandSpec | None:
+        """The command for a name or alias (case-insensitive)."""
+        name = self._names.get(word.lower())
+        return self.commands.get(name) if name else None
+
+    def words(self) -> list[str]:
+        """Every command name and alias (for suggestions)."""
+        return list(self._names)

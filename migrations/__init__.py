@@ -1,0 +1,1 @@
+"""Alembic migrations (every table comes with one)."""

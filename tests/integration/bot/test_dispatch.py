@@ -1,0 +1,129 @@
+"""The dispatch path: identity, language, guards, unknown commands, forms and duplicates."""
+
+from __future__ import annotations
+
+from bot.bootstrap import App
+from bot.render_text import render
+from core.messages import Field, Form, Invocation, Reply
+from handlers.base import Command, CommandSpec, Deps, FormSpec
+from tests.support import Chat, make_person
+
+
+async def test_help_answers_in_dutch(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    reply = await chat.say("/help")
+    assert "Wat ik kan" in render(reply)
+    assert "/help" in reply.text and "/taal" in reply.text
+
+
+async def test_language_is_per_user(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    await make_person(app, "Joost de Wit", email="joost@example.org", language="en")
+    assert "What I can do" in render(await chat.as_("joost").say("/help"))
+    assert "Wat ik kan" in render(await chat.as_("f.elamrani").say("/help"))
+    changed = await chat.say("/taal en")
+    assert changed.text == "From now on I'll speak English with you."
+    assert "What I can do" in render(await chat.say("/help"))
+
+
+async def test_unknown_account_gets_onboarding_not_an_error(app: App) -> None:
+    reply = await app.dispatcher.handle(
+        Invocation(platform="console", account="nobody", chat="c", text="/taal en")
+    )
+    assert reply.data == {"registered": False}
+    assert "Welkom bij Groene Krokodil" in reply.text
+    public = await app.dispatcher.handle(
+        Invocation(platform="console", account="nobody", chat="c", text="/help")
+    )
+    assert "Wat ik kan" in render(public)
+
+
+async def test_unknown_command_suggests_close_ones(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    reply = await chat.say("/hlep")
+    assert "/hlep ken ik niet" in reply.text
+    assert "help" in reply.data["suggestions"]
+    nothing = await chat.say("/xyzzyq")
+    assert "Typ /help" in nothing.text
+
+
+async def test_bsn_is_refused_before_anything_happens(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    reply = await chat.say("/taal 123456782")
+    assert "BSN" in reply.text
+    assert app.metrics.commands.labels(command="bsn_refused", platform="console")._value.get() == 1
+
+
+async def test_same_event_twice_has_one_effect(app: App) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    event = Invocation(
+        platform="console", account="f.elamrani", chat="c", text="/taal en", event_id="evt-1"
+    )
+    first = await app.dispatcher.handle(event)
+    second = await app.dispatcher.handle(event)
+    assert first.data == {"language": "en"}
+    assert second.data == {"duplicate": True}
+
+
+async def test_linking_by_email_hint(app: App) -> None:
+    person = await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    reply = await app.dispatcher.handle(
+        Invocation(
+            platform="slack",
+            account="U123",
+            chat="D1",
+            text="/taal en",
+            email_hint="F.ElAmrani@example.org",
+        )
+    )
+    assert reply.data == {"language": "en"}
+    from core.audit import trail
+
+    async with app.deps.uow() as uow:
+        entries = await trail(uow.session, "person", person.id)
+    assert [e.action for e in entries] == ["account.linked_by_email"]
+
+
+async def _ask(cmd: Command, deps: Deps) -> Reply:
+    form = Form(
+        form_id="test.form",
+        title="Testformulier",
+        fields=(
+            Field("need", "Wat heeft de inwoner nodig?"),
+            Field("note", "Opmerking", required=False),
+            Field("ok", "Weet de inwoner ervan?", kind="confirm"),
+        ),
+    )
+    return Reply(form=form)
+
+
+async def _submit(cmd: Command, deps: Deps) -> Reply:
+    assert cmd.invocation.submission is not None
+    return Reply(text="klaar", data=dict(cmd.invocation.submission.values))
+
+
+async def test_form_becomes_a_step_by_step_conversation(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    app.deps.registry.command(CommandSpec("testform", _ask, "test", "/testform"))
+    app.deps.registry.form(FormSpec("test.form", _submit))
+    await chat.script(
+        [
+            ("/testform", ["Vraag 1 van 3", "Wat heeft de inwoner nodig?"]),
+            ("hulp bij de huur", ["Vraag 2 van 3", "Typ - om over te slaan"]),
+            ("-", ["Vraag 3 van 3"]),
+            ("misschien", ["Antwoord met ja of nee"]),
+            ("1", ["klaar"]),
+        ]
+    )
+    assert chat.replies[-1].data == {"need": "hulp bij de huur", "ok": "ja"}
+
+
+async def test_a_bsn_in_a_form_answer_is_refused_and_the_form_waits(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    app.deps.registry.command(CommandSpec("testform", _ask, "test", "/testform"))
+    app.deps.registry.form(FormSpec("test.form", _submit))
+    await chat.say("/testform")
+    refused = await chat.say("inwoner 111 222 333")
+    assert "BSN" in refused.text
+    assert "Vraag 2 van 3" in (await chat.say("huurachterstand")).text
+    assert (await chat.say("annuleren")).text == "Gestopt. Er is niets opgeslagen."

@@ -1,0 +1,50 @@
+"""Settings: defaults, file, environment; secrets only from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def test_defaults_without_a_file() -> None:
+    settings = load_settings("config.toml", env={})
+    assert settings.database.url == "sqlite+aiosqlite:///krokodil.db"
+    assert (settings.server.host, settings.server.port) == ("127.0.0.1", 8080)
+    assert settings.bot.language == "nl"
+    assert not settings.slack.enabled and not settings.telegram.enabled
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    file = tmp_path / "k.toml"
+    file.write_text('[server]\nport = 9000\n[bot]\nlanguage = "en"\n')
+    settings = load_settings(file, env={"KROKODIL_PORT": "9100", "SLACK_BOT_TOKEN": "xoxb-1"})
+    assert settings.server.port == 9100
+    assert settings.bot.language == "en"
+    assert settings.slack.enabled
+
+
+def test_a_secret_in_the_file_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "k.toml"
+    file.write_text('[slack]\nbot_token = "xoxb-secret"\n')
+    with pytest.raises(SettingsError, match="environment variable"):
+        load_settings(file, env={})
+
+
+def test_a_misspelt_key_is_named(tmp_path: Path) -> None:
+    file = tmp_path / "k.toml"
+    file.write_text("[server]\nprot = 1\n")
+    with pytest.raises(SettingsError, match=r"server\.prot"):
+        load_settings(file, env={})
+
+
+def test_a_bad_value_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"server\.port"):
+        load_settings(None, env={"KROKODIL_PORT": "abc"})
+
+
+def test_secrets_do_not_show_in_repr() -> None:
+    settings = load_settings(None, env={"SLACK_BOT_TOKEN": "xoxb-very-secret"})
+    assert "xoxb-very-secret" not in repr(settings)
