@@ -8,6 +8,8 @@ from core.messages import Reply
 from directory.models import Person
 from handlers.base import Command, CommandSpec, Deps, Registry
 
+ORDER = 0
+
 
 async def help_(cmd: Command, deps: Deps) -> Reply:
     """List every command with one line and an example."""
