@@ -186,7 +186,10 @@ class Dispatcher:
         if actor is None:
             return spec.form_id, self._onboarding(tr)
         cmd = Command(inv, spec.form_id, "", actor, tr, self.deps.clock.now())
-        return spec.form_id, await spec.submit(cmd, self.deps)
+        # A submission may answer with a follow-up form (e.g. pick a receiver after the question).
+        return spec.form_id, await self._maybe_start_form(
+            inv, await spec.submit(cmd, self.deps), cmd
+        )
 
     async def _maybe_start_form(self, inv: Invocation, reply: Reply, cmd: Command) -> Reply:
         """On platforms without modals a form becomes a conversation: ask the first question."""

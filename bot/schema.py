@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from pathlib import Path
 
 from sqlalchemy import MetaData
 
@@ -22,6 +23,11 @@ def metadata() -> MetaData:
     for name in CORE_MODELS:
         importlib.import_module(name)
     for package in CAPABILITY_PACKAGES:
-        if importlib.util.find_spec(package) and importlib.util.find_spec(f"{package}.models"):
-            importlib.import_module(f"{package}.models")
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        # models.py, and models_<part>.py where a capability adds tables to another's package.
+        for folder in spec.submodule_search_locations:
+            for path in sorted(Path(folder).glob("models*.py")):
+                importlib.import_module(f"{package}.{path.stem}")
     return Base.metadata

@@ -18,7 +18,7 @@ from core.clock import Clock
 from core.config import Settings
 from core.db import UnitOfWorkFactory
 from core.i18n import Translator
-from core.messages import Choice, Invocation, Reply
+from core.messages import Choice, Form, Invocation, Reply
 from directory.identity import Actor
 
 
@@ -85,6 +85,9 @@ class CommandSpec:
     public: bool = False
     patterns: tuple[re.Pattern[str], ...] = ()
     hidden: bool = False
+    # A form this command opens that needs no database: Slack opens it as a modal at once
+    # (trigger ids expire in 3 s); other platforms get it from the handler's reply.
+    form_builder: Callable[[Translator], Form] | None = None
 
 
 @dataclass(frozen=True)
