@@ -94,6 +94,31 @@ class DirectoryConfig:
 
 
 @dataclass(frozen=True)
+class HandoverConfig:
+    """Warm handovers: working-time timers and retention."""
+
+    # The working day the timers count in (local time, Mon–Fri without Dutch holidays).
+    office_hours: str = "08:30-17:00"
+    # Working hours without an answer before the receiver gets a reminder.
+    reminder_after_hours: int = 8
+    # Working hours after the reminder before the oliemannetje/procesregisseur is asked.
+    escalate_after_hours: int = 8
+    # Working days after sending when an unanswered handover expires (the sender keeps regie).
+    expire_after_days: int = 10
+    # Working days after acceptance to record the kennismaking before the regie-holder is nudged.
+    kennismaking_within_days: int = 5
+    # Days after closing when a handover's free text (need, reason, label) is removed.
+    retention_days: int = 365
+    # How many candidate receivers the form and a decline propose.
+    max_candidates: int = 5
+
+    def __post_init__(self) -> None:
+        from core.workdays import OfficeHours
+
+        OfficeHours.parse(self.office_hours)  # raises ValueError naming the bad value
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of one running bot."""
 
@@ -103,3 +128,4 @@ class Settings:
     slack: SlackConfig = field(default_factory=SlackConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     directory: DirectoryConfig = field(default_factory=DirectoryConfig)
+    handovers: HandoverConfig = field(default_factory=HandoverConfig)
