@@ -119,6 +119,39 @@ class HandoverConfig:
 
 
 @dataclass(frozen=True)
+class KnelpuntenConfig:
+    """Knelpunten: where reports go, and how long their free text is kept."""
+
+    # A channel per domain that gets every new knelpunt, as "platform:chat"
+    # (e.g. "slack:C0123ABC", "telegram:-1001234567"); empty: only the oliemannetjes' DMs.
+    channel_jeugd: str = ""
+    channel_wmo: str = ""
+    channel_participatie: str = ""
+    channel_opvang: str = ""
+    # Send each new knelpunt to the oliemannetjes of its domains personally.
+    notify_people: bool = True
+    # Days after closing when a knelpunt's description and explanation are removed.
+    retention_days: int = 365
+
+    def channel_for(self, domain: str) -> str:
+        """The configured channel of a domain ('Wmo' → channel_wmo), or ''."""
+        return str(getattr(self, f"channel_{domain.lower()}", "") or "")
+
+
+@dataclass(frozen=True)
+class ReportsConfig:
+    """The monthly network report."""
+
+    # Channel for the monthly post, as "platform:chat"; empty: no post (the CLI still works).
+    channel: str = ""
+    # Day of the month and local hour from which last month's report is posted.
+    post_day: int = 1
+    post_hour: int = 9
+    # How many months the trend chart shows.
+    trend_months: int = 6
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of one running bot."""
 
@@ -129,3 +162,5 @@ class Settings:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     directory: DirectoryConfig = field(default_factory=DirectoryConfig)
     handovers: HandoverConfig = field(default_factory=HandoverConfig)
+    knelpunten: KnelpuntenConfig = field(default_factory=KnelpuntenConfig)
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
