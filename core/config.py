@@ -38,7 +38,7 @@ class BotConfig:
     # Load the fictional demo directory into an empty database on start.
     demo_data: bool = True
     # Who you are in the console chat: an e-mail address or console handle.
-    console_user: str = "f.elamrani@example.org"
+    console_user: str = "s.bouzid@example.org"
     # How often timers (reminders, escalations) are checked, in seconds.
     tick_seconds: float = 15.0
 
