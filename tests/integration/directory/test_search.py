@@ -1,0 +1,153 @@
+"""Ranking: theme match, reachable now, wijk, acquaintance, stand-ins, holidays, fallback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import update
+
+from bot.bootstrap import App
+from core.clock import FrozenClock
+from directory.identity import record_acquaintance
+from directory.models import Person
+from directory.search import DROPPED, find_people, oliemannetje_for
+from tests.support import make_person
+
+WEDNESDAY_ONLY = ((2, 540, 1020),)
+
+
+async def search(app: App, query: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    async with app.deps.uow() as uow:
+        return await find_people(uow.session, query, now=app.deps.clock.now(), **kwargs)  # type: ignore[arg-type]
+
+
+def names(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [m.person.name for m in result.matches]
+
+
+async def test_reachable_now_beats_not_reachable(app: App) -> None:
+    await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
+    await make_person(app, "Bram Bereikbaar", themes=["schulden"])
+    result = await search(app, "schulden")
+    assert names(result) == ["Bram Bereikbaar", "Wendy Woensdag"]
+    assert [m.reachable_now for m in result.matches] == [True, False]
+    assert result.themes == ("schulden",)
+
+
+async def test_a_stand_in_replaces_an_absent_person(app: App) -> None:
+    stand_in = await make_person(app, "Joost de Wit", themes=["jeugd"])
+    absent = await make_person(app, "Anna Afwezig", themes=["schulden"])
+    await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
+    async with app.deps.uow() as uow:
+        await uow.session.execute(
+            update(Person)
+            .where(Person.id == absent.id)
+            .values(
+                absent_from=datetime(2026, 11, 1, tzinfo=UTC),
+                absent_until=datetime(2027, 1, 11, 23, tzinfo=UTC),
+                stand_in_id=stand_in.id,
+            )
+        )
+        await uow.commit()
+    result = await search(app, "schulden")
+    assert names(result) == ["Joost de Wit", "Wendy Woensdag"]
+    first = result.matches[0]
+    assert first.substitute_for is not None and first.substitute_for.name == "Anna Afwezig"
+    assert first.matched_themes == ("schulden",)
+    assert first.reachable_now
+
+
+async def test_an_absent_person_without_stand_in_sinks(app: App) -> None:
+    absent = await make_person(app, "Anna Afwezig", themes=["schulden"])
+    await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
+    async with app.deps.uow() as uow:
+        await uow.session.execute(
+            update(Person)
+            .where(Person.id == absent.id)
+            .values(absent_from=datetime(2026, 11, 1, tzinfo=UTC), absent_until=None)
+        )
+        await uow.commit()
+    assert names(await search(app, "schulden")) == ["Wendy Woensdag", "Anna Afwezig"]
+
+
+async def test_nobody_is_reachable_on_a_public_holiday(app: App, clock: FrozenClock) -> None:
+    # Friday 26 December 2025, Tweede Kerstdag, 10:00 in Amsterdam.
+    clock.set(datetime(2025, 12, 26, 9, 0, tzinfo=UTC))
+    await make_person(app, "Bram Bereikbaar", themes=["schulden"])
+    result = await search(app, "schulden")
+    assert [m.reachable_now for m in result.matches] == [False]
+    clock.set(datetime(2025, 12, 29, 9, 0, tzinfo=UTC))  # the Monday after
+    assert [m.reachable_now for m in (await search(app, "schulden")).matches] == [True]
+
+
+async def test_the_weekend_has_no_call_windows(app: App, clock: FrozenClock) -> None:
+    clock.set(datetime(2026, 11, 28, 10, 0, tzinfo=UTC))  # Saturday 11:00
+    await make_person(app, "Bram Bereikbaar", themes=["schulden"])
+    await make_person(
+        app, "Opvang Olga", themes=["schulden"], availability=((5, 480, 1320), (6, 480, 1320))
+    )
+    result = await search(app, "schulden")
+    assert names(result) == ["Opvang Olga", "Bram Bereikbaar"]
+
+
+async def test_same_wijk_and_acquaintance_break_ties(app: App) -> None:
+    asker = await make_person(app, "Fatima el Amrani", themes=["inkomen"])
+    await make_person(app, "Noor Noord", themes=["schulden"], wijken=["Noord"])
+    molen = await make_person(app, "Mo Molenwijk", themes=["schulden"], wijken=["Molenwijk"])
+    friend = await make_person(app, "Kees Kennis", themes=["schulden"], wijken=["Noord"])
+    async with app.deps.uow() as uow:
+        await record_acquaintance(
+            uow.session, asker.id, friend.id, "handover", app.deps.clock.now()
+        )
+        await uow.commit()
+    in_molenwijk = await search(app, "schulden in Molenwijk", asker_id=asker.id)
+    assert in_molenwijk.wijk == "Molenwijk"
+    assert names(in_molenwijk)[0] == "Mo Molenwijk"
+    assert names(in_molenwijk)[1] == "Kees Kennis"
+    assert in_molenwijk.matches[1].knows_asker
+    anywhere = await search(app, "schulden", asker_id=asker.id, exclude=[asker.id])
+    assert names(anywhere)[0] == "Kees Kennis"
+    assert molen.id in {m.person.id for m in anywhere.matches}
+    assert asker.id not in {m.person.id for m in anywhere.matches}
+
+
+async def test_free_text_and_typos_find_the_themes(app: App) -> None:
+    await make_person(app, "Sanne Schuld", themes=["schulden"])
+    await make_person(app, "Willem Wonen", themes=["wonen"])
+    await make_person(app, "Beide Tegelijk", themes=["schulden", "wonen"])
+    rent = await search(app, "kan de huur niet betalen")
+    assert set(rent.themes) == {"schulden", "wonen"}
+    assert names(rent)[0] == "Beide Tegelijk"
+    assert set(names(rent)) == {"Sanne Schuld", "Willem Wonen", "Beide Tegelijk"}
+    typo = await search(app, "schuldhulpverleneing")
+    assert typo.themes == ("schulden",)
+    english = await search(app, "debt")
+    assert english.themes == ("schulden",)
+
+
+async def test_no_match_names_the_oliemannetje_of_the_closest_domain(app: App) -> None:
+    await make_person(app, "Joost de Wit", themes=["jeugd", "opvoeding"], roles=["oliemannetje"])
+    await make_person(app, "Olaf Opvang", themes=["dakloosheid"], roles=["oliemannetje"])
+    result = await search(app, "verslaving")
+    assert result.matches == ()
+    assert result.themes == ("verslaving",)
+    assert result.fallback is not None and result.fallback.person.name == "Olaf Opvang"
+    assert "oliemannetje" in result.fallback_reason
+    assert result.fallback_values["domain"] == "Opvang"
+    nothing = await search(app, "xyzzy qwerty")
+    assert nothing.themes == ()
+    assert nothing.fallback is not None
+    async with app.deps.uow() as uow:
+        jeugd = await oliemannetje_for(uow.session, "leerplicht")
+    assert jeugd is not None and jeugd.name == "Joost de Wit"
+
+
+async def test_entries_dropped_for_freshness_are_hidden(app: App) -> None:
+    stale = await make_person(app, "Oud Gegeven", themes=["schulden"])
+    async with app.deps.uow() as uow:
+        await uow.session.execute(
+            update(Person).where(Person.id == stale.id).values(confirm_reminders_sent=DROPPED)
+        )
+        await uow.commit()
+    result = await search(app, "schulden")
+    assert result.matches == ()
