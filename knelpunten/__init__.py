@@ -1,0 +1,1 @@
+"""Knelpunten: bureaucratic blockers reported by professionals, followed up by oliemannetjes."""
