@@ -1,0 +1,34 @@
+"""Free text a handover keeps (the need, the label, a decline note): checked before storing.
+
+The dispatcher already refuses a BSN in anything typed; this second check
+guards the domain itself, whatever path the text came by (a modal, an API, a
+test).
+"""
+
+from __future__ import annotations
+
+from core.bsn import contains_bsn
+from core.errors import UserError
+
+BSN_IN_TEXT = (
+    "Dit lijkt een BSN te bevatten. Groene Krokodil bewaart geen gegevens van inwoners. "
+    "Haal het nummer weg en probeer het opnieuw."
+)
+
+
+def checked(value: str | None, *, limit: int, missing: str | None = None) -> str:
+    """The stripped text; refused when it holds a BSN or is too long, or (with a `missing`
+    msgid) when it is empty."""
+    text = (value or "").strip()
+    if contains_bsn(text):
+        raise UserError(BSN_IN_TEXT)
+    if missing is not None and not text:
+        raise UserError(missing)
+    if len(text) > limit:
+        raise UserError(
+            "Dit is te lang ({length} tekens); houd het bij {limit} tekens, zonder details "
+            "over de inwoner.",
+            length=len(text),
+            limit=limit,
+        )
+    return text
