@@ -1,0 +1,240 @@
+"""Linking chat accounts to directory people, only through proof.
+
+A verified person (already known on another platform) gets a short-lived,
+single-use code and sends it from the new account; or an admin issues the code
+for them. Only a hash of the code is stored, wrong attempts are counted per
+account, and nobody can take over an entry that is not theirs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit import person_actor, record
+from directory.identity import IdentityRepository
+from directory.models import Account, Person
+from directory.models_linking import LinkAttempt, LinkCode
+
+# No 0/O or 1/I/L: codes are read aloud and typed over from another screen.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+CODE_LIFETIME = timedelta(minutes=15)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+Outcome = Literal["linked", "already_linked", "wrong", "expired", "used", "too_many", "taken"]
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A code as shown to the person (once), and until when it works."""
+
+    code: str
+    person_id: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """What happened when someone sent a code."""
+
+    outcome: Outcome
+    person_id: int | None = None
+
+
+def new_code() -> str:
+    """A random code such as 'K7QM-3XWA' (8 characters, about 40 bits)."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise(raw: str) -> str:
+    """Uppercase without spaces or dashes, so 'k7qm 3xwa' matches 'K7QM-3XWA'."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def code_hash(raw: str) -> str:
+    """The stored form of a code."""
+    return hashlib.sha256(normalise(raw).encode("ascii", "ignore")).hexdigest()
+
+
+def looks_like_code(raw: str) -> bool:
+    """True when the text has the shape of a code (so other words get a different answer)."""
+    text = normalise(raw)
+    return len(text) == CODE_LENGTH and all(ch in ALPHABET for ch in text)
+
+
+async def issue(
+    session: AsyncSession, person_id: int, *, issued_by: int, now: datetime, origin: str
+) -> IssuedCode:
+    """Create a code for a person; earlier unused codes of that person stop working."""
+    await session.execute(
+        delete(LinkCode).where(LinkCode.person_id == person_id, LinkCode.used_at.is_(None))
+    )
+    code = new_code()
+    expires = now + CODE_LIFETIME
+    session.add(
+        LinkCode(
+            code_hash=code_hash(code),
+            person_id=person_id,
+            issued_by=issued_by,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    record(
+        session,
+        at=now,
+        actor=person_actor(issued_by),
+        action="link_code.issued",
+        object_type="person",
+        object_id=person_id,
+        origin=origin,
+    )
+    return IssuedCode(code=code, person_id=person_id, expires_at=expires)
+
+
+async def redeem(
+    session: AsyncSession, platform: str, account: str, raw: str, now: datetime
+) -> Redemption:
+    """Link (platform, account) to the code's person, if the code is right, fresh and unused."""
+    account = account.lower()
+    attempts = await session.get(LinkAttempt, (platform, account))
+    if attempts is not None and now - attempts.window_started_at >= FAILURE_WINDOW:
+        attempts.failures, attempts.window_started_at = 0, now
+    if attempts is not None and attempts.failures >= MAX_FAILURES:
+        return await _refused(session, platform, account, "too_many", now, count=False)
+
+    row = await session.scalar(select(LinkCode).where(LinkCode.code_hash == code_hash(raw)))
+    if row is None:
+        return await _refused(session, platform, account, "wrong", now)
+    if row.used_at is not None:
+        return await _refused(session, platform, account, "used", now)
+    if row.expires_at <= now:
+        return await _refused(session, platform, account, "expired", now)
+
+    identity = IdentityRepository(session)
+    current = await identity.person_for_account(platform, account)
+    if current is not None and current.id == row.person_id:
+        return Redemption("already_linked", row.person_id)
+    if current is not None:
+        # A code cannot move an account that already belongs to someone else.
+        return await _refused(session, platform, account, "taken", now)
+    person = await session.get(Person, row.person_id)
+    if person is None or not person.active:
+        return await _refused(session, platform, account, "wrong", now)
+
+    row.used_at, row.used_on = now, platform
+    # One account per platform: a new phone replaces the old link (and an imported @username).
+    await session.execute(
+        delete(Account).where(
+            Account.person_id == person.id,
+            Account.platform == platform,
+            Account.external_id != account,
+        )
+    )
+    await identity.link(person, platform, account, now)
+    if attempts is not None:
+        attempts.failures = 0
+    record(
+        session,
+        at=now,
+        actor=person_actor(person.id),
+        action="account.linked_by_code",
+        object_type="person",
+        object_id=person.id,
+        origin=platform,
+    )
+    return Redemption("linked", person.id)
+
+
+async def burn(session: AsyncSession, raw: str, now: datetime, origin: str) -> bool:
+    """Make a code that was shown to others (a group chat) useless; True when one was burned."""
+    row = await session.scalar(select(LinkCode).where(LinkCode.code_hash == code_hash(raw)))
+    if row is None or row.used_at is not None:
+        return False
+    row.used_at, row.used_on = now, "burned"
+    record(
+        session,
+        at=now,
+        actor="system",
+        action="link_code.burned",
+        object_type="person",
+        object_id=row.person_id,
+        origin=origin,
+    )
+    return True
+
+
+async def claim_username(
+    session: AsyncSession, platform: str, account: str, username: str, now: datetime
+) -> int | None:
+    """Link a first-time writer whose @username a directory import named; the person's id.
+
+    The import stores the @username until the numeric id is known; Telegram
+    vouches for the username of whoever writes, so the first message completes
+    the link. An entry already bound to a numeric id is never moved.
+    """
+    name = username.strip().lstrip("@").lower()
+    if not name:
+        return None
+    row = await session.scalar(
+        select(Account).where(
+            Account.platform == platform,
+            func.lower(Account.username) == name,
+        )
+    )
+    if row is None or row.external_id == account.lower():
+        return None
+    if row.external_id.isdigit():
+        return None
+    if await IdentityRepository(session).person_for_account(platform, account) is not None:
+        return None
+    row.external_id = account.lower()
+    record(
+        session,
+        at=now,
+        actor=person_actor(row.person_id),
+        action="account.linked_by_username",
+        object_type="person",
+        object_id=row.person_id,
+        origin=platform,
+    )
+    return row.person_id
+
+
+async def _refused(
+    session: AsyncSession,
+    platform: str,
+    account: str,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    count: bool = True,
+) -> Redemption:
+    if count:
+        attempts = await session.get(LinkAttempt, (platform, account))
+        if attempts is None:
+            session.add(
+                LinkAttempt(platform=platform, account=account, failures=1, window_started_at=now)
+            )
+        else:
+            attempts.failures += 1
+    record(
+        session,
+        at=now,
+        actor=f"{platform}:{account}"[:120],
+        action="account.link_refused",
+        object_type="account",
+        object_id=f"{platform}:{account}"[:80],
+        result=outcome,
+        origin=platform,
+    )
+    return Redemption(outcome)
