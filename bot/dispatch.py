@@ -57,12 +57,21 @@ class Dispatcher:
         try:
             if _holds_bsn(inv):
                 label = "bsn_refused"
-                return Reply(text=tr.gettext(BSN_REFUSAL), private=True)
+                return Reply(
+                    text=tr.gettext(BSN_REFUSAL),
+                    private=True,
+                    data={"user_error": True, "field": _bsn_field(inv)},
+                )
             label, reply = await self._handle(inv)
             return reply
         except UserError as error:
             label = f"{label}:user_error"
-            return Reply(text=tr.gettext(error.msgid, **error.values), private=True)
+            # Marked so a modal can show it next to the field instead of closing.
+            return Reply(
+                text=tr.gettext(error.msgid, **error.values),
+                private=True,
+                data={"user_error": True, "field": error.form_field},
+            )
         except (OperationalError, DBAPIError, OSError, TimeoutError) as error:
             self.metrics.errors.labels(kind="database").inc()
             log.warning("database unavailable: %s", type(error).__name__)
@@ -321,6 +330,16 @@ def _holds_bsn(inv: Invocation) -> bool:
         for value in inv.submission.values.values():
             texts.extend(value if isinstance(value, list) else [value])
     return any(contains_bsn(t) for t in texts if t)
+
+
+def _bsn_field(inv: Invocation) -> str | None:
+    """The form field holding the BSN, so a modal can keep the rest and point at it."""
+    if inv.submission is None:
+        return None
+    for name, value in inv.submission.values.items():
+        if any(contains_bsn(v) for v in (value if isinstance(value, list) else [value])):
+            return name
+    return None
 
 
 def _form_json(form: Form) -> dict[str, Any]:

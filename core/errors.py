@@ -12,10 +12,12 @@ class UserError(Exception):
     it is never logged with its values, as those may echo user input.
     """
 
-    def __init__(self, msgid: str, **values: Any) -> None:
+    def __init__(self, msgid: str, *, form_field: str | None = None, **values: Any) -> None:
         super().__init__(msgid)
         self.msgid = msgid
         self.values = values
+        # The form field the mistake is in, so a modal can show the message next to it.
+        self.form_field = form_field
 
 
 class NotRegistered(UserError):

@@ -1,0 +1,156 @@
+"""Slack payloads into neutral invocations, and the shape checks that come first.
+
+Every inbound request is checked for the fields we rely on before Bolt sees
+it, so a malformed payload is answered 400 instead of failing half-way.
+Event ids make platform retries and re-sent payloads harmless: the
+dispatcher claims them once (``processed_events``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.slack.identity import SlackProfile
+from bot.parsing import UMBRELLA
+from core.messages import Action, FormSubmission, Invocation
+
+Payload = dict[str, Any]
+
+
+def problem(body: Payload) -> str | None:
+    """Why a parsed request body is not a Slack request we can handle, or None when fine."""
+    if "command" in body:
+        return _missing(body, ("command", "user_id", "channel_id"), str)
+    kind = body.get("type")
+    if not isinstance(kind, str):
+        return "no type"
+    if kind == "url_verification":
+        return None if isinstance(body.get("challenge"), str) else "no challenge"
+    if kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return "event without type"
+        return None if isinstance(body.get("event_id"), str) else "event without event_id"
+    if kind in ("block_actions", "view_submission", "view_closed", "block_suggestion"):
+        user = body.get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            return "interaction without user"
+        if kind == "block_actions":
+            actions = body.get("actions")
+            if (
+                not isinstance(actions, list)
+                or not actions
+                or not all(
+                    isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+                )
+            ):
+                return "block_actions without actions"
+        if kind in ("view_submission", "view_closed"):
+            view = body.get("view")
+            if not isinstance(view, dict) or not all(
+                isinstance(view.get(key), str) for key in ("callback_id", "type")
+            ):
+                return "view without callback_id or type"
+        return None
+    return None
+
+
+def _missing(body: Payload, keys: tuple[str, ...], kind: type) -> str | None:
+    for key in keys:
+        if not isinstance(body.get(key), kind):
+            return f"no {key}"
+    return None
+
+
+def _hints(profile: SlackProfile) -> dict[str, Any]:
+    return {
+        "email_hint": profile.email,
+        "language_hint": profile.locale,
+        "display_name": profile.name,
+    }
+
+
+def is_direct_channel(channel: str | None) -> bool:
+    """Direct-message channels have ids starting with D."""
+    return bool(channel) and str(channel).startswith("D")
+
+
+def command_text(body: Payload) -> str:
+    """'/wie' + ' schulden' → '/wie schulden'; a bare umbrella command asks for help."""
+    command = str(body.get("command", ""))
+    text = str(body.get("text") or "").strip()
+    if command.lower() == f"/{UMBRELLA}" and not text:
+        return "/help"
+    return f"{command} {text}".strip()
+
+
+def command_invocation(body: Payload, profile: SlackProfile) -> Invocation:
+    """A slash command; its trigger id identifies a re-sent payload."""
+    trigger = body.get("trigger_id")
+    channel = str(body["channel_id"])
+    return Invocation(
+        platform="slack",
+        account=str(body["user_id"]),
+        chat=channel,
+        text=command_text(body),
+        is_direct=is_direct_channel(channel) or body.get("channel_name") == "directmessage",
+        event_id=f"command:{trigger}" if trigger else None,
+        **_hints(profile),
+    )
+
+
+def action_chat(body: Payload) -> str:
+    """Where a button was pressed: its channel, else (App Home, modal) the user."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return str(channel or body["user"]["id"])
+
+
+def action_invocation(
+    body: Payload, action_id: str, value: str, action_ts: str | None, profile: SlackProfile
+) -> Invocation:
+    """A button press; the click's own timestamp identifies a re-sent payload."""
+    user = str(body["user"]["id"])
+    chat = action_chat(body)
+    return Invocation(
+        platform="slack",
+        account=user,
+        chat=chat,
+        is_direct=is_direct_channel(chat) or chat == user,
+        action=Action(action_id, value),
+        event_id=f"action:{user}:{action_ts}" if action_ts else None,
+        **_hints(profile),
+    )
+
+
+def submission_invocation(
+    body: Payload, submission: FormSubmission, chat: str | None, profile: SlackProfile
+) -> Invocation:
+    """A modal submission; the view id and hash identify one version of the modal."""
+    user = str(body["user"]["id"])
+    view = body.get("view") or {}
+    where = chat or user
+    return Invocation(
+        platform="slack",
+        account=user,
+        chat=where,
+        is_direct=is_direct_channel(where) or where == user,
+        submission=submission,
+        event_id=f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None,
+        **_hints(profile),
+    )
+
+
+def message_invocation(body: Payload, profile: SlackProfile) -> Invocation:
+    """An app mention or a direct message as free text; Slack's event id dedupes retries."""
+    event = body["event"]
+    channel = str(event.get("channel") or event["user"])
+    return Invocation(
+        platform="slack",
+        account=str(event["user"]),
+        chat=channel,
+        text=str(event.get("text") or ""),
+        is_direct=event.get("channel_type") == "im" or is_direct_channel(channel),
+        event_id=str(body["event_id"]),
+        **_hints(profile),
+    )

@@ -1,0 +1,337 @@
+"""What the bot does with each kind of Slack request, after Bolt has verified and routed it.
+
+Every listener acknowledges first (Slack's 3-second rule) and only then talks
+to the database, except modal submissions, whose answer (close, show errors,
+or show the next form) must travel in the acknowledgement itself. Commands
+with a form builder open their modal before any database work, because the
+trigger id expires in 3 seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from aiohttp import ClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.base import DeliveryError
+from bot.adapters.slack import inbound, modals
+from bot.adapters.slack.blocks import LINK_ACTION, decode_action_id, fallback_text, reply_blocks
+from bot.adapters.slack.home import home_view
+from bot.adapters.slack.identity import ProfileCache, SlackProfile
+from bot.adapters.slack.outbound import SlackSender
+from bot.dispatch import Dispatcher
+from bot.parsing import parse
+from core import outbox
+from core.i18n import Translator
+from core.messages import Form, Invocation, Recipient, Reply
+from handlers.base import Deps
+
+log = logging.getLogger("krokodil.slack")
+
+Respond = Callable[..., Awaitable[Any]]
+Ack = Callable[..., Awaitable[Any]]
+SLACK_FAILURES = (
+    DeliveryError,
+    SlackApiError,
+    SlackClientError,
+    ClientError,
+    OSError,
+    TimeoutError,
+)
+# Two identical clicks within this many seconds are one click.
+DOUBLE_CLICK_SECONDS = 2.0
+
+
+class Interactions:
+    """Slash commands, buttons, modal submissions, mentions, DMs and the App Home."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        deps: Deps,
+        client: AsyncWebClient,
+        sender: SlackSender,
+        profiles: ProfileCache,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.deps = deps
+        self.client = client
+        self.sender = sender
+        self.profiles = profiles
+        self._monotonic = monotonic
+        self._clicks: dict[tuple[str, ...], float] = {}
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # -- bookkeeping -------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def busy(self) -> AsyncIterator[None]:
+        """Count work that runs after the ack, so shutdown and tests can wait for it."""
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        except Exception:
+            # After the ack nobody is waiting for an exception: log it once, calmly.
+            log.exception("slack work failed after the acknowledgement")
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    async def drain(self, grace: float = 20.0) -> None:
+        """Wait until work started after acknowledgements has finished."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace)
+
+    def translator(self, profile: SlackProfile) -> Translator:
+        """The user's language as far as Slack knows it (the directory may say otherwise)."""
+        return self.deps.translator(profile.locale)
+
+    # -- listeners ---------------------------------------------------------------------
+
+    async def command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """A slash command: ack, open a form at once if it has one, else dispatch and answer."""
+        await ack()
+        async with self.busy():
+            user, trigger = str(body["user_id"]), body.get("trigger_id")
+            profile = await self.profiles.get(user)
+            parsed = parse(inbound.command_text(body))
+            spec = self.deps.registry.lookup(parsed.word or "")
+            # A bare command with a form builder opens its modal before any database work;
+            # with arguments the handler decides (it may need no form at all).
+            if spec is not None and spec.form_builder is not None and trigger and not parsed.args:
+                tr = self.translator(profile)
+                await self.open_form(str(trigger), spec.form_builder(tr), tr, body["channel_id"])
+                return
+            inv = inbound.command_invocation(body, profile)
+            reply = await self.dispatcher.handle(inv)
+            await self.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
+
+    async def action(self, ack: Ack, body: dict[str, Any], respond: Respond | None) -> None:
+        """A button press (or menu choice) in a message, a modal or the App Home."""
+        await ack()
+        async with self.busy():
+            user = str(body["user"]["id"])
+            for action in body["actions"]:
+                action_id = decode_action_id(str(action["action_id"]))
+                value = str(
+                    action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+                )
+                if action_id == LINK_ACTION or self._double_click(body, action_id, value):
+                    continue
+                profile = await self.profiles.get(user)
+                inv = inbound.action_invocation(
+                    body, action_id, value, action.get("action_ts"), profile
+                )
+                reply = await self.dispatcher.handle(inv)
+                from_home = (body.get("view") or {}).get("type") == "home"
+                await self.answer(
+                    inv,
+                    reply,
+                    profile,
+                    trigger_id=body.get("trigger_id"),
+                    respond=respond if body.get("response_url") else None,
+                )
+                if from_home and not reply.data.get("duplicate"):
+                    await self.publish_home(user)
+
+    async def view_submission(self, ack: Ack, body: dict[str, Any]) -> None:
+        """A modal submitted: the answer (close, errors, next form) goes in the ack."""
+        view = body["view"]
+        user = str(body["user"]["id"])
+        try:
+            submission = modals.submission_of(view, self.deps.settings.bot.timezone)
+            _form, _context, chat = modals.read_metadata(view)
+        except modals.MalformedSubmission:
+            log.warning("unreadable modal submission")
+            await ack()
+            return
+        profile = await self.profiles.get(user)
+        tr = self.translator(profile)
+        inv = inbound.submission_invocation(body, submission, chat, profile)
+        reply = await self.dispatcher.handle(inv)
+        if reply.data.get("duplicate"):
+            await ack()
+            return
+        if reply.data.get("user_error"):
+            errors = modals.field_errors(view, reply.text, reply.data.get("field"))
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+        if reply.form is not None:
+            next_view = modals.form_view(reply.form, tr, chat)
+            await ack(response_action="update", view=next_view)
+            if reply.text or reply.cards:
+                async with self.busy():
+                    await self.to_user(user, replace(reply, form=None))
+            return
+        await ack()
+        async with self.busy():
+            await self.to_user(user, reply)
+
+    async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """@Groene Krokodil in a channel: free text, answered in a thread."""
+        if inbound.is_direct_channel(event.get("channel")) or not event.get("user"):
+            return  # direct messages arrive as message.im too
+        await self._free_text(body, event, thread_ts=event.get("thread_ts") or event.get("ts"))
+
+    async def direct_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A message in the DM with the bot; edits, joins and bot posts are ignored."""
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        if not event.get("user"):
+            return
+        await self._free_text(body, event, thread_ts=event.get("thread_ts"))
+
+    async def _free_text(
+        self, body: dict[str, Any], event: dict[str, Any], thread_ts: str | None
+    ) -> None:
+        async with self.busy():
+            profile = await self.profiles.get(str(event["user"]))
+            inv = inbound.message_invocation(body, profile)
+            reply = await self.dispatcher.handle(inv)
+            await self.answer(inv, reply, profile, thread_ts=thread_ts)
+
+    async def home_opened(self, event: dict[str, Any]) -> None:
+        """The App Home tab was opened: publish a fresh overview."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        async with self.busy():
+            await self.publish_home(str(event["user"]))
+
+    # -- answering ---------------------------------------------------------------------
+
+    async def publish_home(self, user: str) -> None:
+        """Build the home from the hidden 'home' command and publish it (views.publish)."""
+        profile = await self.profiles.get(user)
+        inv = Invocation(
+            platform="slack",
+            account=user,
+            chat=user,
+            text="/home",
+            email_hint=profile.email,
+            language_hint=profile.locale,
+            display_name=profile.name,
+        )
+        reply = await self.dispatcher.handle(inv)
+        try:
+            await self.client.views_publish(user_id=user, view=home_view(reply))
+        except SLACK_FAILURES as error:
+            log.warning("views.publish failed: %s", type(error).__name__)
+
+    async def open_form(self, trigger_id: str, form: Form, tr: Translator, chat: str) -> bool:
+        """views.open for a form; False when Slack refused (e.g. an expired trigger)."""
+        try:
+            await self.client.views_open(
+                trigger_id=trigger_id, view=modals.form_view(form, tr, chat)
+            )
+        except SLACK_FAILURES as error:
+            code = error.response.get("error") if isinstance(error, SlackApiError) else None
+            log.warning("views.open failed: %s", code or type(error).__name__)
+            return False
+        return True
+
+    async def answer(
+        self,
+        inv: Invocation,
+        reply: Reply,
+        profile: SlackProfile,
+        *,
+        trigger_id: str | None = None,
+        respond: Respond | None = None,
+        thread_ts: str | None = None,
+    ) -> None:
+        """Show a reply to the person who asked, where they asked."""
+        if reply.data.get("duplicate"):
+            return
+        if reply.form is not None:
+            tr = self.translator(profile)
+            if trigger_id and await self.open_form(trigger_id, reply.form, tr, inv.chat):
+                return
+            reply = replace(
+                reply,
+                form=None,
+                text=tr.gettext("Het formulier kon niet openen. Probeer het nog eens."),
+            )
+        try:
+            await self._show(inv, reply, respond, thread_ts)
+        except SLACK_FAILURES as error:
+            log.warning("answer failed, queued for retry: %s", type(error).__name__)
+            await self.queue_for(inv.account, reply)
+
+    async def _show(
+        self, inv: Invocation, reply: Reply, respond: Respond | None, thread_ts: str | None
+    ) -> None:
+        user = inv.account
+        in_app_dm = inv.chat == user or (inv.is_direct and inv.chat == await self._dm_or_none(user))
+        if respond is not None:
+            # Only the asker reads the DM with the bot, so answers there may stay put;
+            # anywhere else they are for the asker's eyes only.
+            response = await respond(
+                text=fallback_text(reply),
+                blocks=reply_blocks(reply),
+                response_type="in_channel" if in_app_dm else "ephemeral",
+                replace_original=False,
+            )
+            status = getattr(response, "status_code", 200)
+            if status != 200:
+                raise DeliveryError(f"response_url answered {status}")
+            if reply.attachments:
+                await self.sender.attachments_to(user, reply.attachments)
+        elif in_app_dm:
+            await self.sender.post(await self.sender.dm_channel(user), reply, thread_ts=thread_ts)
+        elif reply.private:
+            await self.sender.post_ephemeral(inv.chat, user, reply)
+        else:
+            await self.sender.post(inv.chat, reply, thread_ts=thread_ts)
+
+    async def _dm_or_none(self, user: str) -> str | None:
+        try:
+            return await self.sender.dm_channel(user)
+        except DeliveryError:
+            return None
+
+    async def to_user(self, user: str, reply: Reply) -> None:
+        """A message in the user's DM with the bot (results of modals)."""
+        try:
+            await self.sender.post(await self.sender.dm_channel(user), reply)
+        except DeliveryError:
+            await self.queue_for(user, reply)
+
+    async def queue_for(self, user: str, reply: Reply) -> None:
+        """Slack failed: hand the answer to the outbox, which retries it into the user's DM."""
+        async with self.deps.uow() as uow:
+            await outbox.enqueue(
+                uow.session,
+                Recipient(platform="slack", chat=user),
+                reply,
+                now=self.deps.clock.now(),
+                kind="slack_retry",
+            )
+            await uow.commit()
+        self.deps.wake_delivery()
+
+    def _double_click(self, body: dict[str, Any], action_id: str, value: str) -> bool:
+        """True for the second of two identical clicks in quick succession."""
+        container = body.get("container") or {}
+        where = str(container.get("message_ts") or container.get("view_id") or "")
+        key = (str(body["user"]["id"]), where, action_id, value)
+        now = self._monotonic()
+        last = self._clicks.get(key)
+        self._clicks[key] = now
+        if len(self._clicks) > 1000:
+            self._clicks = {k: t for k, t in self._clicks.items() if now - t < DOUBLE_CLICK_SECONDS}
+        return last is not None and now - last < DOUBLE_CLICK_SECONDS

@@ -1,0 +1,114 @@
+"""A personal overview (Slack's App Home): whatever the other capabilities show about me.
+
+The home is assembled from other commands' answers, so it grows as capabilities
+land and never breaks when one is missing or fails: a missing command is left
+out, a failing one is logged and left out. A button here can run any command
+(`home.command`), e.g. "new handover" opening its form.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from core.errors import UserError
+from core.i18n import N_
+from core.messages import Button, Reply
+from handlers.base import ActionSpec, Command, CommandSpec, Deps, Registry
+
+log = logging.getLogger("krokodil.home")
+
+ORDER = 900
+RUN_COMMAND = "home.command"
+
+# (command, arguments, section title): shown in this order when the command exists.
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("regie", "", N_("Mijn regie")),
+    ("overdrachten", "", N_("Open overdrachten")),
+    ("agenda", "", N_("Mijn agenda")),
+    ("ik", "", N_("Mijn profiel")),
+)
+# (command, button label): quick starts, shown when the command exists.
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("overdracht", N_("Nieuwe overdracht")),
+    ("plan", N_("Bijeenkomst plannen")),
+    ("knelpunt", N_("Knelpunt melden")),
+)
+# Button on the profile section, when the directory offers a way to edit it.
+PROFILE_EDIT: tuple[str, str] = ("ik", "wijzig")
+
+
+async def home(cmd: Command, deps: Deps) -> Reply:
+    """My overview: one section per capability that has something to show."""
+    _ = cmd.tr.gettext
+    sections: list[dict[str, object]] = []
+    for name, args, title in SECTIONS:
+        spec = deps.registry.lookup(name)
+        if spec is None or spec.form_builder is not None:
+            continue
+        part = await _section(cmd, deps, spec.name, args)
+        if part is None:
+            continue
+        if name == PROFILE_EDIT[0] and not part.buttons:
+            part = replace(
+                part,
+                buttons=(Button(_("Profiel bewerken"), RUN_COMMAND, " ".join(PROFILE_EDIT)),),
+            )
+        sections.append({"title": _(title), "reply": part.to_json()})
+    shortcuts = tuple(
+        Button(_(label), RUN_COMMAND, name, "primary" if i == 0 else "default")
+        for i, (name, label) in enumerate(
+            (n, lbl) for n, lbl in SHORTCUTS if deps.registry.lookup(n) is not None
+        )
+    )
+    return Reply(
+        title=_("Groene Krokodil"),
+        text=_("Hallo {name}! Hier zie je wat er voor jou speelt.", name=_first(cmd)),
+        buttons=shortcuts,
+        data={"sections": sections},
+    )
+
+
+async def _section(cmd: Command, deps: Deps, name: str, args: str) -> Reply | None:
+    spec = deps.registry.commands[name]
+    try:
+        part = await spec.handler(replace(cmd, name=name, args=args), deps)
+    except UserError:
+        return None
+    except Exception:
+        # One failing capability must not take the whole overview down.
+        log.exception("home section failed", extra={"command": name})
+        return None
+    if part.form is not None or not (part.text or part.cards or part.buttons):
+        return None
+    return part
+
+
+def _first(cmd: Command) -> str:
+    return cmd.actor.name.split()[0] if cmd.actor and cmd.actor.name else ""
+
+
+async def run_command(cmd: Command, deps: Deps) -> Reply:
+    """A button that runs a command, e.g. 'overdracht' or 'ik wijzig'."""
+    word, _sep, args = cmd.action_value.strip().partition(" ")
+    spec = deps.registry.lookup(word)
+    if spec is None:
+        raise UserError("Deze knop werkt niet meer.")
+    if spec.form_builder is not None and not args:
+        return Reply(form=spec.form_builder(cmd.tr))
+    return await spec.handler(replace(cmd, name=spec.name, args=args.strip()), deps)
+
+
+def register(registry: Registry) -> None:
+    """Add the hidden home command and its command button."""
+    registry.command(
+        CommandSpec(
+            name="home",
+            handler=home,
+            summary=N_("je eigen overzicht"),
+            example="/home",
+            aliases=("overzicht",),
+            hidden=True,
+        )
+    )
+    registry.action(ActionSpec(action_id=RUN_COMMAND, handler=run_command))

@@ -1,0 +1,219 @@
+"""A local Slack Web API stand-in: records every call, serves canned answers, can rate-limit.
+
+The real slack_sdk AsyncWebClient (inside the real Bolt app) is pointed at it
+with ``slack.api_url``. It also plays the upload host of the external file
+upload flow and the ``response_url`` endpoint of slash commands and buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+
+    def blocks_text(self) -> str:
+        """Every text in the call's blocks (or view blocks), joined, for assertions."""
+        found: list[str] = []
+        blocks = self.params.get("blocks") or (self.params.get("view") or {}).get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        _collect(blocks, found)
+        return "\n".join(found)
+
+    def button(self, label: str) -> tuple[str, str]:
+        """(Slack action id, value) of the button with this label."""
+        blocks = self.params.get("blocks") or (self.params.get("view") or {}).get("blocks") or []
+        for block in blocks:
+            for element in block.get("elements", ()) if block.get("type") == "actions" else ():
+                if element["text"]["text"] == label:
+                    return element["action_id"], element.get("value", "")
+        raise AssertionError(f"no button {label!r} in:\n{self.blocks_text()}")
+
+
+def _collect(node: Any, found: list[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "text" and isinstance(value, str):
+                found.append(value)
+            else:
+                _collect(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect(item, found)
+
+
+@dataclass
+class SlackUser:
+    """A workspace member as users.info describes them."""
+
+    id: str
+    email: str | None = None
+    locale: str = "nl-NL"
+    name: str = ""
+
+
+@dataclass
+class FakeSlack:
+    """The stand-in server; start() returns its base URL."""
+
+    calls: list[Call] = field(default_factory=list)
+    users: dict[str, SlackUser] = field(default_factory=dict)
+    # method → [remaining 429 answers, Retry-After seconds]
+    throttled: dict[str, list[int]] = field(default_factory=dict)
+    # method → Slack error code to answer with (ok: false) for the next calls
+    failing: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+    _runner: web.AppRunner | None = None
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> str:
+        """Serve on 127.0.0.1 at a random port."""
+        web_app = web.Application()
+        web_app.router.add_post("/api/{method}", self._api)
+        web_app.router.add_get("/api/{method}", self._api)
+        web_app.router.add_post("/upload/{file_id}", self._upload)
+        web_app.router.add_post("/respond/{token}", self._respond)
+        self._runner = web.AppRunner(web_app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    async def close(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        """What `slack.api_url` should be."""
+        return f"{self.url}/api/"
+
+    def response_url(self) -> str:
+        """A fresh response_url for a command or button payload."""
+        return f"{self.url}/respond/{next(self._ids)}"
+
+    def add_user(
+        self, user_id: str, email: str | None = None, locale: str = "nl-NL", name: str = ""
+    ) -> SlackUser:
+        """A workspace member users.info knows."""
+        user = SlackUser(user_id, email, locale, name or user_id)
+        self.users[user_id] = user
+        return user
+
+    def throttle(self, method: str, times: int, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 and Retry-After."""
+        self.throttled[method] = [times, retry_after]
+
+    def to(self, method: str) -> list[Call]:
+        """Recorded calls of one method."""
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
+        """Wait until `method` was called `count` times; fails the test on timeout."""
+        async with asyncio.timeout(within):
+            while len(self.to(method)) < count:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.to(method)
+
+    def _record(self, method: str, params: dict[str, Any]) -> None:
+        self.calls.append(Call(method, params))
+        self._changed.set()
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        raw = await request.read()
+        if request.content_type == "application/json" and raw:
+            params.update(json.loads(raw))
+        elif raw:
+            params.update(dict(parse_qsl(raw.decode("utf-8"))))
+        for key in ("blocks", "view", "files"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        throttle = self.throttled.get(method)
+        if throttle and throttle[0] > 0:
+            throttle[0] -= 1
+            self._record(f"{method}:429", {})
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(throttle[1])},
+            )
+        params = await self._params(request)
+        self._record(method, params)
+        if method in self.failing:
+            return web.json_response({"ok": False, "error": self.failing[method]})
+        return web.json_response(self._answer(method, params))
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        n = next(self._ids)
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": "T1"}
+        if method == "users.info":
+            user = self.users.get(str(params.get("user")))
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {
+                "ok": True,
+                "user": {
+                    "id": user.id,
+                    "name": user.name,
+                    "real_name": user.name,
+                    "locale": user.locale,
+                    "profile": {"email": user.email, "real_name": user.name},
+                },
+            }
+        if method == "users.lookupByEmail":
+            email = str(params.get("email", "")).lower()
+            found = next((u for u in self.users.values() if (u.email or "").lower() == email), None)
+            if found is None:
+                return {"ok": False, "error": "users_not_found"}
+            return {"ok": True, "user": {"id": found.id, "profile": {"email": found.email}}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users"))[1:]}}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": params.get("channel"), "ts": f"1700000000.{n:06d}"}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{n:06d}"}
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            return {"ok": True, "view": {"id": f"V{n}", "hash": f"h{n}"}}
+        if method == "files.getUploadURLExternal":
+            return {"ok": True, "upload_url": f"{self.url}/upload/F{n}", "file_id": f"F{n}"}
+        if method == "files.completeUploadExternal":
+            files = params.get("files") or []
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        self._record("upload", {"file_id": request.match_info["file_id"], "size": len(body)})
+        return web.Response(text=f"OK - {len(body)}")
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        params = await self._params(request)
+        params["response_url"] = str(request.url)
+        self._record("respond", params)
+        return web.Response(text="ok")
