@@ -32,6 +32,10 @@ async def prepare(app: App, *, migrate: bool = True) -> None:
 def platform_adapters(app: App) -> list[Adapter]:
     """Adapters for every platform whose token is set."""
     adapters: list[Adapter] = []
+    if app.settings.telegram.enabled:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(app))
     return adapters
 
 
@@ -99,6 +103,11 @@ async def shutdown(
     with contextlib.suppress(asyncio.CancelledError):
         await delivery
     await app.delivery.flush()
+    for adapter in app.adapters.values():
+        # Adapters that hold connections release them only now: the flush above still sends.
+        close = getattr(adapter, "close", None)
+        if close is not None:
+            await close()
     await runner.cleanup()
     await app.close()
 

@@ -7,6 +7,7 @@ found in the config file is refused, so it never ends up in a repository.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass, replace
@@ -141,6 +142,7 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(
             f"telegram.mode must be 'webhook' or 'polling', got {settings.telegram.mode!r}"
         )
+    _validate_telegram(settings)
     try:
         from zoneinfo import ZoneInfo
 
@@ -149,3 +151,31 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(
             f"bot.timezone {settings.bot.timezone!r} is not a known time zone"
         ) from error
+
+
+def telegram_mode(settings: Settings) -> str:
+    """'webhook' or 'polling': the setting, else webhook when a public URL is set."""
+    if settings.telegram.mode:
+        return settings.telegram.mode
+    return "webhook" if settings.server.public_url else "polling"
+
+
+def _validate_telegram(settings: Settings) -> None:
+    """Webhook mode needs a public URL and a secret Telegram sends back with every update."""
+    telegram = settings.telegram
+    if not telegram.enabled or telegram_mode(settings) != "webhook":
+        return
+    if not settings.server.public_url:
+        raise SettingsError(
+            "Telegram webhook mode needs server.public_url (KROKODIL_PUBLIC_URL), the https "
+            "address Telegram calls; set it, or set TELEGRAM_MODE=polling"
+        )
+    if not telegram.webhook_secret:
+        raise SettingsError(
+            "Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET (1-256 characters: A-Z, a-z, "
+            "0-9, _ and -); set it, or set TELEGRAM_MODE=polling"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", telegram.webhook_secret):
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)"
+        )

@@ -1,0 +1,326 @@
+"""The Telegram adapter: updates in (webhook or long polling), replies and outbox messages out.
+
+Every update goes through python-telegram-bot's Application (one TypeHandler),
+is translated into a neutral invocation and handed to the dispatcher; the reply
+is rendered as HTML with an inline keyboard. A reply that cannot be sent now
+(Telegram kept answering 429, the network failed) goes to the outbox, so it is
+delivered later instead of lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from telegram import ChatMember, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, BaseRateLimiter, ContextTypes, TypeHandler
+
+from bot.adapters.base import Adapter, DeliveryError, Target
+from bot.adapters.telegram import inbound, webhook
+from bot.adapters.telegram.callbacks import KEEP_FOR, CallbackCodec
+from bot.adapters.telegram.menu import MENU_LANGUAGES, menu
+from bot.adapters.telegram.outbound import Sender
+from bot.adapters.telegram.render import escape
+from bot.adapters.telegram.wiring import ALLOWED_UPDATES, build_application
+from bot.settings import SettingsError, telegram_mode
+from core import events, outbox
+from core.i18n import N_
+from core.messages import Recipient, Reply
+from directory import linking
+from directory.identity import IdentityRepository
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+
+log = logging.getLogger("krokodil.telegram")
+
+BUTTON_GONE = N_("Deze knop werkt niet meer.")
+GROUP_WELCOME = N_(
+    "Hallo! Ik ben Groene Krokodil: ik help professionals in het sociaal domein elkaar te "
+    "vinden. In deze groep reageer ik op opdrachten zoals /help@{bot}, op berichten waarin je "
+    "mij noemt (@{bot}) en op antwoorden op mijn berichten. Andere berichten lees ik niet."
+)
+# A short answer to a button in a group is shown as a pop-up, so the buttons stay for others.
+TOAST_LIMIT = 200
+
+
+class TelegramAdapter(Adapter):
+    """Telegram through python-telegram-bot, webhook or long polling."""
+
+    name = "telegram"
+    supports_modals = False
+
+    def __init__(self, app: App, *, rate_limiter: BaseRateLimiter[int] | None = None) -> None:
+        self.app = app
+        config = app.settings.telegram
+        self.mode = telegram_mode(app.settings)
+        if self.mode == "webhook" and not config.webhook_secret:
+            raise SettingsError(
+                "Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET; set it, "
+                "or set TELEGRAM_MODE=polling"
+            )
+        self.secret = config.webhook_secret
+        self.application: Application = build_application(
+            config, polling=self.mode == "polling", rate_limiter=rate_limiter
+        )
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.codec = CallbackCodec(app.deps.uow, app.deps.clock)
+        self.sender = Sender(self.application.bot, self.codec)
+        self.me: inbound.BotIdentity | None = None
+        self._ready = False
+        # Accounts known to be linked: no need to look for an imported @username again.
+        self._linked: set[str] = set()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Log in (getMe), publish the command menu, then take updates."""
+        await self.application.initialize()
+        bot = self.application.bot
+        self.me = inbound.BotIdentity(bot.id, bot.username)
+        await self.publish_menu()
+        await self.codec.forget_older_than(self.app.deps.clock.now() - KEEP_FOR)
+        if self.mode == "webhook":
+            public = (self.app.settings.server.public_url or "").rstrip("/")
+            await bot.set_webhook(
+                url=public + webhook.WEBHOOK_PATH,
+                secret_token=self.secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        else:
+            await self.application.start()
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
+        self._ready = True
+        log.info("telegram started", extra={"mode": self.mode, "bot": bot.username})
+
+    async def stop(self) -> None:
+        """Stop taking updates; requests in flight still finish and sending keeps working."""
+        self._ready = False
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+
+    async def close(self) -> None:
+        """Release the HTTP connections (after the outbox was flushed)."""
+        await self.application.shutdown()
+
+    def add_routes(self, web_app: web.Application) -> None:
+        """Add POST /telegram/webhook to the bot's HTTP server."""
+        handler = webhook.make_handler(
+            self.secret, self.application.bot, self.application.process_update, self.ready
+        )
+        web_app.router.add_post(webhook.WEBHOOK_PATH, handler)
+
+    def ready(self) -> bool:
+        """True while updates are taken."""
+        return self._ready
+
+    async def publish_menu(self) -> None:
+        """setMyCommands in Dutch (the default) and English."""
+        for language, code in MENU_LANGUAGES:
+            commands = menu(self.app.deps.registry, self.app.deps.translator(language))
+            try:
+                await self.application.bot.set_my_commands(commands, language_code=code)
+            except TelegramError as error:
+                log.warning("telegram command menu not set: %s", type(error).__name__)
+
+    # -- outgoing --------------------------------------------------------------------------
+
+    async def send(self, target: Target, reply: Reply) -> str:
+        """Deliver an outbox message to a chat (a group) or a user's private chat."""
+        chat = target.chat or target.user or ""
+        chat_id = _chat_id(chat)
+        if chat_id is None:
+            raise DeliveryError("no numeric Telegram chat yet (the user has not written the bot)")
+        try:
+            return str(await self.sender.deliver(chat_id, reply))
+        except RetryAfter as error:
+            raise DeliveryError("Telegram asked to slow down") from error
+        except TelegramError as error:
+            raise DeliveryError(f"Telegram: {type(error).__name__}") from error
+
+    # -- incoming --------------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every update PTB receives (webhook or polling) arrives here."""
+        if self.me is None:
+            return
+        if update.callback_query is not None:
+            await self._on_button(update)
+        elif update.message is not None:
+            await self._on_message(update, update.message)
+        elif update.my_chat_member is not None:
+            await self._on_membership(update)
+
+    async def _on_message(self, update: Update, message: Message) -> None:
+        assert self.me is not None
+        inv = inbound.message_invocation(update, self.me)
+        if inv is None:
+            return
+        user = message.from_user
+        if user is not None and user.username and inv.account not in self._linked:
+            await self._claim_username(inv.account, user.username)
+        reply = await self.app.dispatcher.handle(inv)
+        if reply.data.get("duplicate"):
+            return
+        reply_to = None if inv.is_direct else message.message_id
+        await self._respond(inv.chat, inv.account, inv.is_direct, reply, update, reply_to)
+
+    async def _on_button(self, update: Update) -> None:
+        query = update.callback_query
+        assert query is not None
+        action = await self.codec.decode(query.data or "")
+        if action is None:
+            tr = self.app.deps.translator(query.from_user.language_code)
+            await _quietly(query.answer(tr.gettext(BUTTON_GONE)))
+            return
+        inv = inbound.callback_invocation(update, action)
+        if inv is None:
+            await _quietly(query.answer())
+            return
+        reply = await self.app.dispatcher.handle(inv)
+        if reply.data.get("duplicate"):
+            return
+        if not inv.is_direct and _toast(reply):
+            await _quietly(query.answer(reply.text))
+            return
+        await _quietly(query.answer())
+        if inv.is_direct and isinstance(query.message, Message):
+            await self._mark_choice(query.message, query.data or "")
+        await self._respond(inv.chat, inv.account, inv.is_direct, reply, update, None)
+
+    async def _on_membership(self, update: Update) -> None:
+        change = update.my_chat_member
+        assert change is not None and self.me is not None
+        joined = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+        was_out = change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED)
+        if not (joined and was_out) or inbound.is_private(change.chat):
+            return
+        async with self.app.deps.uow() as uow:
+            first = await events.first_delivery(
+                uow.session, "telegram", str(update.update_id), self.app.deps.clock.now()
+            )
+            await uow.commit()
+        if first:
+            tr = self.app.deps.translator(None)
+            welcome = Reply(text=tr.gettext(GROUP_WELCOME, bot=self.me.username))
+            chat = str(change.chat.id)
+            await self._respond(chat, chat, False, welcome, update, None)
+
+    async def _respond(
+        self,
+        chat: str,
+        account: str,
+        is_direct: bool,
+        reply: Reply,
+        update: Update,
+        reply_to: int | None,
+    ) -> None:
+        """Answer in the chat; a private answer to a group message goes to the user's chat."""
+        if reply.private and not is_direct:
+            try:
+                await self.sender.deliver(int(account), reply)
+                return
+            except (Forbidden, BadRequest):
+                pass  # the user never opened a chat with the bot: answer in the group
+            except TelegramError:
+                await self._queue(account, reply, update)
+                return
+        try:
+            await self.sender.deliver(int(chat), reply, reply_to=reply_to)
+        except Forbidden:
+            log.info("telegram chat unreachable", extra={"update_id": update.update_id})
+        except BadRequest as error:
+            log.error("telegram refused a reply: %s", error.message)
+        except TelegramError:
+            await self._queue(chat, reply, update)
+
+    async def _queue(self, chat: str, reply: Reply, update: Update) -> None:
+        """Hand a reply that could not be sent now to the outbox (retried with backoff)."""
+        log.warning("telegram reply deferred to the outbox", extra={"update_id": update.update_id})
+        async with self.app.deps.uow() as uow:
+            await outbox.enqueue(
+                uow.session,
+                Recipient(platform="telegram", chat=chat),
+                reply,
+                now=self.app.deps.clock.now(),
+                kind="telegram.reply",
+                dedupe_key=f"telegram:update:{update.update_id}",
+            )
+            await uow.commit()
+        self.app.deps.wake_delivery()
+
+    async def _mark_choice(self, message: Message, data: str) -> None:
+        """Show which button was pressed and remove the keyboard, so it is not pressed twice."""
+        label = ""
+        if message.reply_markup is not None:
+            for row in message.reply_markup.inline_keyboard:
+                for button in row:
+                    if button.callback_data == data:
+                        label = button.text
+        try:
+            if message.text and label:
+                await message.edit_text(
+                    f"{message.text_html}\n\n✓ <b>{escape(label)}</b>",
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None,
+                )
+            else:
+                await message.edit_reply_markup(reply_markup=None)
+        except TelegramError as error:
+            log.debug("telegram message not marked: %s", type(error).__name__)
+
+    async def _claim_username(self, account: str, username: str) -> None:
+        """Complete a link a directory import made by @username, on the user's first message."""
+        now = self.app.deps.clock.now()
+        async with self.app.deps.uow() as uow:
+            known = await uow.repo(IdentityRepository).person_for_account("telegram", account)
+            if known is None:
+                known_id = await linking.claim_username(
+                    uow.session, "telegram", account, username, now
+                )
+                await uow.commit()
+            else:
+                known_id = known.id
+        if known_id is not None:
+            self._linked.add(account)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failed update once, without its contents."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error(
+            "telegram update failed",
+            exc_info=context.error,
+            extra={"update_id": update_id},
+        )
+
+
+def _chat_id(chat: str) -> int | str | None:
+    """A numeric chat id (groups are negative) or a public @channel name."""
+    if chat.lstrip("-").isdigit():
+        return int(chat)
+    return chat if chat.startswith("@") else None
+
+
+def _toast(reply: Reply) -> bool:
+    return (
+        bool(reply.text)
+        and len(reply.text) <= TOAST_LIMIT
+        and not (reply.title or reply.cards or reply.buttons or reply.attachments)
+    )
+
+
+async def _quietly(call: Awaitable[object]) -> None:
+    """Answer a button press; a late or repeated answer is not worth an error."""
+    try:
+        await call
+    except TelegramError as error:
+        log.debug("telegram callback answer failed: %s", type(error).__name__)

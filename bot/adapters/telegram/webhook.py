@@ -1,0 +1,72 @@
+"""POST /telegram/webhook on the bot's own aiohttp server.
+
+Telegram sends the secret given to setWebhook in a header with every update; a
+request without it is refused before its body is read. A body that is not an
+update is a 400, never a 500 (Telegram would only resend it).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from telegram import Bot, Update
+
+log = logging.getLogger("krokodil.telegram")
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+Process = Callable[[Update], Awaitable[None]]
+
+
+def secret_matches(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison; no configured secret accepts nothing."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def parse_update(body: bytes, bot: Bot) -> Update | None:
+    """The update in a request body, or None when it is not one."""
+    try:
+        payload: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    update_id = payload.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return None
+    try:
+        return Update.de_json(payload, bot)
+    except Exception:  # PTB raises several kinds for missing or mistyped fields
+        return None
+
+
+def make_handler(
+    secret: str | None, bot: Bot, process: Process, ready: Callable[[], bool]
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The aiohttp handler for the webhook route."""
+
+    async def webhook(request: web.Request) -> web.Response:
+        if not secret_matches(request.headers.get(SECRET_HEADER), secret):
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        update = parse_update(await request.read(), bot)
+        if update is None:
+            return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        if not ready():
+            # Not started yet (or stopping): Telegram keeps the update and sends it again.
+            return web.json_response({"ok": False, "error": "not ready"}, status=503)
+        try:
+            await process(update)
+        except Exception:
+            # Processing failures are ours; a resend would be deduplicated anyway.
+            log.exception("telegram update failed", extra={"update_id": update.update_id})
+        return web.json_response({"ok": True})
+
+    return webhook

@@ -1,0 +1,93 @@
+"""Linking in Telegram: a code from the console redeemed there; wrong, expired and reused codes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.bootstrap import App
+from core.clock import FrozenClock
+from directory import linking
+from directory.csv_io import import_csv
+from tests.adapters.telegram.harness import GROUP, TelegramHarness, User
+from tests.support import Chat, make_person
+
+FATIMA = User(4242, "Fatima", username="fatima_ea")
+OTHER = User(6666, "Iemand")
+
+
+async def _code(app: App, chat: Chat) -> str:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    reply = await chat.say("/koppel")
+    return str(reply.data["code"])
+
+
+async def test_a_right_code_links_and_the_account_works(
+    app: App, chat: Chat, telegram: TelegramHarness
+) -> None:
+    code = await _code(app, chat)
+    await telegram.say(FATIMA, "/taal en")
+    assert "Welkom bij Groene Krokodil" in telegram.api.texts_to(FATIMA.id)[-1]
+    await telegram.say(FATIMA, f"/koppel {code}")
+    assert telegram.api.texts_to(FATIMA.id)[-1] == (
+        "Gelukt! Dit account is nu gekoppeld aan Fatima el Amrani. Typ /help om te zien wat ik kan."
+    )
+    await telegram.say(FATIMA, "/taal en")
+    assert telegram.api.texts_to(FATIMA.id)[-1] == "From now on I'll speak English with you."
+
+
+async def test_wrong_expired_and_reused_codes_are_explained(
+    app: App, chat: Chat, clock: FrozenClock, telegram: TelegramHarness
+) -> None:
+    code = await _code(app, chat)
+    await telegram.say(OTHER, "/koppel ZZZZ-ZZZZ")
+    assert telegram.api.texts_to(OTHER.id)[-1] == (
+        "Deze code ken ik niet. Controleer hem en probeer het opnieuw."
+    )
+    clock.advance(linking.CODE_LIFETIME + timedelta(minutes=1))
+    await telegram.say(FATIMA, f"/koppel {code}")
+    assert telegram.api.texts_to(FATIMA.id)[-1] == (
+        "Deze code is verlopen. Vraag een nieuwe aan met /koppel."
+    )
+    fresh = str((await chat.say("/koppel")).data["code"])
+    await telegram.say(FATIMA, f"/koppel {fresh}")
+    assert "Gelukt!" in telegram.api.texts_to(FATIMA.id)[-1]
+    await telegram.say(OTHER, f"/koppel {fresh}")
+    assert telegram.api.texts_to(OTHER.id)[-1] == (
+        "Deze code is al gebruikt. Vraag een nieuwe aan met /koppel."
+    )
+
+
+async def test_guessing_is_stopped(app: App, chat: Chat, telegram: TelegramHarness) -> None:
+    code = await _code(app, chat)
+    for attempt in range(linking.MAX_FAILURES):
+        await telegram.say(OTHER, f"/koppel ZZZZ-ZZZ{attempt + 2}")
+    await telegram.say(OTHER, f"/koppel {code}")
+    assert "te vaak een verkeerde code" in telegram.api.texts_to(OTHER.id)[-1]
+
+
+async def test_a_code_sent_in_a_group_is_burned(
+    app: App, chat: Chat, telegram: TelegramHarness
+) -> None:
+    code = await _code(app, chat)
+    await telegram.say(FATIMA, f"/koppel@GroeneKrokodilBot {code}", chat=GROUP)
+    # The explanation goes to Fatima's private chat, not to the group.
+    assert "nooit in een groep" in telegram.api.texts_to(FATIMA.id)[-1]
+    assert telegram.api.texts_to(GROUP["id"]) == []
+    await telegram.say(FATIMA, f"/koppel {code}")
+    assert "al gebruikt" in telegram.api.texts_to(FATIMA.id)[-1]
+
+
+async def test_an_imported_username_links_on_the_first_message(
+    app: App, telegram: TelegramHarness
+) -> None:
+    csv = (
+        "naam,organisatie,telefoon,email,themas,telegram\n"
+        "Fatima el Amrani,Gemeente Groenwater,06-12345678,f.elamrani@example.org,schulden,"
+        "@Fatima_EA\n"
+    )
+    await import_csv(app.deps.uow, csv, now=app.deps.clock.now())
+    impostor = User(8888, "Niet Fatima", username="fatima_ea_2")
+    await telegram.say(impostor, "/taal en")
+    assert "Welkom bij Groene Krokodil" in telegram.api.texts_to(impostor.id)[-1]
+    await telegram.say(FATIMA, "/taal en")
+    assert telegram.api.texts_to(FATIMA.id)[-1] == "From now on I'll speak English with you."
