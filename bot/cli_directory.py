@@ -44,7 +44,11 @@ async def _directory(args: argparse.Namespace, settings: Settings) -> int:
             print(f"krokodil: cannot read {args.file}: {error}", file=sys.stderr)
             return 2
         report = await import_csv(
-            app.deps.uow, text, now=app.deps.clock.now(), skip_invalid=args.skip_invalid
+            app.deps.uow,
+            text,
+            now=app.deps.clock.now(),
+            skip_invalid=args.skip_invalid,
+            admins=settings.bot.admins,
         )
         print(report.summary())
         return 0 if report.ok or args.skip_invalid else 1

@@ -26,7 +26,12 @@ async def prepare(app: App, *, migrate: bool = True) -> None:
     """Migrate the schema and, on an empty directory, load the demo data (when enabled)."""
     if migrate:
         await upgrade_async(app.settings.database.url)
-    await seed_if_empty(app.deps.uow, app.deps.clock.now(), load_demo=app.settings.bot.demo_data)
+    await seed_if_empty(
+        app.deps.uow,
+        app.deps.clock.now(),
+        load_demo=app.settings.bot.demo_data,
+        admins=app.settings.bot.admins,
+    )
 
 
 def platform_adapters(app: App) -> list[Adapter]:

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from core.db import UnitOfWorkFactory
+from directory.admins import grant_admins
 from directory.models import Person
 
 DEMO_CSV = Path(__file__).resolve().parent / "data" / "demo.csv"
 
 
-async def seed_if_empty(uow: UnitOfWorkFactory, now: datetime, *, load_demo: bool) -> int:
-    """Sync the theme catalog; import the demo CSV when asked and nobody is registered yet."""
+async def seed_if_empty(
+    uow: UnitOfWorkFactory, now: datetime, *, load_demo: bool, admins: Collection[str] = ()
+) -> int:
+    """Sync the theme catalog and the admins; import the demo CSV when asked and nobody is there."""
     from directory.themes import sync_catalog
 
     async with uow() as unit:
         await sync_catalog(unit.session)
+        await grant_admins(unit.session, admins, now)
         await unit.commit()
     if not load_demo:
         return 0
@@ -28,5 +33,5 @@ async def seed_if_empty(uow: UnitOfWorkFactory, now: datetime, *, load_demo: boo
         return 0
     from directory.csv_io import import_csv
 
-    report = await import_csv(uow, DEMO_CSV.read_text(encoding="utf-8-sig"), now=now)
+    report = await import_csv(uow, DEMO_CSV.read_text(encoding="utf-8-sig"), now=now, admins=admins)
     return report.created
