@@ -45,9 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
 
-    from bot import cli_directory
+    from bot import cli_directory, cli_report
 
     cli_directory.add_commands(sub)
+    cli_report.add_commands(sub)
     return parser
 
 
@@ -68,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings, migrate=not args.no_migrate))
     if args.command == "say":
         return asyncio.run(_say(settings, args.who, args.text, as_json=args.json))
+    if args.command == "report":
+        from bot import cli_report
+
+        return cli_report.dispatch(args, settings)
     from bot import cli_directory
 
     return cli_directory.dispatch(args, settings)

@@ -10,15 +10,19 @@ from collections.abc import Mapping
 from bot.adapters.base import Adapter, DeliveryError, Target
 from bot.metrics import Metrics
 from core import outbox
+from core.audit import person_actor, record
 from core.clock import Clock
 from core.db import UnitOfWork, UnitOfWorkFactory
 from core.messages import Reply
 from directory.identity import IdentityRepository
+from directory.models import Person
 
 log = logging.getLogger("krokodil.delivery")
 
 # When a person has several linked accounts, the first platform here that runs gets the message.
 PLATFORM_PREFERENCE = ("slack", "telegram", "teams", "console")
+# Reply.data key: platforms a message to a person must not be delivered on.
+AVOID_PLATFORMS = "avoid_platforms"
 
 
 class Delivery:
@@ -37,6 +41,7 @@ class Delivery:
         self.metrics = metrics
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """Ask for a delivery pass soon (called after handlers queue messages)."""
@@ -61,6 +66,8 @@ class Delivery:
                     continue
                 await outbox.mark_sent(uow.session, row.id, now, where)
                 self.metrics.outbox_sent.labels(kind=row.kind, platform=where.split(":")[0]).inc()
+                if "reminder" in row.kind:
+                    self.metrics.reminders_sent.labels(kind=row.kind).inc()
                 sent += 1
             await uow.commit()
         return sent
@@ -77,25 +84,72 @@ class Delivery:
             raise DeliveryError("outbox row without recipient")
         accounts = await uow.repo(IdentityRepository).accounts_of(row.person_id)
         by_platform = {a.platform: a for a in accounts}
+        # A message may rule out platforms, e.g. a handover where Telegram is not allowed.
+        avoid = set(reply.data.get(AVOID_PLATFORMS, ()))
         for platform in PLATFORM_PREFERENCE:
+            if platform in avoid:
+                continue
             adapter = self.adapters.get(platform)
             account = by_platform.get(platform)
             if adapter is not None and account is not None:
                 ref = await adapter.send(Target(platform=platform, user=account.external_id), reply)
                 return f"{platform}:{ref}"
+        found = await self._link_by_email(uow, row.person_id, avoid)
+        if found is not None:
+            platform, external_id = found
+            ref = await self.adapters[platform].send(
+                Target(platform=platform, user=external_id), reply
+            )
+            return f"{platform}:{ref}"
         raise DeliveryError(f"person {row.person_id} has no account on a running platform")
 
+    async def _link_by_email(
+        self, uow: UnitOfWork, person_id: int, avoid: set[str]
+    ) -> tuple[str, str] | None:
+        """Find a never-linked person on a platform that can look people up by e-mail (Slack)."""
+        person = await uow.session.get(Person, person_id)
+        if person is None or not person.email:
+            return None
+        for platform in PLATFORM_PREFERENCE:
+            adapter = self.adapters.get(platform)
+            lookup = getattr(adapter, "account_for_email", None)
+            if platform in avoid or lookup is None:
+                continue
+            external_id = await lookup(person.email)
+            if external_id:
+                now = self.clock.now()
+                await uow.repo(IdentityRepository).link(person, platform, external_id, now)
+                record(
+                    uow.session,
+                    at=now,
+                    actor=person_actor(None),
+                    action="account.linked_by_email",
+                    object_type="person",
+                    object_id=person.id,
+                    origin=platform,
+                )
+                return platform, external_id
+        return None
+
     async def serve(self, interval: float = 5.0) -> None:
-        """Deliver until cancelled: on every wake-up, and every `interval` seconds for retries."""
-        while True:
+        """Deliver until stopped (or cancelled): on every wake-up, and every `interval` s."""
+        self._stopping = False
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=interval)
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 while await self.run_once() > 0:
                     pass
             except Exception:
                 log.exception("delivery pass failed")
+
+    def stop_serving(self) -> None:
+        """Let `serve` return after the pass it is in (a cancel could cut a send in half)."""
+        self._stopping = True
+        self._wake.set()
 
     async def flush(self, attempts: int = 3) -> None:
         """Deliver everything due now (on shutdown, or after `krokodil say`)."""

@@ -10,6 +10,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from sqlalchemy import text
 
+from bot.gauges import refresh as refresh_gauges
+
 if TYPE_CHECKING:
     from bot.bootstrap import App
 
@@ -25,6 +27,9 @@ def make_web_app(app: App) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
     web_app.router.add_get("/metrics", metrics)
+    from bot import http_agenda  # imported here: it imports APP_KEY from this module
+
+    http_agenda.add_routes(web_app)
     for adapter in app.adapters.values():
         add_routes = getattr(adapter, "add_routes", None)
         if add_routes is not None:
@@ -58,6 +63,7 @@ async def readyz(request: web.Request) -> web.Response:
     """200 when the database answers (and we are not draining), 503 otherwise."""
     app = request.app[APP_KEY]
     body: dict[str, object] = {
+        "scheduler_running": bool(app.ticker and app.ticker.scheduler.running),
         "scheduler_leader": app.ticker.leadership.is_leader if app.ticker else False,
         "last_tick": app.ticker.last_pass.isoformat()
         if app.ticker and app.ticker.last_pass
@@ -76,6 +82,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text format."""
+    """Prometheus text format; database-backed gauges are read at scrape time."""
     app = request.app[APP_KEY]
+    await refresh_gauges(app.deps.uow, app.metrics, app.deps.clock.now())
     return web.Response(body=app.metrics.render(), content_type="text/plain", charset="utf-8")

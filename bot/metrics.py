@@ -51,6 +51,12 @@ class Metrics:
             "Reminders and escalations not yet due",
             registry=self.registry,
         )
+        self.reminders_sent = Counter(
+            "krokodil_reminders_sent_total",
+            "Reminders delivered (meeting reminders, handover reminders and nudges)",
+            ["kind"],
+            registry=self.registry,
+        )
         self.ticks = Counter(
             "krokodil_ticker_work_total",
             "Due items done by periodic work",

@@ -68,8 +68,10 @@ async def run_console(app: App, stdin: TextIO | None = None, stdout: TextIO | No
             await delivery
 
 
-async def run_platforms(app: App, adapters: list[Adapter]) -> None:
-    """Serve every platform on one HTTP server until SIGTERM/SIGINT, then shut down gracefully."""
+async def run_platforms(
+    app: App, adapters: list[Adapter], stop: asyncio.Event | None = None
+) -> None:
+    """Serve every platform on one HTTP server until SIGTERM/SIGINT (or `stop`), then drain."""
     for adapter in adapters:
         app.add_adapter(adapter)
     web_app = make_web_app(app)
@@ -80,17 +82,22 @@ async def run_platforms(app: App, adapters: list[Adapter]) -> None:
     log.info(
         "listening", extra={"host": app.settings.server.host, "port": app.settings.server.port}
     )
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+            handled.append(sig)
     for adapter in adapters:
         await adapter.start()
     assert app.ticker is not None
     app.ticker.start()
     delivery = asyncio.create_task(app.delivery.serve())
     await stop.wait()
+    # A second signal while draining takes the default action: stop at once.
+    for sig in handled:
+        loop.remove_signal_handler(sig)
     await shutdown(app, runner, delivery)
 
 
@@ -98,15 +105,23 @@ async def shutdown(
     app: App, runner: web.AppRunner, delivery: asyncio.Task[None], grace: float = 20
 ) -> None:
     """Stop taking requests, let in-flight ones finish, flush the outbox, release the database."""
-    log.info("shutting down")
+    log.info("shutting down", extra={"in_flight": app.in_flight})
+    # New requests get 503 and /readyz says "draining", so the load balancer moves on.
     app.draining = True
+    if app.ticker is not None:
+        # No new timer work here; another replica can take the scheduler lock now.
+        await app.ticker.stop()
     for adapter in app.adapters.values():
         await adapter.stop()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(app.idle.wait(), timeout=grace)
-    delivery.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await delivery
+    # Let the delivery loop finish the message it is sending rather than cut it off.
+    app.delivery.stop_serving()
+    finished, _pending = await asyncio.wait({delivery}, timeout=grace)
+    if not finished:
+        delivery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await delivery
     await app.delivery.flush()
     for adapter in app.adapters.values():
         # Adapters that hold connections release them only now: the flush above still sends.
