@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.bootstrap import build
@@ -32,6 +33,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 async def _directory(args: argparse.Namespace, settings: Settings) -> int:
     from directory.csv_io import export_csv, import_csv
 
+    # Importing or exporting a real directory must never pull in the fictional demo people.
+    settings = replace(settings, bot=replace(settings.bot, demo_data=False))
     app = build(settings)
     try:
         await prepare(app)

@@ -1,0 +1,163 @@
+"""Scripted console conversations for /wie, /bel, /ik and /themas on the demo directory."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.bootstrap import App
+from bot.render_text import render
+from core.messages import Invocation
+from directory.models import Person
+from tests.support import Chat
+
+
+def samira(app: App) -> Chat:
+    return Chat(app, "s.bouzid")
+
+
+async def test_wie_leads_with_phone_and_reachability(demo_app: App) -> None:
+    chat = samira(demo_app)
+    reply = await chat.say("/wie schulden")
+    shown = render(reply)
+    assert "== Wie helpt met Schulden ==" in shown
+    assert "☎ 038 00" in shown and "nu bereikbaar tot" in shown
+    assert "Samira Bouzid" not in shown  # never yourself
+    first = reply.cards[0]
+    assert first.reachable_now and first.phone and first.phone.startswith("+3138")
+    contacts = reply.data["contacts"]
+    assert 3 <= len(contacts) <= 5
+    assert {"name", "organisation", "phone", "reachable_now"} <= set(contacts[0])
+    assert contacts[0]["name"] == first.name
+    # Linda Brinkman works on schulden but only on Wednesdays: not above anyone reachable.
+    reachable = [c["reachable_now"] for c in contacts]
+    assert reachable == sorted(reachable, reverse=True)
+    # The phone comes before the e-mail in what people read.
+    assert shown.index("☎") < shown.index("✉")
+
+
+async def test_plain_questions_reach_wie(demo_app: App) -> None:
+    chat = samira(demo_app)
+    await chat.script(
+        [
+            ("wie kan helpen met schulden in Molenwijk?", ["Wie helpt met Schulden in Molenwijk"]),
+            ("ik zoek iemand voor huurachterstand", ["Schulden en Wonen"]),
+            ("/wie kan de huur niet betalen", ["Schulden en Wonen", "Joyce Kromodimedjo"]),
+            ("/wie schuldhulpverleneing", ["Wie helpt met Schulden"]),
+            ("who can help with debt", ["Schulden"]),
+        ]
+    )
+    molenwijk = chat.replies[0]
+    assert molenwijk.data["wijk"] == "Molenwijk"
+    assert "werkt in Molenwijk" in molenwijk.cards[0].note
+
+
+async def test_english_speakers_get_english(demo_app: App) -> None:
+    chat = samira(demo_app)
+    await chat.say("/taal en")
+    reply = await chat.say("/who debt")
+    assert reply.title == "Who helps with Debt"
+    assert "reachable now until" in render(reply)
+
+
+async def test_no_match_names_the_oliemannetje_and_why(demo_app: App) -> None:
+    chat = samira(demo_app)
+    reply = await chat.say("/wie ondermijning")
+    shown = render(reply)
+    assert "niet ons domein" not in shown
+    assert "Voor Ondermijning staat nog niemand op de sociale kaart." in shown
+    assert "Hatice Arslan is oliemannetje voor Opvang" in shown
+    assert reply.data["fallback"] is True
+    assert reply.data["contacts"][0]["name"] == "Hatice Arslan"
+    unknown = render(await chat.say("/wie blablabla"))
+    assert "oliemannetje" in unknown and "☎" in unknown
+
+
+async def test_unregistered_people_see_who_but_no_numbers(demo_app: App) -> None:
+    reply = await demo_app.dispatcher.handle(
+        Invocation(platform="telegram", account="999", chat="999", text="/wie schulden")
+    )
+    shown = render(reply)
+    assert "Joyce Kromodimedjo" in shown or "Ingrid Veldkamp" in shown
+    assert "☎" not in shown and "✉" not in shown and "bereikbaar tot" not in shown
+    assert all(c["phone"] is None and c["email"] is None for c in reply.data["contacts"])
+    assert "Telefoonnummers en bereikbaarheid zie je zodra" in shown
+    themes = await demo_app.dispatcher.handle(
+        Invocation(platform="telegram", account="999", chat="999", text="/themas")
+    )
+    assert "Schulden (" in themes.text
+    call = await demo_app.dispatcher.handle(
+        Invocation(platform="telegram", account="999", chat="999", text="/bel Joyce")
+    )
+    assert "☎" not in render(call) and call.data == {"registered": False}
+
+
+async def test_bel_gives_number_and_moment(demo_app: App) -> None:
+    chat = samira(demo_app)
+    await chat.script(
+        [
+            ("/bel Joyce Kromodimedjo", ["Joyce Kromodimedjo", "☎ 038 002 0157", "nu bereikbaar"]),
+            ("/bel Wim de Haan", ["volgende belmoment: vandaag 19:00"]),
+            ("/bel Joyse Kromodimejo", ["Joyce Kromodimedjo"]),
+            ("/bel Niemand Bestaatniet", ['Ik vond niemand die "Niemand Bestaatniet" heet']),
+            ("/bel", ["Wie wil je bellen?"]),
+        ]
+    )
+
+
+async def test_ik_shows_and_edits_the_entry(demo_app: App) -> None:
+    chat = samira(demo_app)
+    await chat.script(
+        [
+            ("/ik", ["Zo sta je op de sociale kaart", "Thema's: Schulden en Inkomen", "Klopt nog"]),
+            ("/ik bereikbaar ma-do 9-17", ["Je bent nu bereikbaar: ma-do 09:00-17:00."]),
+            ("/ik bereikbaar altijd", ['"altijd" begrijp ik niet']),
+            ("/ik themas schulden; wonen", ["Je thema's zijn nu: Schulden en Wonen."]),
+            ("/ik themas schulden, krokodillen", ['Het thema "krokodillen" ken ik niet']),
+            ("/ik wijken Noord, molenwijk", ["Je werkt nu in: Noord en Molenwijk."]),
+            ("/ik wijken geen", ["Je werkt nu voor de hele gemeente."]),
+            ("/ik telefoon 06-1234", ['"06-1234" is geen geldig telefoonnummer']),
+            ("/ik telefoon 06-12345678", ["Je nummer is aangepast."]),
+            ("/ik taart", ["Wat wil je aanpassen?"]),
+            ("/ik", ["Laatst bevestigd: 24 november 2026"]),
+            ("1", ["Dank je! Je gegevens staan weer als actueel genoteerd."]),
+            ("/ik klopt", ["Dank je!"]),
+        ]
+    )
+    async with demo_app.deps.uow() as uow:
+        me = await uow.session.scalar(select(Person).where(Person.email == "s.bouzid@example.org"))
+    assert me is not None
+    assert me.phone == "+31612345678"
+    assert me.availability == [[d, 540, 1020] for d in range(4)]
+    assert sorted(t.key for t in me.themes) == ["schulden", "wonen"]
+    assert me.wijken == []
+
+
+async def test_absence_sends_askers_to_the_stand_in(demo_app: App) -> None:
+    chat = samira(demo_app)
+    joyce = Chat(demo_app, "j.kromodimedjo")
+    await joyce.say("/ik afwezig tot 12 januari, vervanger Ingrid Veldkamp")
+    told = joyce.messages_for("i.veldkamp")
+    assert told and "Joyce Kromodimedjo is afwezig tot 12 januari" in told[0]
+    reply = await chat.say("/wie huurachterstand in Molenwijk")
+    names = [c.name for c in reply.cards]
+    assert "Joyce Kromodimedjo" not in names
+    ingrid = next(c for c in reply.cards if c.name == "Ingrid Veldkamp")
+    assert "vervangt Joyce Kromodimedjo (afwezig tot 12 januari)" in ingrid.note
+    called = render(await chat.say("/bel Joyce Kromodimedjo"))
+    assert "afwezig tot 12 januari" in called and "Ingrid Veldkamp" in called
+    back = await joyce.say("/ik terug")
+    assert "Welkom terug" in back.text
+    assert "Joyce Kromodimedjo" in [c.name for c in (await chat.say("/wie schulden")).cards]
+
+
+async def test_themas_lists_every_domain_with_counts(demo_app: App) -> None:
+    chat = samira(demo_app)
+    reply = await chat.say("/themas")
+    for domain in ("Jeugd:", "Wmo:", "Participatie:", "Opvang:"):
+        assert domain in reply.text
+    listed = {t["key"]: t["people"] for t in reply.data["themes"]}
+    assert len(listed) >= 40
+    assert listed["schulden"] == 7
+    assert listed["ondermijning"] == 0
+    only = await chat.say("/themas jeugd")
+    assert only.text.startswith("Jeugd:") and "Opvang:" not in only.text

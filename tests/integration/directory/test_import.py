@@ -1,0 +1,169 @@
+"""CSV import and export on a real database: checks, all-or-nothing, idempotency, round trip."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.bootstrap import App
+from core.clock import FrozenClock
+from directory.csv_io import export_csv, import_csv
+from directory.demo import DEMO_CSV
+from directory.models import Account, Organisation, Person, Theme, person_themes
+
+HEADER = "naam,organisatie,functie,telefoon,email,themas,wijken,bereikbaar,rollen,slack,telegram\n"
+FATIMA = (
+    "Fatima el Amrani,Gemeente Haarlem,schuldhulpverlener,06-12345678,f.elamrani@example.org,"
+    "schulden;inkomen,Schalkwijk,ma-do 09:00-17:00,,U012AB3CD,@fatima_ea\n"
+)
+JOOST = (
+    "Joost de Wit,Sociaal Wijkteam Noord,wijkcoach,023 511 5115,joost@example.org,"
+    "jeugd;opvoeding;huiselijk geweld,Noord;Centrum,ma-vr 08:30-12:30,oliemannetje,,123456789\n"
+)
+
+
+async def counts(app: App) -> dict[str, int]:
+    async with app.deps.uow() as uow:
+        s = uow.session
+        return {
+            "people": await s.scalar(select(func.count()).select_from(Person)) or 0,
+            "accounts": await s.scalar(select(func.count()).select_from(Account)) or 0,
+            "themes": await s.scalar(select(func.count()).select_from(person_themes)) or 0,
+        }
+
+
+async def test_the_demo_directory_imports_and_again_changes_nothing(
+    app: App, clock: FrozenClock
+) -> None:
+    text = DEMO_CSV.read_text(encoding="utf-8")
+    first = await import_csv(app.deps.uow, text, now=clock.now())
+    assert first.ok and first.imported
+    assert first.created == 34
+    before = await counts(app)
+    second = await import_csv(app.deps.uow, text, now=clock.now())
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 34)
+    assert await counts(app) == before
+    assert "34 regels gelezen: 0 nieuw, 0 bijgewerkt, 34 ongewijzigd." in second.summary()
+
+
+async def test_people_accounts_and_organisations_are_created(app: App, clock: FrozenClock) -> None:
+    report = await import_csv(
+        app.deps.uow, HEADER + FATIMA + JOOST, now=clock.now(), admins=["JOOST@example.org"]
+    )
+    assert report.ok and report.created == 2
+    async with app.deps.uow() as uow:
+        s = uow.session
+        joost = await s.scalar(select(Person).where(Person.email == "joost@example.org"))
+        assert joost is not None
+        assert joost.phone == "+31235115115"
+        assert joost.roles == ["oliemannetje"]
+        assert joost.is_admin
+        assert joost.organisation.kind == "wijkteam"
+        assert sorted(t.key for t in joost.themes) == ["huiselijk_geweld", "jeugd", "opvoeding"]
+        assert sorted(w.name for w in joost.wijken) == ["Centrum", "Noord"]
+        accounts = {
+            (a.platform, a.external_id, a.username) for a in await s.scalars(select(Account))
+        }
+        kinds = dict((await s.execute(select(Organisation.name, Organisation.kind))).all())
+    assert accounts == {
+        ("console", "f.elamrani", None),
+        ("slack", "u012ab3cd", None),
+        # A Telegram @name waits as a placeholder id until the user talks to the bot.
+        ("telegram", "@fatima_ea", "fatima_ea"),
+        ("console", "joost", None),
+        ("telegram", "123456789", None),
+    }
+    assert kinds == {"Gemeente Haarlem": "gemeente", "Sociaal Wijkteam Noord": "wijkteam"}
+
+
+async def test_nothing_is_imported_when_a_row_is_invalid(app: App, clock: FrozenClock) -> None:
+    bad = FATIMA.replace("06-12345678", "06-1234")
+    report = await import_csv(app.deps.uow, HEADER + JOOST + bad, now=clock.now())
+    assert not report.ok and not report.imported
+    assert report.error_lines() == ['regel 3: telefoon "06-1234" is geen geldig nummer']
+    assert "Er is niets geïmporteerd: 1 regel heeft een fout" in report.summary()
+    assert (await counts(app))["people"] == 0
+
+
+async def test_skip_invalid_imports_the_good_rows(app: App, clock: FrozenClock) -> None:
+    bad = FATIMA.replace("f.elamrani@example.org", "geen-adres")
+    report = await import_csv(
+        app.deps.uow, HEADER + bad + JOOST, now=clock.now(), skip_invalid=True
+    )
+    assert report.imported and report.created == 1
+    assert report.error_lines() == ['regel 2: e-mail "geen-adres" is geen geldig adres']
+    assert "1 regel met een fout overgeslagen." in report.summary()
+
+
+async def test_a_bsn_refuses_the_row_and_is_never_echoed(app: App, clock: FrozenClock) -> None:
+    leaky = JOOST.replace("wijkcoach", "wijkcoach 111222333")
+    report = await import_csv(app.deps.uow, HEADER + FATIMA + leaky, now=clock.now())
+    assert not report.imported
+    summary = report.summary()
+    assert "regel 3: kolom functie bevat een nummer dat op een BSN lijkt" in summary
+    assert "111222333" not in summary
+
+
+async def test_an_unknown_column_stops_the_whole_file(app: App, clock: FrozenClock) -> None:
+    report = await import_csv(
+        app.deps.uow,
+        HEADER.replace("wijken", "wijkjes") + FATIMA,
+        now=clock.now(),
+        skip_invalid=True,
+    )
+    assert not report.imported
+    assert report.error_lines()[0].startswith('regel 1: onbekende kolom "wijkjes"')
+
+
+async def test_duplicates_and_taken_accounts_are_row_errors(app: App, clock: FrozenClock) -> None:
+    twin = FATIMA.replace("Fatima el Amrani", "Fatima Tweeling")
+    report = await import_csv(app.deps.uow, HEADER + FATIMA + twin, now=clock.now())
+    assert report.error_lines() == [
+        "regel 3: dezelfde persoon als regel 2 (zelfde email)",
+    ]
+    other = FATIMA.replace("f.elamrani@example.org", "ander@example.org").replace(
+        ",@fatima_ea", ","
+    )
+    report = await import_csv(app.deps.uow, HEADER + FATIMA + other, now=clock.now())
+    assert report.error_lines() == [
+        "regel 3: slack u012ab3cd hoort al bij iemand anders in de sociale kaart"
+    ]
+
+
+async def test_an_edited_file_updates_the_people_in_it(app: App, clock: FrozenClock) -> None:
+    await import_csv(app.deps.uow, HEADER + FATIMA + JOOST, now=clock.now())
+    edited = FATIMA.replace("06-12345678", "06-87654321").replace("schulden;inkomen", "schulden")
+    report = await import_csv(app.deps.uow, HEADER + edited + JOOST, now=clock.now())
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    async with app.deps.uow() as uow:
+        fatima = await uow.session.scalar(select(Person).where(Person.name == "Fatima el Amrani"))
+    assert fatima is not None
+    assert fatima.phone == "+31687654321"
+    assert [t.key for t in fatima.themes] == ["schulden"]
+
+
+async def test_unknown_themes_are_created_and_reported(app: App, clock: FrozenClock) -> None:
+    row = FATIMA.replace("schulden;inkomen", "schuldhulpverlening;Paarse krokodillen")
+    report = await import_csv(app.deps.uow, HEADER + row, now=clock.now())
+    assert report.new_themes == ["Paarse krokodillen"]
+    assert "Nieuwe thema's (niet in de themalijst): Paarse krokodillen." in report.summary()
+    async with app.deps.uow() as uow:
+        theme = await uow.session.scalar(select(Theme).where(Theme.key == "paarse_krokodillen"))
+        fatima = await uow.session.scalar(select(Person).where(Person.name == "Fatima el Amrani"))
+    assert theme is not None and not theme.from_catalog
+    assert fatima is not None
+    assert sorted(t.key for t in fatima.themes) == ["paarse_krokodillen", "schulden"]
+
+
+async def test_export_round_trips(app: App, clock: FrozenClock) -> None:
+    await import_csv(app.deps.uow, DEMO_CSV.read_text(encoding="utf-8"), now=clock.now())
+    await import_csv(app.deps.uow, HEADER + FATIMA + JOOST, now=clock.now())
+    exported = await export_csv(app.deps.uow)
+    assert exported.splitlines()[0] == (
+        "naam,organisatie,afdeling,functie,telefoon,email,themas,wijken,bereikbaar,rollen,slack,telegram"
+    )
+    assert "Fatima el Amrani,Gemeente Haarlem,,schuldhulpverlener,+31612345678" in exported
+    assert ",U012AB3CD,@fatima_ea" in exported
+    report = await import_csv(app.deps.uow, exported, now=clock.now())
+    assert report.ok and (report.created, report.updated) == (0, 0)
+    assert report.unchanged == 36
+    assert await export_csv(app.deps.uow) == exported

@@ -1,0 +1,46 @@
+"""Understanding themes in free text: names, synonyms, English, compounds and typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.matching import closest_themes, understand_themes
+from directory.themes import load_catalog
+
+
+def keys(query: str) -> list[str]:
+    return [k for k, _ in understand_themes(query, load_catalog())]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("schulden", "schulden"),
+        ("schuldhulpverleneing", "schulden"),
+        ("huurschuld", "schulden"),
+        ("debt", "schulden"),
+        ("who can help with debt", "schulden"),
+        ("huiselijk geweld", "huiselijk_geweld"),
+        ("drugs", "verslaving"),
+        ("eenzaam", "eenzaamheid"),
+        ("psychische problemen", "ggz"),
+        ("uitkering", "inkomen"),
+    ],
+)
+def test_a_word_finds_its_theme(query: str, expected: str) -> None:
+    assert keys(query)[0] == expected
+
+
+def test_cannot_pay_the_rent_is_debt_and_housing() -> None:
+    assert set(keys("kan de huur niet betalen")) == {"schulden", "wonen"}
+    assert set(keys("huurachterstand")) == {"schulden", "wonen"}
+
+
+def test_nonsense_matches_nothing_but_has_a_closest_theme() -> None:
+    assert keys("xyzzy") == []
+    assert keys("") == []
+    assert len(closest_themes("xyzzy", load_catalog())) >= 1
+
+
+def test_filler_words_alone_match_nothing() -> None:
+    assert keys("wie kan mij helpen") == []

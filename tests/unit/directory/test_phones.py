@@ -1,0 +1,33 @@
+"""Phone numbers: any usual notation in, E.164 stored, national format shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.phones import PhoneError, display_phone, normalise_phone
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("06-12345678", "+31612345678"),
+        ("+31 6 1234 5678", "+31612345678"),
+        ("023 511 5115", "+31235115115"),
+        ("(038) 001 09 79", "+31380010979"),
+        ("0031 20 123 4567", "+31201234567"),
+    ],
+)
+def test_normalised_to_e164(raw: str, e164: str) -> None:
+    assert normalise_phone(raw) == e164
+
+
+@pytest.mark.parametrize("raw", ["06-1234", "hallo", "12", "+31 6"])
+def test_invalid_numbers_are_refused(raw: str) -> None:
+    with pytest.raises(PhoneError):
+        normalise_phone(raw)
+
+
+def test_display_is_national_for_dutch_numbers() -> None:
+    assert display_phone("+31612345678") == "06 12345678"
+    assert display_phone("+31235115115") == "023 511 5115"
+    assert display_phone("+3225551234").startswith("+32")
