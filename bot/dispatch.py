@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -224,6 +225,35 @@ class Dispatcher:
         question = forms.prompt(cmd.tr, form, step, 0, first=True)
         intro = f"{reply.text}\n\n" if reply.text else ""
         return Reply(text=intro + question.text, title=question.title, buttons=question.buttons)
+
+    async def with_suggestions(self, inv: Invocation, form: Form) -> Form:
+        """The whole form with suggested choices filled in, for modals that show every field.
+
+        Suggestions that depend on earlier answers cannot apply there; the form's context
+        can. Never raises: on any trouble the form comes back as it was.
+        """
+        spec = self.registry.forms.get(form.form_id)
+        if spec is None or spec.suggest is None:
+            return form
+        try:
+            async with self.deps.uow() as uow:
+                identity = uow.repo(IdentityRepository)
+                person = await identity.person_for_account(inv.platform, inv.account)
+            if person is None:
+                return form  # strangers get onboarding on submit; no need to suggest
+            actor = actor_of(person)
+            language = actor.language or inv.language_hint
+            cmd = Command(
+                inv, form.form_id, "", actor, self._translator(language), self.deps.clock.now()
+            )
+            fields = []
+            for index, field in enumerate(form.fields):
+                step = await self._step(form, index, {}, cmd)
+                fields.append(replace(field, choices=step.choices))
+        except Exception:
+            log.exception("form suggestions failed", extra={"form": form.form_id})
+            return form
+        return replace(form, fields=tuple(fields))
 
     async def _step(
         self, form: Form, index: int, values: dict[str, Any], cmd: Command

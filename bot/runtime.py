@@ -37,6 +37,10 @@ async def prepare(app: App, *, migrate: bool = True) -> None:
 def platform_adapters(app: App) -> list[Adapter]:
     """Adapters for every platform whose token is set."""
     adapters: list[Adapter] = []
+    if app.settings.slack.enabled:
+        from bot.adapters.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(app))
     if app.settings.telegram.enabled:
         from bot.adapters.telegram import TelegramAdapter
 

@@ -143,6 +143,12 @@ def _validate(settings: Settings) -> None:
             f"telegram.mode must be 'webhook' or 'polling', got {settings.telegram.mode!r}"
         )
     _validate_telegram(settings)
+    slack = settings.slack
+    if slack.enabled and not slack.socket_mode and not slack.signing_secret:
+        raise SettingsError(
+            "Slack HTTP mode needs SLACK_SIGNING_SECRET (Basic Information → Signing Secret); "
+            "set it, or set SLACK_APP_TOKEN to use Socket Mode"
+        )
     try:
         from zoneinfo import ZoneInfo
 

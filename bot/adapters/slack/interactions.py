@@ -114,7 +114,12 @@ class Interactions:
             # with arguments the handler decides (it may need no form at all).
             if spec is not None and spec.form_builder is not None and trigger and not parsed.args:
                 tr = self.translator(profile)
-                await self.open_form(str(trigger), spec.form_builder(tr), tr, body["channel_id"])
+                form, chat = spec.form_builder(tr), str(body["channel_id"])
+                opened = await self.open_form(str(trigger), form, tr, chat)
+                if opened is not None:
+                    # Now there is time for the database: fill in suggested choices.
+                    inv = inbound.command_invocation(body, profile)
+                    await self.refine_form(opened, form, inv, tr)
                 return
             inv = inbound.command_invocation(body, profile)
             reply = await self.dispatcher.handle(inv)
@@ -161,6 +166,10 @@ class Interactions:
             return
         profile = await self.profiles.get(user)
         tr = self.translator(profile)
+        missing = modals.missing_people(view, submission, tr)
+        if missing:
+            await ack(response_action="errors", errors=missing)
+            return
         inv = inbound.submission_invocation(body, submission, chat, profile)
         reply = await self.dispatcher.handle(inv)
         if reply.data.get("duplicate"):
@@ -172,8 +181,8 @@ class Interactions:
                 await ack(response_action="errors", errors=errors)
                 return
         if reply.form is not None:
-            next_view = modals.form_view(reply.form, tr, chat)
-            await ack(response_action="update", view=next_view)
+            form = await self.dispatcher.with_suggestions(inv, reply.form)
+            await ack(response_action="update", view=modals.form_view(form, tr, chat))
             if reply.text or reply.cards:
                 async with self.busy():
                     await self.to_user(user, replace(reply, form=None))
@@ -232,17 +241,37 @@ class Interactions:
         except SLACK_FAILURES as error:
             log.warning("views.publish failed: %s", type(error).__name__)
 
-    async def open_form(self, trigger_id: str, form: Form, tr: Translator, chat: str) -> bool:
-        """views.open for a form; False when Slack refused (e.g. an expired trigger)."""
+    async def open_form(
+        self, trigger_id: str, form: Form, tr: Translator, chat: str
+    ) -> dict[str, Any] | None:
+        """views.open for a form: the opened view, or None when Slack refused (stale trigger)."""
         try:
-            await self.client.views_open(
+            response = await self.client.views_open(
                 trigger_id=trigger_id, view=modals.form_view(form, tr, chat)
             )
         except SLACK_FAILURES as error:
             code = error.response.get("error") if isinstance(error, SlackApiError) else None
             log.warning("views.open failed: %s", code or type(error).__name__)
-            return False
-        return True
+            return None
+        view = response.get("view")
+        return view if isinstance(view, dict) else {}
+
+    async def refine_form(
+        self, opened: dict[str, Any], form: Form, inv: Invocation, tr: Translator
+    ) -> None:
+        """Replace an instantly opened modal with one holding suggested choices, if any."""
+        better = await self.dispatcher.with_suggestions(inv, form)
+        if better == form or not opened.get("id"):
+            return
+        try:
+            await self.client.views_update(
+                view_id=opened["id"],
+                hash=opened.get("hash"),
+                view=modals.form_view(better, tr, inv.chat),
+            )
+        except SLACK_FAILURES as error:
+            # E.g. hash_conflict: the user already moved on; the plain form still works.
+            log.info("views.update skipped: %s", type(error).__name__)
 
     async def answer(
         self,
@@ -259,7 +288,8 @@ class Interactions:
             return
         if reply.form is not None:
             tr = self.translator(profile)
-            if trigger_id and await self.open_form(trigger_id, reply.form, tr, inv.chat):
+            form = await self.dispatcher.with_suggestions(inv, reply.form)
+            if trigger_id and await self.open_form(trigger_id, form, tr, inv.chat) is not None:
                 return
             reply = replace(
                 reply,

@@ -18,6 +18,8 @@ from core.i18n import Translator
 from core.messages import Choice, Field, Form, FormSubmission, Reply
 
 CALLBACK_ID = "krokodil.form"
+# Block id suffix of the "or type a name" box next to a list of people.
+TYPED = ".typed"
 MODAL_BLOCK_LIMIT = 100
 METADATA_LIMIT = 3000
 YES, NO = "ja", "nee"
@@ -29,15 +31,18 @@ class MalformedSubmission(ValueError):
 
 def form_view(form: Form, tr: Translator, chat: str | None) -> dict[str, Any]:
     """A modal view for a form; `chat` is where the result should be announced."""
+    needed = [f.name for f in form.fields if f.kind == "person" and f.choices and f.required]
     metadata = json.dumps(
-        {"form": form.form_id, "context": form.context, "chat": chat}, ensure_ascii=False
+        {"form": form.form_id, "context": form.context, "chat": chat, "pick": needed},
+        ensure_ascii=False,
     )
     if len(metadata) > METADATA_LIMIT:
         raise ValueError(f"form {form.form_id!r} has a context too large for a Slack modal")
     blocks: list[Block] = []
     if form.intro:
         blocks.extend(text_sections(form.intro))
-    blocks.extend(input_block(field, tr) for field in form.fields)
+    for field in form.fields:
+        blocks.extend(input_blocks(field, tr))
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -64,19 +69,29 @@ def _option(choice: Choice) -> dict[str, Any]:
     return {"text": plain(choice.label, 75), "value": choice.value}
 
 
-def input_block(field: Field, tr: Translator) -> Block:
-    """One input block for one field."""
-    element = _element(field, tr)
+def input_blocks(field: Field, tr: Translator) -> list[Block]:
+    """The input block for a field; a person to pick also gets a box to type any name."""
+    picked = field.kind == "person" and bool(field.choices)
     block: Block = {
         "type": "input",
         "block_id": field.name,
         "label": plain(field.label, 2000),
-        "element": element,
-        "optional": not field.required,
+        "element": _element(field, tr),
+        # Either the list or the typed name will do; required-ness is checked on submit.
+        "optional": picked or not field.required,
     }
     if field.hint:
         block["hint"] = plain(field.hint, 2000)
-    return block
+    if not picked:
+        return [block]
+    typed: Block = {
+        "type": "input",
+        "block_id": field.name + TYPED,
+        "label": plain(tr.gettext("Of typ een naam"), 2000),
+        "element": {"action_id": field.name + TYPED, "type": "plain_text_input"},
+        "optional": True,
+    }
+    return [block, typed]
 
 
 def _element(field: Field, tr: Translator) -> dict[str, Any]:
@@ -101,6 +116,9 @@ def _element(field: Field, tr: Translator) -> dict[str, Any]:
         element = {"type": kind, "options": [_option(c) for c in choices[:100]]}
         if kind == "static_select":
             element["placeholder"] = plain(tr.gettext("Kies…"))
+    elif field.kind == "datetime":
+        # Answers as "YYYY-MM-DD HH:MM" local time (see _value), which the date parsers read.
+        return {"action_id": field.name, "type": "datetimepicker"}
     else:
         element = {"type": "plain_text_input", "multiline": field.kind == "longtext"}
         if field.initial:
@@ -133,14 +151,32 @@ def submission_of(view: dict[str, Any], timezone: str) -> FormSubmission:
     if not isinstance(state, dict) or not isinstance(state.get("values", {}), dict):
         raise MalformedSubmission("view without state values")
     values: dict[str, str | list[str]] = {}
+    typed: dict[str, str | list[str]] = {}
     for block_id, actions in state.get("values", {}).items():
         if not isinstance(actions, dict):
             raise MalformedSubmission("state block is not an object")
         for entry in actions.values():
             value = _value(entry, timezone)
-            if value:
+            if value and str(block_id).endswith(TYPED):
+                typed[str(block_id).removesuffix(TYPED)] = value
+            elif value:
                 values[str(block_id)] = value
+    # A typed name wins over the list: the user went out of their way to type it.
+    values.update(typed)
     return FormSubmission(form_id=form_id, values=values, context=context)
+
+
+def missing_people(
+    view: dict[str, Any], submission: FormSubmission, tr: Translator
+) -> dict[str, str]:
+    """Errors for required person fields left without a pick and without a typed name."""
+    try:
+        raw = json.loads(view.get("private_metadata") or "{}")
+        needed = [str(n) for n in raw.get("pick") or ()]
+    except (ValueError, TypeError, AttributeError):
+        return {}
+    message = tr.gettext("Kies iemand uit de lijst, of typ een naam.")
+    return {name: message for name in needed if not submission.values.get(name)}
 
 
 def _value(entry: Any, timezone: str) -> str | list[str] | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT"
 
@@ -77,10 +77,15 @@ class FakeSlack:
     throttled: dict[str, list[int]] = field(default_factory=dict)
     # method → Slack error code to answer with (ok: false) for the next calls
     failing: dict[str, str] = field(default_factory=dict)
+    # HTTP status the response_url endpoint answers with (Slack says 404 once it expired).
+    respond_status: int = 200
     url: str = ""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Socket Mode: envelopes to push to the connected bot, and what it acknowledged.
+    envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
 
     async def start(self) -> str:
         """Serve on 127.0.0.1 at a random port."""
@@ -89,6 +94,7 @@ class FakeSlack:
         web_app.router.add_get("/api/{method}", self._api)
         web_app.router.add_post("/upload/{file_id}", self._upload)
         web_app.router.add_post("/respond/{token}", self._respond)
+        web_app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(web_app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -163,6 +169,7 @@ class FakeSlack:
                 headers={"Retry-After": str(throttle[1])},
             )
         params = await self._params(request)
+        params["_token"] = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self._record(method, params)
         if method in self.failing:
             return web.json_response({"ok": False, "error": self.failing[method]})
@@ -186,6 +193,8 @@ class FakeSlack:
                     "profile": {"email": user.email, "real_name": user.name},
                 },
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http", "ws", 1) + "/socket"}
         if method == "users.lookupByEmail":
             email = str(params.get("email", "")).lower()
             found = next((u for u in self.users.values() if (u.email or "").lower() == email), None)
@@ -207,6 +216,27 @@ class FakeSlack:
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": True}
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, push queued envelopes, record the bot's acknowledgements."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._record("socket.connect", {})
+        await ws.send_json({"type": "hello", "num_connections": 1})
+
+        async def push() -> None:
+            while True:
+                await ws.send_json(await self.envelopes.get())
+
+        pusher = asyncio.create_task(push())
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(message.data))
+                    self._record("socket.ack", json.loads(message.data))
+        finally:
+            pusher.cancel()
+        return ws
+
     async def _upload(self, request: web.Request) -> web.Response:
         body = await request.read()
         self._record("upload", {"file_id": request.match_info["file_id"], "size": len(body)})
@@ -216,4 +246,6 @@ class FakeSlack:
         params = await self._params(request)
         params["response_url"] = str(request.url)
         self._record("respond", params)
+        if self.respond_status != 200:
+            return web.Response(status=self.respond_status, text="expired_url")
         return web.Response(text="ok")

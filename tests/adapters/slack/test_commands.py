@@ -14,6 +14,7 @@ async def test_help_is_acknowledged_at_once_and_answered_privately(slack: SlackH
     assert reply.params["response_type"] == "ephemeral"
     assert "/help" in reply.blocks_text()
     assert "Wat ik kan" in reply.blocks_text()
+    assert all(c.params["_token"] == "xoxb-test" for c in slack.fake.to("users.info"))
 
 
 async def test_a_known_colleague_is_linked_by_workspace_email(slack: SlackHarness) -> None:

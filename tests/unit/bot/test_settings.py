@@ -20,7 +20,8 @@ def test_defaults_without_a_file() -> None:
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
     file = tmp_path / "k.toml"
     file.write_text('[server]\nport = 9000\n[bot]\nlanguage = "en"\n')
-    settings = load_settings(file, env={"KROKODIL_PORT": "9100", "SLACK_BOT_TOKEN": "xoxb-1"})
+    env = {"KROKODIL_PORT": "9100", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    settings = load_settings(file, env=env)
     assert settings.server.port == 9100
     assert settings.bot.language == "en"
     assert settings.slack.enabled
@@ -46,5 +47,7 @@ def test_a_bad_value_is_named(tmp_path: Path) -> None:
 
 
 def test_secrets_do_not_show_in_repr() -> None:
-    settings = load_settings(None, env={"SLACK_BOT_TOKEN": "xoxb-very-secret"})
+    env = {"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_SIGNING_SECRET": "very-secret-too"}
+    settings = load_settings(None, env=env)
     assert "xoxb-very-secret" not in repr(settings)
+    assert "very-secret-too" not in repr(settings)
