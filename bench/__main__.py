@@ -12,6 +12,7 @@ import inspect
 import json
 import pkgutil
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,12 @@ def run(name: str, module_name: str, argv: list[str]) -> Any:
     module = importlib.import_module(module_name)
     result = module.main(argv)
     if inspect.isawaitable(result):
-        result = asyncio.run(result)
+        result = asyncio.run(_wait(result))
     return result
+
+
+async def _wait(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
 
 
 def main(argv: list[str]) -> int:
