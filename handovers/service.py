@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import person_actor, record
 from core.errors import Forbidden, UserError
+from core.i18n import N_
 from directory.identity import record_acquaintance
 from directory.models import Person
 from handovers.machine import Decision, Event, Party, State, Verdict, decide
@@ -111,12 +112,12 @@ async def start(
     need = checked(
         request.need,
         limit=NEED_MAX,
-        missing="Schrijf in een of twee zinnen wat de inwoner nodig heeft.",
+        missing=N_("Schrijf in een of twee zinnen wat de inwoner nodig heeft."),
     )
     label = checked(
         request.reference_label,
         limit=LABEL_MAX,
-        missing="Geef je eigen kenmerk voor deze casus, bijvoorbeeld je dossiernummer.",
+        missing=N_("Geef je eigen kenmerk voor deze casus, bijvoorbeeld je dossiernummer."),
     )
     if not request.consent:
         raise UserError(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from core.bsn import contains_bsn
 from core.errors import UserError
+from core.i18n import N_
 
-BSN_IN_TEXT = (
+BSN_IN_TEXT = N_(
     "Dit lijkt een BSN te bevatten. Groene Krokodil bewaart geen gegevens van inwoners. "
     "Haal het nummer weg en probeer het opnieuw."
 )

@@ -89,23 +89,6 @@ async def claim(
     return handover
 
 
-async def next_due(session: AsyncSession) -> datetime | None:
-    """The earliest moment any handover timer falls due (for an extra timer pass)."""
-    moments: list[datetime] = []
-    for column, state in (
-        (Handover.reminder_due_at, State.OPEN),
-        (Handover.escalate_due_at, State.OPEN),
-        (Handover.expires_at, State.OPEN),
-        (Handover.kennismaking_due_at, State.ACCEPTED),
-    ):
-        found = await session.scalar(
-            select(column).where(Handover.state == state, column.is_not(None)).order_by(column)
-        )
-        if found is not None:
-            moments.append(found)
-    return min(moments) if moments else None
-
-
 async def purge_free_text(session: AsyncSession, now: datetime, policy: TimerPolicy) -> int:
     """Remove the free text of handovers and cases closed longer than the retention period."""
     cutoff = policy.retention_cutoff(now)

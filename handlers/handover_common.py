@@ -1,0 +1,79 @@
+"""What every handover handler shares: the timer policy, the Telegram rule, and telling
+someone else something through the outbox in their own language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import outbox
+from core.errors import UserError
+from core.i18n import N_, Translator
+from core.messages import Recipient, Reply
+from directory.models import Person
+from handlers.base import Command, Deps
+from handovers.policy import TimerPolicy
+
+# Reply.data key the delivery worker reads (bot.delivery.AVOID_PLATFORMS).
+AVOID_PLATFORMS = "avoid_platforms"
+
+TELEGRAM_REFUSAL = N_(
+    "Warme overdrachten gaan niet via Telegram: ze gaan over een inwoner, en Telegram valt "
+    "buiten de gemeente. Gebruik Slack, of bel je collega."
+)
+
+
+def policy_of(deps: Deps) -> TimerPolicy:
+    """The handover timers from the settings."""
+    return TimerPolicy.from_config(deps.settings.handovers, deps.settings.bot.timezone)
+
+
+def avoided_platforms(deps: Deps) -> tuple[str, ...]:
+    """Platforms handover messages must not go to."""
+    return () if deps.settings.telegram.allow_handovers else ("telegram",)
+
+
+def guard_platform(cmd: Command, deps: Deps) -> None:
+    """Refuse handover work on a platform the municipality keeps handovers off."""
+    if cmd.invocation.platform in avoided_platforms(deps):
+        raise UserError(TELEGRAM_REFUSAL)
+
+
+async def tell(
+    session: AsyncSession,
+    deps: Deps,
+    person: Person,
+    build: Callable[[Translator], Reply],
+    *,
+    now: datetime,
+    kind: str,
+    key: str,
+) -> bool:
+    """Queue a message for someone, in their language, in the caller's transaction."""
+    tr = deps.translator(person.language)
+    reply = build(tr)
+    reply = replace(reply, data={**reply.data, AVOID_PLATFORMS: list(avoided_platforms(deps))})
+    queued = await outbox.enqueue(
+        session,
+        Recipient(person_id=person.id),
+        reply,
+        now=now,
+        kind=kind,
+        dedupe_key=key,
+    )
+    return queued is not None
+
+
+def age_text(since: datetime, now: datetime, tr: Translator) -> str:
+    """How long ago, roughly: 'net', '3 uur', '2 dagen'."""
+    seconds = max((now - since).total_seconds(), 0)
+    hours = int(seconds // 3600)
+    if hours < 1:
+        return tr.gettext("net")
+    if hours < 24:
+        return tr.ngettext("{n} uur", "{n} uur", hours)
+    days = hours // 24
+    return tr.ngettext("{n} dag", "{n} dagen", days)

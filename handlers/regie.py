@@ -1,0 +1,223 @@
+"""/regie: the cases I hold regie over, open handovers I sent or must answer, and their ages.
+
+Subcommands work on case numbers (what people see): ``overdragen`` hands regie on
+(a new handover that needs acceptance), ``intrekken`` withdraws the open handover
+of a case, ``afsluiten`` closes a case the holder is done with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from core.errors import UserError
+from core.i18n import N_
+from core.messages import Button, Reply
+from handlers import handover_answer
+from handlers.base import Command, CommandSpec, Deps, Registry
+from handlers.handover_common import age_text, guard_platform
+from handlers.handover_forms import question_form
+from handlers.handover_people import active_person, first_name
+from handovers import followup
+from handovers.models import HandoverCase
+from handovers.repository import HandoverRepository
+
+ORDER = 31
+MAX_BUTTONS = 8
+
+
+async def regie(cmd: Command, deps: Deps) -> Reply:
+    """Route /regie and its subcommands."""
+    guard_platform(cmd, deps)
+    word, _, rest = cmd.args.strip().partition(" ")
+    word = word.lower()
+    if not word:
+        return await overview(cmd, deps)
+    if word in ("overdragen", "handover"):
+        return await hand_on(cmd, deps, rest.strip())
+    if word in ("intrekken", "withdraw"):
+        return await withdraw(cmd, deps, rest.strip())
+    if word in ("afsluiten", "close"):
+        return await close(cmd, deps, rest.strip())
+    raise UserError(
+        "Dat ken ik niet bij /regie. Probeer /regie, /regie overdragen 12, /regie intrekken 12 "
+        "of /regie afsluiten 12."
+    )
+
+
+async def overview(cmd: Command, deps: Deps) -> Reply:
+    """Everything where I hold regie or a handover waits, oldest first."""
+    tr, now, me = cmd.tr, cmd.now, cmd.person_id
+    lines: list[str] = []
+    buttons: list[Button] = []
+    async with deps.uow() as uow:
+        repo = uow.repo(HandoverRepository)
+        held = await repo.cases_held(me)
+        sent = {h.case_id: h for h in await repo.open_sent(me)}
+        received = await repo.open_received(me)
+        to_meet = await repo.accepted_awaiting_kennismaking(me)
+        if held:
+            lines.append(tr.gettext("Regie bij jou:"))
+        for case in held:
+            lines.append(
+                "• "
+                + tr.gettext(
+                    "casus #{case} · {label} · sinds {age}",
+                    case=case.id,
+                    label=case.reference_label or "—",
+                    age=age_text(case.regie_since, now, tr),
+                )
+            )
+            waiting = sent.get(case.id)
+            if waiting is not None:
+                receiver = await active_person(uow.session, waiting.receiver_id)
+                lines.append(
+                    "   "
+                    + tr.gettext(
+                        "overdracht naar {name} wacht op antwoord ({age})",
+                        name=receiver.name if receiver else "?",
+                        age=age_text(waiting.created_at, now, tr),
+                    )
+                )
+                buttons.append(
+                    Button(
+                        tr.gettext("Intrekken #{case}", case=case.id),
+                        "handover.withdraw",
+                        str(waiting.id),
+                    )
+                )
+        if received:
+            lines.append(tr.gettext("Wacht op jouw antwoord:"))
+        for handover in received:
+            sender = await active_person(uow.session, handover.sender_id)
+            lines.append(
+                "• "
+                + tr.gettext(
+                    "casus #{case} van {name} ({age}): {need}",
+                    case=handover.case_id,
+                    name=sender.name if sender else "?",
+                    age=age_text(handover.created_at, now, tr),
+                    need=handover.need or "—",
+                )
+            )
+            buttons.append(
+                Button(
+                    tr.gettext("Accepteren #{case}", case=handover.case_id),
+                    "handover.accept",
+                    str(handover.id),
+                    "primary",
+                )
+            )
+            buttons.append(
+                Button(
+                    tr.gettext("Niet aannemen #{case}", case=handover.case_id),
+                    "handover.decline",
+                    str(handover.id),
+                )
+            )
+        for handover in to_meet:
+            other_id = handover.sender_id if handover.receiver_id == me else handover.receiver_id
+            other = await active_person(uow.session, other_id)
+            lines.append(
+                tr.gettext(
+                    "Kennismaking met {name} nog niet vastgelegd (casus #{case}).",
+                    name=first_name(other) if other else "?",
+                    case=handover.case_id,
+                )
+            )
+    if not lines:
+        lines.append(
+            tr.gettext(
+                "Je hebt nu geen regie over casussen en er staan geen overdrachten open. Start "
+                "een warme overdracht met /overdracht."
+            )
+        )
+    return Reply(
+        title=tr.gettext("Regie"),
+        text="\n".join(lines),
+        buttons=tuple(buttons[:MAX_BUTTONS]),
+        data={
+            "held": [c.id for c in held],
+            "sent": [h.id for h in sent.values()],
+            "received": [h.id for h in received],
+        },
+    )
+
+
+async def _my_case(cmd: Command, deps: Deps, reference: str) -> HandoverCase:
+    if not reference:
+        raise UserError(
+            "Welke casus bedoel je? Geef het nummer, bijvoorbeeld /regie overdragen 12. Je "
+            "casussen zie je met /regie."
+        )
+    async with deps.uow() as uow:
+        case = await uow.repo(HandoverRepository).find_case(cmd.person_id, reference)
+    if case is None or case.closed_at is not None:
+        raise UserError(
+            "Je hebt geen regie over casus '{case}'. Kijk bij /regie welke casussen bij jou "
+            "liggen.",
+            case=reference,
+        )
+    return case
+
+
+async def hand_on(cmd: Command, deps: Deps, reference: str) -> Reply:
+    """Hand regie on: the same two forms, for an existing case."""
+    case = await _my_case(cmd, deps, reference)
+    async with deps.uow() as uow:
+        repo = uow.repo(HandoverRepository)
+        waiting = await repo.open_for_case(case.id)
+        latest = await repo.latest_for_case(case.id)
+    if waiting is not None:
+        raise UserError(
+            "Voor casus #{case} staat al een overdracht open. Trek die eerst in met /regie "
+            "intrekken {case}.",
+            case=case.id,
+        )
+    context = {"case": str(case.id)}
+    if case.created_by == cmd.person_id and case.reference_label:
+        context["label"] = case.reference_label
+    need = latest.need if latest is not None and latest.need else ""
+    return Reply(form=question_form(cmd.tr, context, need=need))
+
+
+async def withdraw(cmd: Command, deps: Deps, reference: str) -> Reply:
+    """Withdraw the open handover of one of my cases."""
+    case = await _my_case(cmd, deps, reference)
+    async with deps.uow() as uow:
+        waiting = await uow.repo(HandoverRepository).open_for_case(case.id)
+    if waiting is None:
+        raise UserError("Voor casus #{case} staat geen overdracht open.", case=case.id)
+    return await handover_answer.withdraw(replace(cmd, args=str(waiting.id)), deps)
+
+
+async def close(cmd: Command, deps: Deps, reference: str) -> Reply:
+    """Close a case: the resident no longer needs a regie-holder."""
+    case = await _my_case(cmd, deps, reference)
+    async with deps.uow() as uow:
+        closed = await followup.close_case(
+            uow.session, case, cmd.person_id, now=cmd.now, origin=cmd.invocation.platform
+        )
+        await uow.commit()
+    if not closed:
+        raise UserError(
+            "Voor casus #{case} staat nog een overdracht open. Trek die eerst in.", case=case.id
+        )
+    return Reply(
+        text=cmd.tr.gettext("Casus #{case} is afgesloten. Dank je wel!", case=case.id),
+        data={"closed": case.id},
+    )
+
+
+def register(registry: Registry) -> None:
+    """Add /regie."""
+    registry.command(
+        CommandSpec(
+            name="regie",
+            handler=regie,
+            summary=N_("zie waar jij de regie hebt en welke overdrachten openstaan"),
+            example="/regie",
+            aliases=("mycases",),
+            patterns=(re.compile(r"^\s*(?:wie heeft|waar heb ik|mijn)\s+(?:de\s+)?regie\b", re.I),),
+        )
+    )

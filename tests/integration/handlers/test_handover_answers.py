@@ -1,0 +1,316 @@
+"""The receiver's and sender's buttons: every transition, its messages, and repeated presses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.bootstrap import App
+from core.clock import FrozenClock
+from core.messages import Action, Invocation
+from handovers.models import Handover, HandoverCase
+from tests.integration.handlers.handover_network import last_for, network, send_to
+from tests.support import Chat
+
+
+async def _handover(app: App) -> Handover:
+    async with app.deps.uow() as uow:
+        found = await uow.session.scalar(select(Handover).order_by(Handover.id.desc()))
+        assert found is not None
+        return found
+
+
+async def _holder(app: App) -> int:
+    async with app.deps.uow() as uow:
+        case = await uow.session.scalar(select(HandoverCase))
+        assert case is not None
+        return case.regie_holder_id
+
+
+async def test_decline_needs_a_reason_and_the_sender_gets_other_candidates(
+    app: App, chat: Chat
+) -> None:
+    people = await network(app)
+    await send_to(chat, "Joost de Wit")
+    chat.as_("joost")
+    await chat.script(
+        [
+            ("2", ["Waarom neem je de overdracht niet aan?", "Ik heb nu geen ruimte"]),
+            ("2", ["Toelichting voor de afzender"]),
+            ("Vol tot januari.", ["Fatima el Amrani houdt de regie"]),
+        ]
+    )
+    told = last_for(chat, "f.elamrani")
+    assert "Joost de Wit neemt de overdracht niet aan" in told
+    assert "Reden: Ik heb nu geen ruimte" in told
+    assert "Toelichting: Vol tot januari." in told
+    assert "De regie blijft bij jou" in told
+    assert "Anna Bakker" in told and "06 12345672" in told
+    assert "Joost de Wit —" not in told.split("Deze collega's")[1]
+    assert await _holder(app) == people.fatima.id
+
+    chat.as_("f.elamrani")
+    await chat.script(
+        [
+            ("1", ["Aan wie wil je de casus nu overdragen?", "Anna Bakker"]),
+            ("1", ["Jouw eigen kenmerk"]),
+            ("D-2026-0042", ["Weet de inwoner"]),
+            ("ja", ["Verstuurd naar Anna Bakker", "casus #1"]),
+        ]
+    )
+    assert "Warme overdracht van Fatima el Amrani" in last_for(chat, "anna")
+    async with app.deps.uow() as uow:
+        cases = await uow.session.scalar(select(func.count()).select_from(HandoverCase))
+    assert cases == 1
+
+
+async def test_another_reason_needs_an_explanation(app: App, chat: Chat) -> None:
+    await network(app)
+    await send_to(chat, "Joost de Wit")
+    chat.as_("joost")
+    await chat.say("2")
+    await chat.say("4")
+    reply = await chat.say("-")
+    assert "Schrijf kort waarom" in reply.text
+    assert (await _handover(app)).state == "open"
+
+
+async def test_call_me_first_gives_the_sender_my_number_once(app: App, chat: Chat) -> None:
+    await network(app)
+    await send_to(chat, "Joost de Wit")
+    chat.as_("joost")
+    first = await chat.say("3")
+    assert "Ik heb Fatima el Amrani gevraagd je te bellen" in first.text
+    assert "06 12345670" in first.text
+    told = last_for(chat, "f.elamrani")
+    assert "Joost de Wit wil eerst even met je bellen" in told
+    assert "Bel even met Joost: 06 12345671" in told
+    chat.as_("joost")
+    before = len(chat.messages_for("f.elamrani"))
+    await chat.say("/regie")
+    again = await chat.app.dispatcher.handle(
+        Invocation(
+            platform="console",
+            account="joost",
+            chat="console:joost",
+            action=Action("handover.callme", str((await _handover(app)).id)),
+        )
+    )
+    assert "al gevraagd" in again.text
+    await chat.deliver()
+    assert len(chat.messages_for("f.elamrani")) == before
+    assert (await _handover(app)).state == "open"
+
+
+async def test_withdraw_tells_the_receiver_and_a_late_accept_changes_nothing(
+    app: App, chat: Chat
+) -> None:
+    people = await network(app)
+    await send_to(chat, "Joost de Wit")
+    withdrawn = await chat.say("1")
+    assert "is ingetrokken. De regie blijft bij jou" in withdrawn.text
+    assert "Fatima el Amrani heeft de overdracht ingetrokken" in last_for(chat, "joost")
+    chat.as_("joost")
+    chat._console._buttons_for["joost"] = ()
+    hid = (await _handover(app)).id
+    late = await app.dispatcher.handle(
+        Invocation(
+            platform="console",
+            account="joost",
+            chat="console:joost",
+            action=Action("handover.accept", str(hid)),
+        )
+    )
+    assert "al ingetrokken" in late.text
+    assert await _holder(app) == people.fatima.id
+
+
+async def test_accepting_twice_answers_already_accepted(app: App, chat: Chat) -> None:
+    people = await network(app)
+    await send_to(chat, "Joost de Wit")
+    hid = (await _handover(app)).id
+    press = Invocation(
+        platform="console",
+        account="joost",
+        chat="console:joost",
+        action=Action("handover.accept", str(hid)),
+    )
+    first = await app.dispatcher.handle(press)
+    second = await app.dispatcher.handle(press)
+    assert "Je hebt de overdracht geaccepteerd" in first.text
+    assert second.text == "Je hebt deze overdracht al geaccepteerd."
+    await chat.deliver()
+    accepted = [m for m in chat.messages_for("f.elamrani") if "geaccepteerd" in m]
+    assert len(accepted) == 1
+    assert await _holder(app) == people.joost.id
+
+
+async def test_the_same_platform_event_twice_has_one_effect(app: App, chat: Chat) -> None:
+    await network(app)
+    await send_to(chat, "Joost de Wit")
+    hid = (await _handover(app)).id
+    press = Invocation(
+        platform="console",
+        account="joost",
+        chat="console:joost",
+        action=Action("handover.accept", str(hid)),
+        event_id="evt-accept-1",
+    )
+    assert "geaccepteerd" in (await app.dispatcher.handle(press)).text
+    assert (await app.dispatcher.handle(press)).data == {"duplicate": True}
+
+
+async def test_only_the_receiver_can_answer(app: App, chat: Chat) -> None:
+    await network(app)
+    await send_to(chat, "Joost de Wit")
+    hid = (await _handover(app)).id
+    reply = await app.dispatcher.handle(
+        Invocation(
+            platform="console",
+            account="anna",
+            chat="console:anna",
+            action=Action("handover.accept", str(hid)),
+        )
+    )
+    assert reply.text == "Deze overdracht is niet aan jou gericht."
+
+
+async def test_without_consent_nothing_is_sent_or_stored(app: App, chat: Chat) -> None:
+    await network(app)
+    await send_to(chat, "Joost de Wit")
+    # send_to answered 'ja'; start again and answer 'nee' this time.
+    await chat.say("/overdracht")
+    await chat.say("Hulp bij het aanvragen van bijzondere bijstand.")
+    await chat.say("1")
+    await chat.say("-")
+    await chat.say("Anna Bakker")
+    await chat.say("Z-9")
+    reply = await chat.say("nee")
+    assert "Zonder toestemming van de inwoner verstuur ik geen overdracht" in reply.text
+    assert chat.messages_for("anna") == []
+    async with app.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Handover)) == 1
+
+
+async def test_a_typed_name_finds_the_receiver_or_asks_again(app: App, chat: Chat) -> None:
+    await network(app)
+    chat.as_("f.elamrani")
+    await chat.say("/overdracht")
+    await chat.say("Hulp bij een schuldregeling.")
+    await chat.say("1")
+    await chat.say("-")
+    await chat.say("Pietje Puk")
+    await chat.say("K-1")
+    again = await chat.say("ja")
+    assert "Ik vind niemand met de naam 'Pietje Puk'" in again.text
+    assert "Vraag 1 van 3" in again.text
+    await chat.say("anna bakker")
+    await chat.say("K-1")
+    done = await chat.say("ja")
+    assert "Verstuurd naar Anna Bakker" in done.text
+
+
+async def test_an_absent_receiver_is_said_up_front_with_the_stand_in(
+    app: App, chat: Chat, clock: FrozenClock
+) -> None:
+    people = await network(app)
+    async with app.deps.uow() as uow:
+        from directory.models import Person
+
+        joost = await uow.session.get(Person, people.joost.id)
+        assert joost is not None
+        joost.absent_from = clock.now() - timedelta(days=1)
+        joost.absent_until = clock.now() + timedelta(days=7)
+        joost.stand_in_id = people.anna.id
+        await uow.commit()
+    chat.as_("f.elamrani")
+    await chat.say("/overdracht")
+    await chat.say("Hulp bij een schuldregeling.")
+    await chat.say("1")
+    form2 = await chat.say("-")
+    assert "Anna Bakker — Wijkteam Zuid · vervangt Joost de Wit (afwezig tot 1 december)" in (
+        form2.text + "".join(b.label for b in form2.buttons)
+    )
+    await chat.say("Joost de Wit")
+    await chat.say("D-7")
+    asked = await chat.say("ja")
+    assert "Joost de Wit is afwezig tot 1 december" in asked.text
+    assert [b.label for b in asked.buttons][:2] == [
+        "Naar Anna Bakker, de vervanger",
+        "Toch naar Joost de Wit; die ziet het na terugkomst",
+    ]
+    sent = await chat.say("1")
+    assert "Verstuurd naar Anna Bakker" in sent.text
+    assert "Je krijgt dit als vervanger van Joost de Wit" in last_for(chat, "anna")
+    assert chat.messages_for("joost") == []
+    handover = await _handover(app)
+    assert (handover.receiver_id, handover.stand_in_for_id) == (people.anna.id, people.joost.id)
+
+
+async def test_the_stand_in_choice_in_the_list_sends_to_the_stand_in(
+    app: App, chat: Chat, clock: FrozenClock
+) -> None:
+    people = await network(app)
+    async with app.deps.uow() as uow:
+        from directory.models import Person
+
+        joost = await uow.session.get(Person, people.joost.id)
+        assert joost is not None
+        joost.absent_from = clock.now() - timedelta(days=1)
+        joost.stand_in_id = people.olga.id
+        await uow.commit()
+    chat.as_("f.elamrani")
+    await chat.say("/overdracht")
+    await chat.say("Hulp bij een schuldregeling.")
+    await chat.say("1")
+    form2 = await chat.say("-")
+    labels = [b.label for b in form2.buttons]
+    stand_in = next(i for i, label in enumerate(labels, 1) if "vervangt Joost" in label)
+    await chat.say(str(stand_in))
+    await chat.say("D-8")
+    sent = await chat.say("ja")
+    assert "Verstuurd naar Olga Mulder" in sent.text
+    assert "als vervanger van Joost de Wit" in last_for(chat, "olga")
+
+
+async def test_same_label_to_two_receivers_is_flagged_to_both(app: App, chat: Chat) -> None:
+    from tests.support import make_person
+
+    await network(app)
+    await make_person(app, "Els Visser", email="els@example.org", themes=["schulden"])
+    await send_to(chat, "Joost de Wit", label="D-2026-0042")
+    chat.as_("els")
+    await chat.say("/overdracht")
+    await chat.say("Hulp bij schulden.")
+    await chat.say("1")
+    await chat.say("-")
+    await chat.say("Anna Bakker")
+    await chat.say("d 2026 0042")
+    sent = await chat.say("ja")
+    assert "ook een overdracht open naar Joost de Wit" in sent.text
+    assert "Er kan maar één regiehouder zijn" in last_for(chat, "joost")
+    assert "Anna Bakker" in last_for(chat, "joost")
+    flagged_anna = [m for m in chat.messages_for("anna") if "één regiehouder" in m]
+    assert flagged_anna and "Joost de Wit" in flagged_anna[0]
+    assert any("één regiehouder" in m for m in chat.messages_for("f.elamrani"))
+
+
+async def test_each_person_reads_their_own_language(app: App, chat: Chat) -> None:
+    people = await network(app)
+    async with app.deps.uow() as uow:
+        from directory.models import Person
+
+        joost = await uow.session.get(Person, people.joost.id)
+        assert joost is not None
+        joost.language = "en"
+        await uow.commit()
+    await send_to(chat, "Joost de Wit")
+    request = last_for(chat, "joost")
+    assert "Warm handover from Fatima el Amrani" in request
+    assert "wants to hand a resident over to you warmly" in request
+    assert "[1] Accept" in request and "[3] Call me first" in request
+    assert "Verstuurd naar Joost de Wit" in chat.replies[-1].text
+    chat.as_("joost")
+    assert "You have accepted the handover" in (await chat.say("1")).text
+    assert "heeft de overdracht geaccepteerd" in last_for(chat, "f.elamrani")
