@@ -86,10 +86,20 @@ async def test_metrics_count_commands_latency_outbox_and_reminders(
     await chat.say("/bestaatniet")
     async with app.deps.uow() as uow:
         # Two waiting, one delivered below, one for later (still pending).
-        await enqueue(uow.session, Recipient(person_id=person.id), Reply(text="a"),
-                      now=clock.now(), kind="reminder")
-        await enqueue(uow.session, Recipient(platform="slack", chat="C1"), Reply(text="b"),
-                      now=clock.now(), kind="message")
+        await enqueue(
+            uow.session,
+            Recipient(person_id=person.id),
+            Reply(text="a"),
+            now=clock.now(),
+            kind="reminder",
+        )
+        await enqueue(
+            uow.session,
+            Recipient(platform="slack", chat="C1"),
+            Reply(text="b"),
+            now=clock.now(),
+            kind="message",
+        )
         await uow.commit()
     before = await (await client.get("/metrics")).text()
     assert sample(before, "krokodil_outbox_pending") == 2.0
@@ -112,11 +122,18 @@ async def test_pending_timers_count_rows_due_later(
 ) -> None:
     from tests.integration.reports.seed import Seeder
 
-    seed = Seeder(app, clock.now() - timedelta(hours=2))
-    await seed.open_handover_with_timers(clock.now())
+    now = clock.now()
+    seed = Seeder(app, now - timedelta(hours=2))
+    await seed.open_handover_with_timers(now)
+    meeting = await seed.meeting("netwerkbijeenkomst", now + timedelta(days=2))
+    await seed.meeting_reminder(meeting, now + timedelta(days=2), now + timedelta(days=1))
+    await seed.meeting_reminder(meeting, now - timedelta(days=7), now - timedelta(days=8))
+    a, b = await seed.person("Mee Een"), await seed.person("Mee Twee", "GGD")
+    await seed.meeloop(1, now - timedelta(days=1), [((a, b), None)])
     text = await (await client.get("/metrics")).text()
-    # Reminder and escalation both later, expiry later: three timers waiting.
-    assert sample(text, "krokodil_pending_timers") == 3.0
+    # The handover's reminder, escalation and expiry; tomorrow's meeting reminder (not the
+    # one already past due); the mee-loop follow-up in 13 days.
+    assert sample(text, "krokodil_pending_timers") == 5.0
     clock.advance(timedelta(days=30))
     text = await (await client.get("/metrics")).text()
     assert sample(text, "krokodil_pending_timers") == 0.0

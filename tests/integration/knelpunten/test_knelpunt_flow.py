@@ -292,3 +292,23 @@ async def test_bsn_and_too_short_are_refused(app: App, chat: Chat) -> None:
     )
     async with app.deps.uow() as uow:
         assert list(await uow.session.scalars(select(Knelpunt))) == []
+
+
+async def test_each_person_hears_in_their_own_language(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    await make_person(
+        app,
+        "Noor Smit",
+        email="n.smit@example.org",
+        themes=["dakloosheid"],
+        roles=["oliemannetje"],
+        language="en",
+    )
+    await chat.say("/knelpunt Opvang: een briefadres aanvragen duurt zes weken")
+    notice = chat.messages_for("n.smit")[0]
+    assert "New blocker #1 · Opvang (shelter)" in notice
+    assert "[1] I'll take this on" in notice and "Reported by Fatima el Amrani" in notice
+    await chat.as_("n.smit").script([("1", ["You took on blocker #1", "Solved"])])
+    assert (
+        "Noor Smit (Gemeente Groenwater) pakt je knelpunt op" in chat.messages_for("f.elamrani")[0]
+    )

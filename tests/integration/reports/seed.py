@@ -197,6 +197,24 @@ class Seeder:
             )
             await uow.commit()
 
+    async def meeting_reminder(self, meeting: int, key: datetime, due: datetime) -> None:
+        """A pending reminder row for one occurrence."""
+        from scheduler.models import Reminder
+
+        async with self.app.deps.uow() as uow:
+            uow.session.add(
+                Reminder(
+                    meeting_id=meeting,
+                    occurrence_start=key,
+                    kind="day_before",
+                    recipient="person:1",
+                    due_at=due,
+                    status="pending",
+                    created_at=self.now,
+                )
+            )
+            await uow.commit()
+
     async def rsvps(
         self, meeting: int, key: datetime, answer: str, count: int, *, waitlisted: bool = False
     ) -> None:
