@@ -15,21 +15,21 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from telegram import ChatMember, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, BaseRateLimiter, ContextTypes, TypeHandler
 
 from bot.adapters.base import Adapter, DeliveryError, Target
 from bot.adapters.telegram import inbound, webhook
 from bot.adapters.telegram.callbacks import KEEP_FOR, CallbackCodec
 from bot.adapters.telegram.menu import MENU_LANGUAGES, menu
+from bot.adapters.telegram.ordering import ChatOrder
 from bot.adapters.telegram.outbound import Sender
-from bot.adapters.telegram.render import escape
+from bot.adapters.telegram.responder import Responder, fits_a_toast
 from bot.adapters.telegram.wiring import ALLOWED_UPDATES, build_application
 from bot.settings import SettingsError, telegram_mode
-from core import events, outbox
+from core import events
 from core.i18n import N_
-from core.messages import Recipient, Reply
+from core.messages import Reply
 from directory import linking
 from directory.identity import IdentityRepository
 
@@ -44,8 +44,6 @@ GROUP_WELCOME = N_(
     "vinden. In deze groep reageer ik op opdrachten zoals /help@{bot}, op berichten waarin je "
     "mij noemt (@{bot}) en op antwoorden op mijn berichten. Andere berichten lees ik niet."
 )
-# A short answer to a button in a group is shown as a pop-up, so the buttons stay for others.
-TOAST_LIMIT = 200
 
 
 class TelegramAdapter(Adapter):
@@ -71,10 +69,12 @@ class TelegramAdapter(Adapter):
         self.application.add_error_handler(self._on_error)
         self.codec = CallbackCodec(app.deps.uow, app.deps.clock)
         self.sender = Sender(self.application.bot, self.codec)
+        self.responder = Responder(self.sender, app.deps)
         self.me: inbound.BotIdentity | None = None
         self._ready = False
         # Accounts known to be linked: no need to look for an imported @username again.
         self._linked: set[str] = set()
+        self._order = ChatOrder()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -153,12 +153,14 @@ class TelegramAdapter(Adapter):
         """Every update PTB receives (webhook or polling) arrives here."""
         if self.me is None:
             return
-        if update.callback_query is not None:
-            await self._on_button(update)
-        elif update.message is not None:
-            await self._on_message(update, update.message)
-        elif update.my_chat_member is not None:
-            await self._on_membership(update)
+        chat = update.effective_chat
+        async with self._order.turn(str(chat.id if chat is not None else "")):
+            if update.callback_query is not None:
+                await self._on_button(update)
+            elif update.message is not None:
+                await self._on_message(update, update.message)
+            elif update.my_chat_member is not None:
+                await self._on_membership(update)
 
     async def _on_message(self, update: Update, message: Message) -> None:
         assert self.me is not None
@@ -172,7 +174,9 @@ class TelegramAdapter(Adapter):
         if reply.data.get("duplicate"):
             return
         reply_to = None if inv.is_direct else message.message_id
-        await self._respond(inv.chat, inv.account, inv.is_direct, reply, update, reply_to)
+        await self.responder.respond(
+            update.update_id, inv.chat, inv.account, inv.is_direct, reply, reply_to
+        )
 
     async def _on_button(self, update: Update) -> None:
         query = update.callback_query
@@ -189,13 +193,13 @@ class TelegramAdapter(Adapter):
         reply = await self.app.dispatcher.handle(inv)
         if reply.data.get("duplicate"):
             return
-        if not inv.is_direct and _toast(reply):
+        if not inv.is_direct and fits_a_toast(reply):
             await _quietly(query.answer(reply.text))
             return
         await _quietly(query.answer())
         if inv.is_direct and isinstance(query.message, Message):
-            await self._mark_choice(query.message, query.data or "")
-        await self._respond(inv.chat, inv.account, inv.is_direct, reply, update, None)
+            await self.responder.mark_choice(query.message, query.data or "")
+        await self.responder.respond(update.update_id, inv.chat, inv.account, inv.is_direct, reply)
 
     async def _on_membership(self, update: Update) -> None:
         change = update.my_chat_member
@@ -213,70 +217,7 @@ class TelegramAdapter(Adapter):
             tr = self.app.deps.translator(None)
             welcome = Reply(text=tr.gettext(GROUP_WELCOME, bot=self.me.username))
             chat = str(change.chat.id)
-            await self._respond(chat, chat, False, welcome, update, None)
-
-    async def _respond(
-        self,
-        chat: str,
-        account: str,
-        is_direct: bool,
-        reply: Reply,
-        update: Update,
-        reply_to: int | None,
-    ) -> None:
-        """Answer in the chat; a private answer to a group message goes to the user's chat."""
-        if reply.private and not is_direct:
-            try:
-                await self.sender.deliver(int(account), reply)
-                return
-            except (Forbidden, BadRequest):
-                pass  # the user never opened a chat with the bot: answer in the group
-            except TelegramError:
-                await self._queue(account, reply, update)
-                return
-        try:
-            await self.sender.deliver(int(chat), reply, reply_to=reply_to)
-        except Forbidden:
-            log.info("telegram chat unreachable", extra={"update_id": update.update_id})
-        except BadRequest as error:
-            log.error("telegram refused a reply: %s", error.message)
-        except TelegramError:
-            await self._queue(chat, reply, update)
-
-    async def _queue(self, chat: str, reply: Reply, update: Update) -> None:
-        """Hand a reply that could not be sent now to the outbox (retried with backoff)."""
-        log.warning("telegram reply deferred to the outbox", extra={"update_id": update.update_id})
-        async with self.app.deps.uow() as uow:
-            await outbox.enqueue(
-                uow.session,
-                Recipient(platform="telegram", chat=chat),
-                reply,
-                now=self.app.deps.clock.now(),
-                kind="telegram.reply",
-                dedupe_key=f"telegram:update:{update.update_id}",
-            )
-            await uow.commit()
-        self.app.deps.wake_delivery()
-
-    async def _mark_choice(self, message: Message, data: str) -> None:
-        """Show which button was pressed and remove the keyboard, so it is not pressed twice."""
-        label = ""
-        if message.reply_markup is not None:
-            for row in message.reply_markup.inline_keyboard:
-                for button in row:
-                    if button.callback_data == data:
-                        label = button.text
-        try:
-            if message.text and label:
-                await message.edit_text(
-                    f"{message.text_html}\n\n✓ <b>{escape(label)}</b>",
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=None,
-                )
-            else:
-                await message.edit_reply_markup(reply_markup=None)
-        except TelegramError as error:
-            log.debug("telegram message not marked: %s", type(error).__name__)
+            await self.responder.respond(update.update_id, chat, chat, False, welcome)
 
     async def _claim_username(self, account: str, username: str) -> None:
         """Complete a link a directory import made by @username, on the user's first message."""
@@ -308,14 +249,6 @@ def _chat_id(chat: str) -> int | str | None:
     if chat.lstrip("-").isdigit():
         return int(chat)
     return chat if chat.startswith("@") else None
-
-
-def _toast(reply: Reply) -> bool:
-    return (
-        bool(reply.text)
-        and len(reply.text) <= TOAST_LIMIT
-        and not (reply.title or reply.cards or reply.buttons or reply.attachments)
-    )
 
 
 async def _quietly(call: Awaitable[object]) -> None:

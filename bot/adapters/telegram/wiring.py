@@ -41,7 +41,7 @@ def build_application(
         .base_file_url(file_url(config.base_url))
         .rate_limiter(rate_limiter or TelegramRateLimiter())
     )
-    if not polling:
-        # Webhook updates arrive on the bot's own aiohttp server, not PTB's.
-        builder = builder.updater(None)
+    # Polling: chats are served side by side (the adapter keeps each chat's updates in order).
+    # Webhook: updates arrive on the bot's own aiohttp server, so PTB needs no updater.
+    builder = builder.concurrent_updates(True) if polling else builder.updater(None)
     return builder.build()
