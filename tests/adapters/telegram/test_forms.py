@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.bootstrap import App
-from core.messages import Button, Field, Form, Reply
+from core.messages import Attachment, Button, Field, Form, Reply
 from handlers.base import ActionSpec, Command, CommandSpec, Deps, FormSpec
 from tests.adapters.telegram.harness import TelegramHarness, User, labels
 from tests.adapters.telegram.test_webhook import link_telegram
@@ -50,6 +50,14 @@ async def _picked(cmd: Command, deps: Deps) -> Reply:
     return Reply(text=f"Gekozen: {cmd.action_value}")
 
 
+async def _calendar(cmd: Command, deps: Deps) -> Reply:
+    ics = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    return Reply(
+        text="In je agenda zetten:",
+        attachments=(Attachment("netwerk.ics", "text/calendar", ics),),
+    )
+
+
 async def _setup(app: App) -> None:
     await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
     await link_telegram(app, "f.elamrani@example.org", FATIMA)
@@ -57,6 +65,7 @@ async def _setup(app: App) -> None:
     app.deps.registry.form(FormSpec("test.form", _submit))
     app.deps.registry.command(CommandSpec("kies", _choices, "test", "/kies"))
     app.deps.registry.action(ActionSpec("test.pick", _picked))
+    app.deps.registry.command(CommandSpec("agendabestand", _calendar, "test", "/agendabestand"))
 
 
 async def test_a_form_is_asked_step_by_step_with_buttons(
@@ -119,3 +128,13 @@ async def test_unknown_buttons_say_so(app: App, telegram: TelegramHarness) -> No
     assert await telegram.post(update) == 200
     [answer] = telegram.api.ok("answerCallbackQuery")
     assert answer.params["text"] == "Deze knop werkt niet meer."
+
+
+async def test_attachments_arrive_as_documents(app: App, telegram: TelegramHarness) -> None:
+    await _setup(app)
+    await telegram.say(FATIMA, "/agendabestand")
+    [text, document] = telegram.api.sent_to(FATIMA.id)
+    assert text.params["text"] == "In je agenda zetten:"
+    assert document.method == "sendDocument"
+    assert document.params["document"]["filename"] == "netwerk.ics"
+    assert document.params["document"]["size"] > 0

@@ -119,3 +119,10 @@ async def test_html_in_user_text_is_escaped(app: App, telegram: TelegramHarness)
     await telegram.say(STRANGER, "/<b>x</b>")
     text = telegram.api.last_to(STRANGER.id).params["text"]
     assert "<b>x</b>" not in text
+
+
+async def test_updates_wait_while_the_bot_is_not_taking_them(telegram: TelegramHarness) -> None:
+    await telegram.adapter.stop()
+    # 503: Telegram keeps the update and sends it again later.
+    assert await telegram.say(STRANGER, "/help") == 503
+    assert not telegram.api.ok("sendMessage")
