@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.bootstrap import App
 from directory.identity import IdentityRepository
 from tests.adapters.telegram.harness import SECRET, TelegramHarness, User
+from tests.adapters.telegram.standin import TOKEN
 from tests.support import make_person
 
 FATIMA = User(4242, "Fatima", username="fatima_ea")
@@ -126,3 +131,17 @@ async def test_updates_wait_while_the_bot_is_not_taking_them(telegram: TelegramH
     # 503: Telegram keeps the update and sends it again later.
     assert await telegram.say(STRANGER, "/help") == 503
     assert not telegram.api.ok("sendMessage")
+
+
+async def test_logs_hold_neither_the_token_nor_what_people_wrote(
+    app: App, telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    telegram.api.throttle("sendMessage", *([0.01] * 8))
+    await telegram.say(STRANGER, "/wie schulden bij mevrouw Jansen")
+    await telegram.post(raw=b"not json")
+    await telegram.post(telegram.message(STRANGER, "/help"), secret="wrong")
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {r.__dict__}" for r in caplog.records)
+    assert "deferred to the outbox" in logged
+    for secret in (TOKEN, SECRET, "Jansen"):
+        assert secret not in logged
