@@ -152,6 +152,15 @@ class ReportsConfig:
 
 
 @dataclass(frozen=True)
+class HousekeepingConfig:
+    """Tidying up what only delivery needed."""
+
+    # Days after delivery (or after giving up) when a message's text is removed from the
+    # outbox; the row (kind, times, dedupe key) stays, so nothing is ever sent twice.
+    outbox_text_days: int = 7
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of one running bot."""
 
@@ -164,3 +173,4 @@ class Settings:
     handovers: HandoverConfig = field(default_factory=HandoverConfig)
     knelpunten: KnelpuntenConfig = field(default_factory=KnelpuntenConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
+    housekeeping: HousekeepingConfig = field(default_factory=HousekeepingConfig)
