@@ -239,6 +239,9 @@ class Dispatcher:
             async with self.deps.uow() as uow:
                 identity = uow.repo(IdentityRepository)
                 person = await identity.person_for_account(inv.platform, inv.account)
+                if person is None and inv.email_hint:
+                    # Not linked yet (first use opens a modal before any dispatch).
+                    person = await identity.person_by_email(inv.email_hint)
             if person is None:
                 return form  # strangers get onboarding on submit; no need to suggest
             actor = actor_of(person)

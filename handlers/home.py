@@ -3,7 +3,8 @@
 The home is assembled from other commands' answers, so it grows as capabilities
 land and never breaks when one is missing or fails: a missing command is left
 out, a failing one is logged and left out. A button here can run any command
-(`home.command`), e.g. "new handover" opening its form.
+(`home.command`), e.g. "new handover" opening its form, and the profile section gets
+a form to edit it (`_home_profile`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import replace
 from core.errors import UserError
 from core.i18n import N_
 from core.messages import Button, Reply
-from handlers.base import ActionSpec, Command, CommandSpec, Deps, Registry
+from handlers import _home_profile as profile
+from handlers.base import ActionSpec, Command, CommandSpec, Deps, FormSpec, Registry
 
 log = logging.getLogger("krokodil.home")
 
@@ -23,8 +25,7 @@ RUN_COMMAND = "home.command"
 
 # (command, arguments, section title): shown in this order when the command exists.
 SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("regie", "", N_("Mijn regie")),
-    ("overdrachten", "", N_("Open overdrachten")),
+    ("regie", "", N_("Mijn regie en overdrachten")),
     ("agenda", "", N_("Mijn agenda")),
     ("ik", "", N_("Mijn profiel")),
 )
@@ -34,14 +35,15 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("plan", N_("Bijeenkomst plannen")),
     ("knelpunt", N_("Knelpunt melden")),
 )
-# Button on the profile section, when the directory offers a way to edit it.
-PROFILE_EDIT: tuple[str, str] = ("ik", "wijzig")
+# The section that gets the "edit my profile" button.
+PROFILE_SECTION = "ik"
 
 
 async def home(cmd: Command, deps: Deps) -> Reply:
     """My overview: one section per capability that has something to show."""
     _ = cmd.tr.gettext
     sections: list[dict[str, object]] = []
+    parts: list[tuple[str, Reply]] = []
     for name, args, title in SECTIONS:
         spec = deps.registry.lookup(name)
         if spec is None or spec.form_builder is not None:
@@ -49,23 +51,27 @@ async def home(cmd: Command, deps: Deps) -> Reply:
         part = await _section(cmd, deps, spec.name, args)
         if part is None:
             continue
-        if name == PROFILE_EDIT[0] and not part.buttons:
-            part = replace(
-                part,
-                buttons=(Button(_("Profiel bewerken"), RUN_COMMAND, " ".join(PROFILE_EDIT)),),
-            )
+        if name == PROFILE_SECTION:
+            edit = Button(_("Profiel bewerken"), profile.EDIT_ACTION)
+            part = replace(part, buttons=(*part.buttons, edit))
         sections.append({"title": _(title), "reply": part.to_json()})
+        parts.append((_(title), part))
     shortcuts = tuple(
         Button(_(label), RUN_COMMAND, name, "primary" if i == 0 else "default")
         for i, (name, label) in enumerate(
             (n, lbl) for n, lbl in SHORTCUTS if deps.registry.lookup(n) is not None
         )
     )
+    greeting = _("Hallo {name}! Hier zie je wat er voor jou speelt.", name=_first(cmd))
+    # Plain-text platforms get everything in one message; rich ones (Slack's App Home)
+    # use the greeting, the first `shortcuts` buttons and the sections from `data`.
+    text = "\n\n".join([greeting, *(f"== {title} ==\n{part.text}" for title, part in parts)])
     return Reply(
         title=_("Groene Krokodil"),
-        text=_("Hallo {name}! Hier zie je wat er voor jou speelt.", name=_first(cmd)),
-        buttons=shortcuts,
-        data={"sections": sections},
+        text=text,
+        cards=tuple(card for _title, part in parts for card in part.cards),
+        buttons=shortcuts + tuple(b for _title, part in parts for b in part.buttons),
+        data={"greeting": greeting, "shortcuts": len(shortcuts), "sections": sections},
     )
 
 
@@ -112,3 +118,5 @@ def register(registry: Registry) -> None:
         )
     )
     registry.action(ActionSpec(action_id=RUN_COMMAND, handler=run_command))
+    registry.action(ActionSpec(action_id=profile.EDIT_ACTION, handler=profile.open_form))
+    registry.form(FormSpec(form_id=profile.FORM_ID, submit=profile.submit))

@@ -11,9 +11,19 @@ HOME_BLOCK_LIMIT = 100
 
 
 def home_view(reply: Reply) -> dict[str, Any]:
-    """A `home` view: the reply's own blocks, then one headed part per section."""
-    blocks: list[Block] = reply_blocks(reply, limit=HOME_BLOCK_LIMIT)
-    numbered = len(reply.buttons)
+    """A `home` view: greeting and shortcut buttons, then one headed part per section.
+
+    A reply without sections (e.g. the welcome for a stranger) is shown as it is.
+    """
+    if "sections" not in reply.data:
+        return {"type": "home", "blocks": reply_blocks(reply, limit=HOME_BLOCK_LIMIT)}
+    top = Reply(
+        title=reply.title,
+        text=str(reply.data.get("greeting", "")),
+        buttons=reply.buttons[: int(reply.data.get("shortcuts", 0))],
+    )
+    blocks: list[Block] = reply_blocks(top, limit=HOME_BLOCK_LIMIT)
+    numbered = len(top.buttons)
     for raw in reply.data.get("sections", ()):
         section = Reply.from_json(dict(raw.get("reply") or {}))
         part: list[Block] = [{"type": "divider"}]

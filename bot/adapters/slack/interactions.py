@@ -190,6 +190,9 @@ class Interactions:
         await ack()
         async with self.busy():
             await self.to_user(user, reply)
+            if chat == user:
+                # Opened from the App Home (e.g. the profile): show the change there too.
+                await self.publish_home(user)
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """@Groene Krokodil in a channel: free text, answered in a thread."""

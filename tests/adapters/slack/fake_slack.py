@@ -208,7 +208,9 @@ class FakeSlack:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{n:06d}"}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
-            return {"ok": True, "view": {"id": f"V{n}", "hash": f"h{n}"}}
+            view_id = params.get("view_id") or f"V{n}"
+            params["_view_id"] = view_id
+            return {"ok": True, "view": {"id": view_id, "hash": f"h{n}"}}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "upload_url": f"{self.url}/upload/F{n}", "file_id": f"F{n}"}
         if method == "files.completeUploadExternal":

@@ -150,7 +150,8 @@ class SlackHarness:
     ) -> Answer:
         """Submit an opened modal (as recorded by the stand-in) with answers per field.
 
-        A value is a str (text input, or the chosen option's value) or a list (checkboxes).
+        A value is a str (text input, or the chosen option's value), a list (checkboxes) or
+        an int (a date picker's Unix time).
         """
         state: dict[str, dict[str, Any]] = {}
         for block in view["blocks"]:
@@ -162,6 +163,8 @@ class SlackHarness:
             entry: dict[str, Any] = {"type": kind}
             if kind == "plain_text_input":
                 entry["value"] = answer
+            elif kind == "datetimepicker":
+                entry["selected_date_time"] = answer
             elif kind in ("checkboxes", "multi_static_select"):
                 entry["selected_options"] = [{"value": v} for v in answer or []]
             else:

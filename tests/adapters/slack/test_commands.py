@@ -23,3 +23,50 @@ async def test_a_known_colleague_is_linked_by_workspace_email(slack: SlackHarnes
     await slack.command("/taal", "en")
     [reply] = await slack.fake.wait_for("respond")
     assert "English" in reply.blocks_text() or "Engels" in reply.blocks_text()
+
+
+async def _directory(slack: SlackHarness) -> None:
+    await make_person(slack.app, "Fatima el Amrani", email="fatima@example.org")
+    await make_person(
+        slack.app,
+        "Joost de Wit",
+        email="joost@example.org",
+        organisation="Stadsbank",
+        themes=["schulden"],
+        wijken=["Molenwijk"],
+        phone="+31612345678",
+    )
+    slack.fake.add_user("U1", email="fatima@example.org")
+
+
+async def test_wie_answers_with_a_tel_link_first(slack: SlackHarness) -> None:
+    await _directory(slack)
+    await slack.command("/wie", "schulden in Molenwijk")
+    [reply] = await slack.fake.wait_for("respond")
+    text = reply.blocks_text()
+    assert "*Joost de Wit* — Stadsbank" in text
+    assert text.index("<tel:+31612345678|06 12345678>") < text.index("mailto:joost@example.org")
+    assert "bereikbaar" in text
+
+
+async def test_the_umbrella_command_runs_any_command(slack: SlackHarness) -> None:
+    await _directory(slack)
+    await slack.command("/krokodil", "wie schulden")
+    [reply] = await slack.fake.wait_for("respond")
+    assert "<tel:+31612345678|06 12345678>" in reply.blocks_text()
+
+
+async def test_a_plain_question_to_the_bot_finds_a_colleague(slack: SlackHarness) -> None:
+    await _directory(slack)
+    await slack.event(
+        {
+            "type": "app_mention",
+            "user": "U1",
+            "channel": "C1",
+            "ts": "1700000000.000200",
+            "text": "<@UBOT> wie kan helpen met schulden in Molenwijk?",
+        }
+    )
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    assert post.params["thread_ts"] == "1700000000.000200"
+    assert "<tel:+31612345678|06 12345678>" in post.blocks_text()

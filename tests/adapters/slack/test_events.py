@@ -87,3 +87,36 @@ async def test_the_app_home_of_a_stranger_explains_how_to_join(slack: SlackHarne
     await slack.event({"type": "app_home_opened", "user": "U9", "tab": "home"})
     [publish] = await slack.fake.wait_for("views.publish")
     assert "Welkom bij Groene Krokodil" in publish.blocks_text()
+
+
+async def test_the_profile_is_edited_from_the_app_home(slack: SlackHarness) -> None:
+    await make_person(
+        slack.app, "Fatima el Amrani", email="fatima@example.org", themes=["schulden"]
+    )
+    slack.fake.add_user("U1", email="fatima@example.org")
+    await slack.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
+    [home] = await slack.fake.wait_for("views.publish")
+    assert "Mijn profiel" in home.blocks_text()
+    action_id, value = home.button("Profiel bewerken")
+    await slack.click(action_id, value, user="U1", home=True)
+    [opened] = await slack.fake.wait_for("views.open")
+    view = opened.params["view"]
+    initial = {
+        b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if "element" in b
+    }
+    assert initial["themes"] == "Schulden"
+    assert initial["phone"] == "06 12345670"
+
+    # A theme the directory doesn't know is pointed out next to the field; the modal stays.
+    wrong = await slack.submit(view, {**initial, "themes": "Schulden; xyzzy"})
+    assert wrong.json()["response_action"] == "errors"
+    assert "xyzzy" in wrong.json()["errors"]["themes"]
+
+    await slack.submit(view, {**initial, "themes": "Schulden; Wonen", "phone": "06-23456789"})
+    await slack.settle()
+    [told] = [c for c in slack.fake.to("chat.postMessage") if c.params["channel"] == "D1"]
+    assert "Je thema's zijn nu: Schulden en Wonen" in told.blocks_text()
+    assert "Je nummer is aangepast" in told.blocks_text()
+    # The home shows the new themes right away.
+    [*_, fresh] = await slack.fake.wait_for("views.publish", 3)
+    assert "Wonen" in fresh.blocks_text()

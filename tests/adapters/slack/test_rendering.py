@@ -164,8 +164,15 @@ def test_the_home_shows_each_section_under_its_own_header() -> None:
     home = Reply(
         title="Groene Krokodil",
         text="Hallo Fatima!",
-        buttons=(Button("Nieuwe overdracht", "home.command", "overdracht"),),
-        data={"sections": [{"title": "Mijn regie", "reply": section.to_json()}]},
+        buttons=(
+            Button("Nieuwe overdracht", "home.command", "overdracht"),
+            Button("Nieuw", "home.command", "x"),
+        ),
+        data={
+            "greeting": "Hallo Fatima!",
+            "shortcuts": 1,
+            "sections": [{"title": "Mijn regie", "reply": section.to_json()}],
+        },
     )
     view = home_view(home)
     assert view["type"] == "home"
