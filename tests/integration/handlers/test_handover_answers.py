@@ -228,10 +228,8 @@ async def test_an_absent_receiver_is_said_up_front_with_the_stand_in(
     await chat.say("/overdracht")
     await chat.say("Hulp bij een schuldregeling.")
     await chat.say("1")
-    form2 = await chat.say("-")
-    assert "Anna Bakker — Wijkteam Zuid · vervangt Joost de Wit (afwezig tot 1 december)" in (
-        form2.text + "".join(b.label for b in form2.buttons)
-    )
+    await chat.say("-")
+    # Typed by name, the absent receiver is not sent to silently.
     await chat.say("Joost de Wit")
     await chat.say("D-7")
     asked = await chat.say("ja")
@@ -266,6 +264,10 @@ async def test_the_stand_in_choice_in_the_list_sends_to_the_stand_in(
     await chat.say("1")
     form2 = await chat.say("-")
     labels = [b.label for b in form2.buttons]
+    assert any(
+        label.startswith("Olga Mulder — Gemeente Groenwater · vervangt Joost de Wit (afwezig)")
+        for label in labels
+    ), labels
     stand_in = next(i for i, label in enumerate(labels, 1) if "vervangt Joost" in label)
     await chat.say(str(stand_in))
     await chat.say("D-8")
