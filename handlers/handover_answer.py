@@ -25,7 +25,7 @@ from handovers import followup, service
 from handovers.machine import State, Verdict
 from handovers.models import Handover
 from handovers.repository import HandoverRepository
-from handovers.service import Outcome
+from handovers.values import Outcome
 
 
 def handover_id(cmd: Command) -> int:

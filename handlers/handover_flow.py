@@ -33,7 +33,7 @@ SHORTLIST = 10
 async def suggest(
     cmd: Command, deps: Deps, field: str, values: dict[str, Any]
 ) -> tuple[Choice, ...]:
-    """Themes understood from the question first, then the rest; the known wijken."""
+    """A short list of themes from the question (and themes that come with them); the wijken."""
     if field == "wijk":
         async with deps.uow() as uow:
             names = await uow.session.scalars(select(Wijk.name).order_by(Wijk.name))
@@ -66,11 +66,12 @@ async def submit_question(cmd: Command, deps: Deps) -> Reply:
         _text(values.get("need")),
         limit=NEED_MAX,
         missing=N_("Schrijf in een of twee zinnen wat de inwoner nodig heeft."),
+        field="need",
     )
     themes = _list(values.get("themes"))
     known = {c.value for c in catalog_choices(cmd.tr)}
     themes = [t for t in themes if t in known]
-    wijk = checked(_text(values.get("wijk")), limit=120)
+    wijk = checked(_text(values.get("wijk")), limit=120, field="wijk")
     context.update({"need": need, "themes": ",".join(themes), "wijk": wijk})
     async with deps.uow() as uow:
         matches = await candidates(

@@ -55,11 +55,12 @@ async def submit_plan(cmd: Command, deps: Deps) -> Reply:
     submission = cmd.invocation.submission
     assert submission is not None
     hid = int(submission.context["handover"])
-    typed = checked(str(submission.values.get("when") or ""), limit=80)
+    typed = checked(str(submission.values.get("when") or ""), limit=80, field="when")
     when = parse_moment(typed, cmd.now, deps.settings.bot.timezone)
     if when is None:
         raise UserError(
-            "Dat moment begrijp ik niet. Schrijf het zo: do 26-11 10:00, of morgen 14:00."
+            "Dat moment begrijp ik niet. Schrijf het zo: do 26-11 10:00, of morgen 14:00.",
+            form_field="when",
         )
     async with deps.uow() as uow:
         step = await followup.plan_kennismaking(

@@ -18,7 +18,7 @@ from core.messages import Choice, ContactCard
 from directory.cards import contact_card
 from directory.identity import IdentityRepository
 from directory.models import Person, Theme
-from directory.reachability import is_absent, reachability_text
+from directory.reachability import reachability_text
 from directory.search import Match, find_people, oliemannetje_for
 from handlers.base import Deps
 
@@ -126,11 +126,6 @@ def card(person: Person, now: datetime, tr: Translator, note: str = "") -> Conta
 def first_name(person: Person) -> str:
     """How the bot addresses a colleague in a sentence."""
     return person.name.split()[0] if person.name else person.name
-
-
-def absent_with_stand_in(person: Person, now: datetime) -> tuple[bool, int | None]:
-    """Whether the person is away now, and their stand-in's id."""
-    return is_absent(person, now), person.stand_in_id
 
 
 async def active_person(session: AsyncSession, person_id: int | None) -> Person | None:

@@ -29,8 +29,8 @@ from handlers.handover_people import (
 )
 from handovers import service
 from handovers.models import LABEL_MAX, Handover
-from handovers.service import HandoverRequest
 from handovers.text import checked
+from handovers.values import HandoverRequest
 
 
 async def send_from_form(
@@ -41,6 +41,7 @@ async def send_from_form(
         str(values.get("reference") or ""),
         limit=LABEL_MAX,
         missing=N_("Geef je eigen kenmerk voor deze casus, bijvoorbeeld je dossiernummer."),
+        field="reference",
     )
     context = {**context, "label": label}
     typed = str(values.get("receiver") or "").strip()

@@ -8,7 +8,6 @@ Nothing here knows about chat platforms or wording.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,52 +19,15 @@ from core.errors import Forbidden, UserError
 from core.i18n import N_
 from directory.identity import record_acquaintance
 from directory.models import Person
-from handovers.machine import Decision, Event, Party, State, Verdict, decide
+from handovers.machine import Event, Party, State, Verdict, decide
 from handovers.models import LABEL_MAX, NEED_MAX, NOTE_MAX, Handover, HandoverCase
 from handovers.policy import TimerPolicy
 from handovers.repository import HandoverRepository, label_key
 from handovers.text import checked
+from handovers.values import HandoverRequest, Outcome, Started
 
 DECLINE_REASONS = ("theme", "capacity", "colleague", "other")
 NO_TIMERS: dict[str, Any] = {"reminder_due_at": None, "escalate_due_at": None, "expires_at": None}
-
-
-@dataclass(frozen=True)
-class HandoverRequest:
-    """What the sender filled in."""
-
-    sender_id: int
-    receiver_id: int
-    need: str
-    themes: tuple[str, ...]
-    reference_label: str
-    consent: bool
-    wijk: str | None = None
-    case_id: int | None = None
-    stand_in_for_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Started:
-    """A handover that was just sent, with its case and any label clashes."""
-
-    handover: Handover
-    case: HandoverCase
-    new_case: bool
-    conflicts: tuple[Handover, ...]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What an event did to a handover, and the handover as it is now."""
-
-    decision: Decision
-    handover: Handover
-
-    @property
-    def changed(self) -> bool:
-        """True when this call made the change (not a repeat, not too late)."""
-        return self.decision.changes
 
 
 def party_of(handover: Handover, person_id: int | None) -> Party:
@@ -113,11 +75,13 @@ async def start(
         request.need,
         limit=NEED_MAX,
         missing=N_("Schrijf in een of twee zinnen wat de inwoner nodig heeft."),
+        field="need",
     )
     label = checked(
         request.reference_label,
         limit=LABEL_MAX,
         missing=N_("Geef je eigen kenmerk voor deze casus, bijvoorbeeld je dossiernummer."),
+        field="reference",
     )
     if not request.consent:
         raise UserError(
@@ -290,10 +254,12 @@ async def decline(
 ) -> Outcome:
     """The receiver says no, with a reason; regie stays with the sender."""
     if reason not in DECLINE_REASONS:
-        raise UserError("Kies een reden waarom je de overdracht niet aanneemt.")
-    text = checked(note, limit=NOTE_MAX)
+        raise UserError(
+            "Kies een reden waarom je de overdracht niet aanneemt.", form_field="reason"
+        )
+    text = checked(note, limit=NOTE_MAX, field="note")
     if reason == "other" and not text:
-        raise UserError("Schrijf kort waarom je de overdracht niet aanneemt.")
+        raise UserError("Schrijf kort waarom je de overdracht niet aanneemt.", form_field="note")
     values = {"decline_reason": reason, "decline_note": text or None}
     return await _apply(session, handover_id, person_id, Event.DECLINE, values, now, origin)
 

@@ -17,18 +17,21 @@ BSN_IN_TEXT = N_(
 )
 
 
-def checked(value: str | None, *, limit: int, missing: str | None = None) -> str:
+def checked(
+    value: str | None, *, limit: int, missing: str | None = None, field: str | None = None
+) -> str:
     """The stripped text; refused when it holds a BSN or is too long, or (with a `missing`
-    msgid) when it is empty."""
+    msgid) when it is empty. `field` names the form field, so a modal can point at it."""
     text = (value or "").strip()
     if contains_bsn(text):
-        raise UserError(BSN_IN_TEXT)
+        raise UserError(BSN_IN_TEXT, form_field=field)
     if missing is not None and not text:
-        raise UserError(missing)
+        raise UserError(missing, form_field=field)
     if len(text) > limit:
         raise UserError(
             "Dit is te lang ({length} tekens); houd het bij {limit} tekens, zonder details "
             "over de inwoner.",
+            form_field=field,
             length=len(text),
             limit=limit,
         )

@@ -6,7 +6,8 @@ from bot.bootstrap import App
 from directory.models import Person
 from handovers.models import Handover
 from handovers.policy import TimerPolicy
-from handovers.service import HandoverRequest, Started, start
+from handovers.service import start
+from handovers.values import HandoverRequest, Started
 from tests.support import make_person
 
 

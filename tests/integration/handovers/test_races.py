@@ -21,7 +21,7 @@ from core.errors import UserError
 from handovers import service, timers
 from handovers.machine import State, Verdict
 from handovers.models import Handover, HandoverCase
-from handovers.service import Outcome
+from handovers.values import Outcome
 from tests.integration.handovers.helpers import load, policy, send, trio
 from tests.support import make_person
 

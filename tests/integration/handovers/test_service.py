@@ -16,7 +16,7 @@ from handovers import followup, service
 from handovers.machine import State, Verdict
 from handovers.models import HandoverCase
 from handovers.repository import HandoverRepository, label_key
-from handovers.service import HandoverRequest
+from handovers.values import HandoverRequest
 from tests.integration.handovers.helpers import load, policy, send, trio
 
 
