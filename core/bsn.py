@@ -49,23 +49,34 @@ def find_bsn(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of every BSN-like number in the text."""
     spans: list[tuple[int, int]] = []
     for match in _RUN.finditer(text):
-        run = match.group(0)
-        groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", run)]
-        digits = "".join(run[s:e] for s, e in groups)
-        if _looks_like_phone(run, digits) or _looks_like_date(run):
-            continue
-        # Any contiguous sequence of groups holding 8 or 9 digits may be a written BSN.
-        for i in range(len(groups)):
-            count = 0
-            for j in range(i, len(groups)):
-                count += groups[j][1] - groups[j][0]
-                if count > 9:
-                    break
-                if count >= 8:
-                    candidate = "".join(run[s:e] for s, e in groups[i : j + 1])
-                    if passes_elfproef(candidate):
-                        spans.append((match.start() + groups[i][0], match.start() + groups[j][1]))
+        spans.extend(_in_run(text, match.start(), match.group(0)))
     return _merge(spans)
+
+
+def _in_run(text: str, at: int, run: str) -> list[tuple[int, int]]:
+    """Spans of BSN-like numbers in one run of digit groups starting at `at`."""
+    spans: list[tuple[int, int]] = []
+    groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", run)]
+    digits = "".join(run[s:e] for s, e in groups)
+    if _looks_like_phone(run, digits) or _looks_like_date(run):
+        # In '10:00 111 222 333' the run starts with the minutes of a clock time, which
+        # makes it look like a phone number ('00…'); the groups after the minutes still count.
+        if at > 0 and text[at - 1] == ":" and len(groups) > 1 and groups[0][1] == 2:
+            rest = groups[1][0]
+            return _in_run(text, at + rest, run[rest:])
+        return spans
+    # Any contiguous sequence of groups holding 8 or 9 digits may be a written BSN.
+    for i in range(len(groups)):
+        count = 0
+        for j in range(i, len(groups)):
+            count += groups[j][1] - groups[j][0]
+            if count > 9:
+                break
+            if count >= 8:
+                candidate = "".join(run[s:e] for s, e in groups[i : j + 1])
+                if passes_elfproef(candidate):
+                    spans.append((at + groups[i][0], at + groups[j][1]))
+    return spans
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

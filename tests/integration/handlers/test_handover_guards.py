@@ -60,6 +60,13 @@ async def test_a_bsn_in_a_decline_note_or_kennismaking_moment_is_refused(
         stored = await uow.session.scalar(select(Handover))
     assert stored is not None and stored.decline_note == "Past niet bij ons."
 
+    await send_to(chat, "Anna Bakker", label="D-2")
+    chat.as_("anna")
+    await chat.say("1")  # accept
+    await chat.say("1")  # kennismaking gepland
+    assert "BSN" in (await chat.say(f"morgen 10:00 {BSN}")).text
+    assert "Genoteerd" in (await chat.say("morgen 10:00")).text
+
 
 async def test_a_bsn_in_a_modal_submission_is_refused_before_anything_is_stored(
     app: App,

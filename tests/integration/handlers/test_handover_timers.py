@@ -225,3 +225,32 @@ async def test_two_leaders_at_once_send_each_timer_once(
         assert await _outbox(app, "handover.reminder") == 1
     finally:
         await second.close()
+
+
+async def test_without_an_oliemannetje_the_receivers_procesregisseur_is_asked(
+    app: App, chat: Chat, clock: FrozenClock
+) -> None:
+    from directory.models import Person
+    from tests.support import make_person
+
+    people = await network(app)
+    async with app.deps.uow() as uow:
+        olga = await uow.session.get(Person, people.olga.id)
+        assert olga is not None
+        olga.roles = []
+        await uow.commit()
+    await make_person(
+        app, "Ria Smit", email="ria@example.org", organisation="Wijkteam Zuid",
+        roles=["procesregisseur"],
+    )  # fmt: skip
+    await make_person(
+        app, "Bert Kok", email="bert@example.org", organisation="Wijkteam Noord",
+        roles=["procesregisseur"],
+    )  # fmt: skip
+    await send_to(chat, "Joost de Wit")
+    await at(chat, clock, local(2026, 11, 25, 9, 30))
+    escalated = await at(chat, clock, local(2026, 11, 26, 9, 0))
+    assert sorted(s.split(":")[0] for s in escalated) == ["bert", "f.elamrani"]
+    assert "Ik heb Bert Kok (procesregisseur) gevraagd" in next(
+        s for s in escalated if s.startswith("f.elamrani")
+    )

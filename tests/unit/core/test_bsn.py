@@ -36,6 +36,8 @@ def test_eight_digits_are_read_with_a_leading_zero() -> None:
         "123-456-782",
         "inwoner(111222333)",
         "zie dossier:123456782.",
+        "morgen 10:00 111 222 333",
+        "om 9:30 111222333",
     ],
 )
 def test_separated_and_embedded_numbers_are_found(text: str) -> None:
@@ -55,6 +57,9 @@ def test_separated_and_embedded_numbers_are_found(text: str) -> None:
         "dossier 2026-0042",
         "huisnummer 12, wijk 3",
         "000000000",
+        "do 26-11 10:00",
+        "om 10:00 bel 06 1234 5678",
+        "om 14:30 bel 023 511 5115",
     ],
 )
 def test_phone_numbers_dates_and_invalid_numbers_are_left_alone(text: str) -> None:
