@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,4 +40,6 @@ async def publish(
     title = tr.gettext(
         "Netwerkrapport {month}", month=tr.date(date(month.year, month.month, 1), "MMMM yyyy")
     )
-    return Published(report, title, render_report(report, tr), trend_chart(points, tr, title))
+    # Drawing takes a CPU-second; off the event loop, so chats keep being answered meanwhile.
+    chart = await asyncio.to_thread(trend_chart, points, tr, title)
+    return Published(report, title, render_report(report, tr), chart)

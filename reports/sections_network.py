@@ -3,6 +3,7 @@ and theme coverage. Counts and names of themes and wijken; never names of people
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from directory.models import Acquaintance, Person, Theme, Wijk
+from directory.models import Acquaintance, Person, Theme, Wijk, person_themes, person_wijken
 from directory.reachability import is_absent
 from reports.figures import ConnectionFigures, DirectoryFigures, KnelpuntFigures
 
@@ -69,32 +70,56 @@ async def knelpunt_figures(
     )
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """The columns of a person that reachability needs (no ORM objects: thousands of rows)."""
+
+    id: int
+    phone: str | None
+    absent_from: datetime | None
+    absent_until: datetime | None
+    stand_in_id: int | None
+    last_confirmed_at: datetime
+    availability: list[list[int]] = field(default_factory=list)
+
+
 async def directory_figures(
     session: AsyncSession, at: datetime, freshness_days: int
 ) -> DirectoryFigures:
     """Freshness and coverage as of `at`: who is active, stale, and which themes and wijken
     have nobody reachable (active, with a phone, not away or away with a stand-in)."""
-    people = list(await session.scalars(select(Person).where(Person.active.is_(True))))
-    by_id = {p.id: p for p in people}
+    rows = await session.execute(
+        select(
+            Person.id,
+            Person.phone,
+            Person.absent_from,
+            Person.absent_until,
+            Person.stand_in_id,
+            Person.last_confirmed_at,
+        ).where(Person.active.is_(True))
+    )
+    people = {row.id: _Entry(*row) for row in rows}
     stale_before = at - timedelta(days=freshness_days)
 
-    def reachable(person: Person) -> bool:
+    def reachable(person: _Entry) -> bool:
         if not person.phone:
             return False
         if not is_absent(person, at):
             return True
-        stand_in = by_id.get(person.stand_in_id or 0)
+        stand_in = people.get(person.stand_in_id or 0)
         return stand_in is not None and bool(stand_in.phone) and not is_absent(stand_in, at)
 
-    covering = [p for p in people if reachable(p)]
+    covering = {p.id for p in people.values() if reachable(p)}
+    theme_links = await session.execute(select(person_themes.c.person_id, person_themes.c.theme_id))
+    wijk_links = await session.execute(select(person_wijken.c.person_id, person_wijken.c.wijk_id))
+    covered_themes = {theme for person, theme in theme_links.all() if person in covering}
+    covered_wijken = {wijk for person, wijk in wijk_links.all() if person in covering}
     themes = list(await session.scalars(select(Theme).order_by(Theme.name_nl)))
     wijken = list(await session.scalars(select(Wijk).order_by(Wijk.name)))
-    covered_themes = {t.id for p in covering for t in p.themes}
-    covered_wijken = {w.id for p in covering for w in p.wijken}
     uncovered = [t for t in themes if t.id not in covered_themes]
     return DirectoryFigures(
         active_people=len(people),
-        stale=sum(1 for p in people if p.last_confirmed_at < stale_before),
+        stale=sum(1 for p in people.values() if p.last_confirmed_at < stale_before),
         themes_total=len(themes),
         themes_uncovered=tuple(t.key for t in uncovered),
         wijken_total=len(wijken),
