@@ -22,6 +22,7 @@ async def bot_api() -> AsyncIterator[BotApiStandIn]:
     await api.start()
     yield api
     await api.stop()
+    assert not api.refusals, f"the bot sent what Telegram refuses: {api.refusals}"
 
 
 @pytest.fixture

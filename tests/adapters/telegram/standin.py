@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.adapters.telegram import bot_api_rules as rules
+
 TOKEN = "123456:TEST-token_for-the-stand-in"
 BOT_ID = 777000
 BOT_USERNAME = "GroeneKrokodilBot"
@@ -58,6 +60,8 @@ class BotApiStandIn:
         self.updates: deque[dict[str, Any]] = deque()
         self._throttle: dict[str, deque[float]] = {}
         self.forbidden_chats: set[int] = set()
+        # What the stand-in refused as Telegram would (400); tests expect this to stay empty.
+        self.refusals: list[str] = []
         self._message_id = 1000
         self._runner: web.AppRunner | None = None
         self._called = asyncio.Event()
@@ -137,6 +141,11 @@ class BotApiStandIn:
             wait = waits.popleft()
             call.status = 429
             return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        refused = rules.problem(method, params)
+        if refused is not None:
+            call.status = 400
+            self.refusals.append(refused)
+            return _error(400, f"Bad Request: {refused}")
         chat = params.get("chat_id")
         if method.startswith("send") and chat is not None and int(chat) in self.forbidden_chats:
             call.status = 403

@@ -79,3 +79,18 @@ async def test_a_knelpunt_step_by_step_reaches_the_oliemannetje(
     notice = api.last_to(JOOST.id)
     assert "Bijzondere bijstand" in notice.params["text"]
     assert "Ik pak dit op" in labels(notice)
+
+
+async def test_every_command_answers_in_telegram(app: App, telegram: TelegramHarness) -> None:
+    await _people(app)
+    names = [spec.name for spec in app.deps.registry.commands.values() if not spec.hidden]
+    assert len(names) >= 8
+    for name in names:
+        before = len(telegram.api.sent_to(FATIMA.id))
+        assert await telegram.say(FATIMA, f"/{name}") == 200
+        answers = telegram.api.sent_to(FATIMA.id)[before:]
+        assert answers, f"/{name} got no answer"
+        for answer in answers:
+            text = str(answer.params.get("text", ""))
+            assert "Er ging iets mis" not in text, f"/{name} failed: {text}"
+    # The stand-in refused nothing (checked when it stops): every reply was valid Telegram HTML.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.adapters.telegram.render import MAX_CHUNK, keyboard, render_html
 from bot.adapters.telegram.wiring import file_url
 from core.messages import Attachment, Button, ContactCard, Reply
+from tests.adapters.telegram.bot_api_rules import problem
 
 
 def test_everything_from_handlers_is_escaped() -> None:
@@ -93,3 +94,37 @@ def test_file_url_follows_the_base_url() -> None:
     assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
     assert file_url("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/file/bot"
     assert file_url("http://h/bot{token}/x") == "http://h/file/bot{token}/x"
+
+
+def test_rendered_replies_pass_the_bot_api_rules() -> None:
+    nasty = "a <b> & c </i> &amp x < y > z \"q\" 'r' &#12; &lt"
+    card = ContactCard(person_id=1, name=nasty, organisation=nasty, note=nasty, email=nasty)
+    reply = Reply(
+        title=nasty,
+        text="\n".join([nasty] * 300),
+        cards=(card,),
+        buttons=(Button(nasty, "x.y", "1"), Button("Bel", "x.call", url="tel:+31612345678")),
+    )
+    rendered = render_html(reply)
+    data = ["x.y|1"] * len(rendered.buttons)
+    markup = keyboard(rendered.buttons, data)
+    assert markup is not None
+    for index, chunk in enumerate(rendered.chunks):
+        params: dict[str, object] = {"text": chunk, "parse_mode": "HTML"}
+        if index == len(rendered.chunks) - 1:
+            params["reply_markup"] = markup.to_dict()
+        assert problem("sendMessage", params) is None
+
+
+def test_the_stand_in_refuses_what_telegram_refuses() -> None:
+    html = {"parse_mode": "HTML"}
+    assert problem("sendMessage", {**html, "text": "<x>a</x>"})
+    assert problem("sendMessage", {**html, "text": "a < b"})
+    assert problem("sendMessage", {**html, "text": "a & b"})
+    assert problem("sendMessage", {**html, "text": "<b>a"})
+    assert problem("sendMessage", {"text": "x" * 4097})
+    tel = {"inline_keyboard": [[{"text": "Bel", "url": "tel:+31612345678"}]]}
+    assert problem("sendMessage", {"text": "x", "reply_markup": tel}) == "BUTTON_URL_INVALID"
+    long = {"inline_keyboard": [[{"text": "a", "callback_data": "x" * 65}]]}
+    assert problem("sendMessage", {"text": "x", "reply_markup": long}) == "BUTTON_DATA_INVALID"
+    assert problem("sendMessage", {**html, "text": "<b>a &lt; b &amp; c</b>"}) is None
