@@ -24,7 +24,7 @@ from bot.adapters.telegram.callbacks import KEEP_FOR, CallbackCodec
 from bot.adapters.telegram.menu import MENU_LANGUAGES, menu
 from bot.adapters.telegram.ordering import ChatOrder
 from bot.adapters.telegram.outbound import Sender
-from bot.adapters.telegram.responder import Responder, fits_a_toast
+from bot.adapters.telegram.responder import Responder, group_button_answer
 from bot.adapters.telegram.wiring import ALLOWED_UPDATES, build_application
 from bot.settings import SettingsError, telegram_mode
 from core import events
@@ -193,10 +193,14 @@ class TelegramAdapter(Adapter):
         reply = await self.app.dispatcher.handle(inv)
         if reply.data.get("duplicate"):
             return
-        if not inv.is_direct and fits_a_toast(reply):
-            await _quietly(query.answer(reply.text))
-            return
-        await _quietly(query.answer())
+        if inv.is_direct:
+            await _quietly(query.answer())
+        else:
+            toast, later = group_button_answer(action.action_id, reply)
+            await _quietly(query.answer(toast))
+            if later is None:
+                return
+            reply = later
         if inv.is_direct and isinstance(query.message, Message):
             await self.responder.mark_choice(query.message, query.data or "")
         await self.responder.respond(update.update_id, inv.chat, inv.account, inv.is_direct, reply)

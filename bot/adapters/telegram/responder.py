@@ -7,11 +7,13 @@ network failure) goes to the outbox under the update's id and is sent later.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot import forms
 from bot.adapters.telegram.outbound import Sender
 from bot.adapters.telegram.render import escape
 from core import outbox
@@ -102,3 +104,19 @@ def fits_a_toast(reply: Reply) -> bool:
         and len(reply.text) <= TOAST_LIMIT
         and not (reply.title or reply.cards or reply.buttons or reply.attachments)
     )
+
+
+def group_button_answer(action_id: str, reply: Reply) -> tuple[str | None, Reply | None]:
+    """A button pressed in a group: the pop-up text, and what still has to be sent.
+
+    The press is one person's (an RSVP, taking on a knelpunt), so the answer is theirs:
+    a pop-up, and anything longer in their private chat. A form asked in the group goes
+    on in the group, where its conversation lives.
+    """
+    form_ids = (forms.ANSWER_ACTION, forms.CANCEL_ACTION)
+    if action_id in form_ids or any(b.action_id in form_ids for b in reply.buttons):
+        return None, reply
+    if fits_a_toast(reply):
+        return reply.text, None
+    first = (reply.text or reply.title).strip().split("\n", 1)[0]
+    return first[:TOAST_LIMIT] or None, replace(reply, private=True)

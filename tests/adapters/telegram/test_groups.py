@@ -128,3 +128,22 @@ async def test_a_button_in_a_group_answers_with_a_pop_up_and_stays_for_others(
     assert not telegram.api.ok("editMessageText")
     assert not telegram.api.ok("editMessageReplyMarkup")
     assert len(telegram.api.texts_to(GROUP_ID)) == 1
+
+
+async def _details(cmd: Command, deps: Deps) -> Reply:
+    return Reply(title="Netwerk Noord", text="Genoteerd.\nDonderdag 14:00, Wijkcentrum De Schakel")
+
+
+async def test_a_longer_answer_to_a_button_in_a_group_goes_to_the_presser(
+    app: App, telegram: TelegramHarness
+) -> None:
+    await _fatima(app)
+    app.deps.registry.command(CommandSpec("rsvp", _rsvp, "test", "/rsvp"))
+    app.deps.registry.action(ActionSpec("test.rsvp", _details))
+    await telegram.say(FATIMA, "/rsvp", chat=GROUP)
+    post = telegram.api.last_to(GROUP_ID)
+    await telegram.press(FATIMA, post, "Ik kom")
+    [answer] = telegram.api.ok("answerCallbackQuery")
+    assert answer.params["text"] == "Genoteerd."
+    assert "Wijkcentrum De Schakel" in telegram.api.texts_to(FATIMA.id)[-1]
+    assert len(telegram.api.texts_to(GROUP_ID)) == 1
