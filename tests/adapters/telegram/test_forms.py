@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.adapters.telegram.callbacks import CallbackCodec
 from bot.bootstrap import App
 from core.messages import Attachment, Button, Field, Form, Reply
 from handlers.base import ActionSpec, Command, CommandSpec, Deps, FormSpec
@@ -138,3 +139,17 @@ async def test_attachments_arrive_as_documents(app: App, telegram: TelegramHarne
     assert document.method == "sendDocument"
     assert document.params["document"]["filename"] == "netwerk.ics"
     assert document.params["document"]["size"] > 0
+
+
+async def test_buttons_survive_a_restart(app: App, telegram: TelegramHarness) -> None:
+    await _setup(app)
+    await telegram.say(FATIMA, "/kies")
+    sent = telegram.api.last_to(FATIMA.id)
+    markup = sent.params["reply_markup"]["inline_keyboard"]
+    [token] = [b["callback_data"] for row in markup for b in row if b["text"] == "Lang"]
+    assert token.startswith("~")
+    # A new process: a fresh codec on the same database still knows the button.
+    fresh = CallbackCodec(app.deps.uow, app.deps.clock)
+    action = await fresh.decode(token)
+    assert action is not None and action.action_id == "test.pick"
+    assert action.value == "thema:" + "schuldhulpverlening-" * 6
