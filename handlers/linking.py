@@ -7,6 +7,8 @@ someone else with ``/koppel voor <e-mail>`` and pass it on in person.
 
 from __future__ import annotations
 
+import re
+
 from core.errors import UserError
 from core.i18n import N_
 from core.messages import Reply
@@ -178,5 +180,9 @@ def register(registry: Registry) -> None:
             example="/koppel",
             aliases=("link",),
             public=True,
+            patterns=(
+                # "koppel mijn telegram", "link my Telegram account"
+                re.compile(r"^\s*(?:koppel|link)\s+(?:mijn\s+|my\s+)?telegram\b", re.I),
+            ),
         )
     )

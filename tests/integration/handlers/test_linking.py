@@ -88,3 +88,8 @@ async def test_codes_are_not_handed_out_or_taken_in_a_group(app: App, chat: Chat
         Invocation(platform="telegram", account="4242", chat="4242", text=f"/koppel {code}")
     )
     assert "al gebruikt" in later.text
+
+
+async def test_asking_in_plain_words_gives_a_code(app: App, chat: Chat) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    await chat.script([("koppel mijn Telegram", ["Je koppelcode:"])])
