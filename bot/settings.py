@@ -134,6 +134,8 @@ def _coerce(name: str, current: Any, value: Any) -> Any:
 
 
 def _validate(settings: Settings) -> None:
+    for problem in settings.meetings.problems():
+        raise SettingsError(problem)
     if settings.bot.language not in ("nl", "en"):
         raise SettingsError(f"bot.language must be 'nl' or 'en', got {settings.bot.language!r}")
     if not 0 < settings.server.port < 65536:

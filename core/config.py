@@ -161,6 +161,57 @@ class HousekeepingConfig:
 
 
 @dataclass(frozen=True)
+class MeelopenConfig:
+    """Mee-loop-dagen: how often people are paired and how long pairs are remembered."""
+
+    # Weeks between pairing rounds.
+    round_weeks: int = 4
+    # A pair is never repeated within this many rounds (at least 20).
+    history_rounds: int = 20
+    # Days after a round's introduction that the "is het gelukt?" question goes out.
+    followup_days: int = 21
+
+
+@dataclass(frozen=True)
+class MeetingsConfig:
+    """Meetings, their reminders and the casuïstiekoverleg agenda."""
+
+    # Day (ma di wo do vr za zo) and local time of the weekly post in each meeting channel.
+    weekly_day: str = "ma"
+    weekly_time: str = "09:00"
+    # Hours before the start that the personal reminder goes out ("the day before").
+    reminder_hours_before: int = 24
+    # A reminder missed while the bot was down is sent late within this many hours, else skipped.
+    reminder_grace_hours: int = 6
+    # Days after a casuïstiekoverleg that the text of its case questions is erased.
+    casus_retention_days: int = 30
+    # How many invitees a dialoogtafel proposal holds when the meeting has no seat limit.
+    dialoogtafel_size: int = 8
+    meelopen: MeelopenConfig = field(default_factory=MeelopenConfig)
+
+    def problems(self) -> list[str]:
+        """What is wrong with these values, as messages that name the key and value."""
+        found: list[str] = []
+        if self.weekly_day not in ("ma", "di", "wo", "do", "vr", "za", "zo"):
+            found.append(
+                f"meetings.weekly_day must be ma, di, wo, do, vr, za or zo, got {self.weekly_day!r}"
+            )
+        hour, _, minute = self.weekly_time.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            found.append(f"meetings.weekly_time must look like 09:00, got {self.weekly_time!r}")
+        rounds = self.meelopen
+        if rounds.history_rounds < 20:
+            found.append(
+                f"meetings.meelopen.history_rounds must be at least 20, got {rounds.history_rounds}"
+            )
+        if rounds.round_weeks < 1:
+            found.append(
+                f"meetings.meelopen.round_weeks must be 1 or more, got {rounds.round_weeks}"
+            )
+        return found
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of one running bot."""
 
@@ -174,3 +225,4 @@ class Settings:
     knelpunten: KnelpuntenConfig = field(default_factory=KnelpuntenConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     housekeeping: HousekeepingConfig = field(default_factory=HousekeepingConfig)
+    meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
