@@ -9,6 +9,7 @@ lock is released and another process takes over on its next attempt.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -80,9 +81,16 @@ class Ticker:
         self.leadership = Leadership(deps)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.last_pass: datetime | None = None
+        # Interval and wake-up (date) jobs are separate APScheduler jobs and may overlap;
+        # passes take turns so they never share the leader connection at the same moment.
+        self._pass_lock = asyncio.Lock()
 
     async def run_pass(self) -> dict[str, int]:
         """One pass over all tickers, if this process leads."""
+        async with self._pass_lock:
+            return await self._run_pass()
+
+    async def _run_pass(self) -> dict[str, int]:
         if not await self.leadership.try_acquire():
             return {}
         now = self.deps.clock.now()

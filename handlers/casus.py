@@ -1,0 +1,160 @@
+"""/casus: put an anonymous case question on the agenda of the next casuïstiekoverleg.
+
+The question describes a situation, never a resident: the dispatcher's BSN guard refuses a
+citizen number before this handler runs, and the scheduler checks again. The organiser sees
+the list (with who brought each case in, so they can ask them to explain it); the text is
+erased `meetings.casus_retention_days` after the session.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from core.audit import person_actor, record
+from core.errors import UserError
+from core.i18n import N_
+from core.messages import Reply
+from handlers._meeting_common import meeting_number, tell
+from handlers._meeting_rsvp import participants
+from handlers._meeting_text import headline, short_when, when_text
+from handlers.base import Command, CommandSpec, Deps, Registry
+from scheduler import casus
+from scheduler.repository import MeetingRepository
+
+ORDER = 42
+
+
+async def casus_command(cmd: Command, deps: Deps) -> Reply:
+    """/casus <vraag>, /casus lijst [nummer], /casus intrekken <nummer>."""
+    word, _, rest = cmd.args.strip().partition(" ")
+    if word.lower() in ("lijst", "list"):
+        return await _list(cmd, deps, rest)
+    if word.lower() in ("intrekken", "withdraw"):
+        return await _withdraw(cmd, deps, rest)
+    return await _add(cmd, deps, cmd.args)
+
+
+async def _add(cmd: Command, deps: Deps, text: str) -> Reply:
+    question = casus.check_question(text)
+    inv, now, tr = cmd.invocation, cmd.now, cmd.tr
+    async with deps.uow() as uow:
+        repo = uow.repo(MeetingRepository)
+        where = (None, None) if inv.is_direct else (inv.platform, inv.chat)
+        planned = await casus.next_session(repo, now, *where)
+        if planned is None:
+            raise UserError(
+                "Er staat nog geen casuïstiekoverleg gepland. Vraag de organisator er een te "
+                "plannen, of plan er zelf een met /plan."
+            )
+        item = await casus.add(uow.session, planned, cmd.person_id, question, now)
+        meeting, occurrence = planned.meeting, planned.occurrence
+        count = len(await casus.agenda(uow.session, meeting.id, occurrence.key))
+        organiser = meeting.organiser_id
+        if organiser is not None and organiser != cmd.person_id:
+            await tell(
+                uow.session,
+                deps,
+                [organiser],
+                lambda t: Reply(
+                    title=headline(meeting, t),
+                    text=t.gettext(
+                        "Er staat een nieuwe casus op de agenda van {when} ({n} in totaal). "
+                        "Bekijk ze met /casus lijst {id}.",
+                        when=short_when(occurrence, t),
+                        n=count,
+                        id=meeting.id,
+                    ),
+                ),
+                now,
+                kind="casus",
+            )
+        record(
+            uow.session,
+            at=now,
+            actor=person_actor(cmd.person_id),
+            action="casus.added",
+            object_type="meeting",
+            object_id=meeting.id,
+            origin=inv.platform,
+        )
+        await uow.commit()
+    deps.wake_delivery()
+    text = tr.gettext(
+        "Je casus staat op de agenda van {title} op {when}. De organisator ziet hem met jouw "
+        "naam erbij, zodat je hem kunt toelichten. De tekst wordt {days} dagen na het overleg "
+        "gewist. Intrekken: /casus intrekken {item}",
+        title=meeting.title,
+        when=when_text(occurrence, tr),
+        days=deps.settings.meetings.casus_retention_days,
+        item=item.id,
+    )
+    return Reply(text=text, private=True, data={"meeting_id": meeting.id, "casus_id": item.id})
+
+
+async def _list(cmd: Command, deps: Deps, rest: str) -> Reply:
+    if rest.strip():
+        return await participants(cmd, deps, meeting_number(rest))
+    async with deps.uow() as uow:
+        repo = uow.repo(MeetingRepository)
+        mine = [
+            m for m in await repo.active(kind=casus.CASUS_KIND) if m.organiser_id == cmd.person_id
+        ]
+        upcoming = await repo.upcoming(mine, cmd.now, cmd.now + timedelta(days=400))
+    if not upcoming:
+        raise UserError("Je organiseert geen casuïstiekoverleg. Noem het nummer: /casus lijst 12")
+    return await participants(cmd, deps, upcoming[0].meeting.id, upcoming[0].occurrence.key)
+
+
+async def _withdraw(cmd: Command, deps: Deps, rest: str) -> Reply:
+    if not rest.strip().lstrip("#").isdigit():
+        raise UserError("Noem het nummer van je casus, bijvoorbeeld: /casus intrekken 3")
+    item_id = int(rest.strip().lstrip("#"))
+    async with deps.uow() as uow:
+        meeting = await casus.withdraw(uow.session, item_id, cmd.person_id, cmd.now)
+        record(
+            uow.session,
+            at=cmd.now,
+            actor=person_actor(cmd.person_id),
+            action="casus.withdrawn",
+            object_type="meeting",
+            object_id=meeting.id,
+            origin=cmd.invocation.platform,
+        )
+        await uow.commit()
+    return Reply(text=cmd.tr.gettext("Je casus is van de agenda gehaald en gewist."), private=True)
+
+
+async def erase_old_cases(deps: Deps, now: datetime) -> int:
+    """Retention: erase the text of case questions some days after their session."""
+    keep = timedelta(days=deps.settings.meetings.casus_retention_days)
+    async with deps.uow() as uow:
+        erased = await casus.erase_old(uow.session, now, keep)
+        if erased:
+            record(
+                uow.session,
+                at=now,
+                actor="system",
+                action="casus.erased",
+                object_type="casus",
+                object_id="retention",
+                result=str(erased),
+                origin="ticker",
+            )
+        await uow.commit()
+    return erased
+
+
+def register(registry: Registry) -> None:
+    """Add /casus and its retention timer."""
+    registry.command(
+        CommandSpec(
+            name="casus",
+            handler=casus_command,
+            summary=N_("zet een anonieme casus op de agenda van het volgende casuïstiekoverleg"),
+            example="/casus Jongere van 17 valt tussen Jeugdwet en Wmo; wie pakt regie?",
+            aliases=("case",),
+            patterns=(re.compile(r"^casus inbrengen:?\s*(?P<args>.+)$", re.IGNORECASE),),
+        )
+    )
+    registry.ticker("scheduler.casus_retention", erase_old_cases)
