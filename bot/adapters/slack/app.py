@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -47,17 +48,20 @@ def check_config(config: SlackConfig) -> None:
         )
 
 
-def web_client(config: SlackConfig, rate_limit_retries: int = 3) -> AsyncWebClient:
-    """The Web API client: honours slack.api_url and retries 429s after Retry-After."""
-    base_url = config.api_url if config.api_url.endswith("/") else config.api_url + "/"
-    return AsyncWebClient(
-        token=config.bot_token,
-        base_url=base_url,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
-            AsyncConnectionErrorRetryHandler(max_retry_count=1),
-        ],
-    )
+def configure_client(
+    client: AsyncWebClient, config: SlackConfig, rate_limit_retries: int = 3
+) -> AsyncWebClient:
+    """Point the Web API client at slack.api_url and let it wait out 429s (Retry-After)."""
+    client.base_url = config.api_url if config.api_url.endswith("/") else config.api_url + "/"
+    client.retry_handlers = [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+        AsyncConnectionErrorRetryHandler(max_retry_count=1),
+    ]
+    return client
+
+
+class SlackStartError(RuntimeError):
+    """Slack refused to let the bot connect; the message says which setting to check."""
 
 
 class SlackAdapter(Adapter):
@@ -77,14 +81,16 @@ class SlackAdapter(Adapter):
         config = app.settings.slack
         check_config(config)
         self.config = config
-        self.client = web_client(config, rate_limit_retries)
+        # Bolt builds its own client from the token (handing it one makes Bolt warn, because
+        # it also reads SLACK_BOT_TOKEN from the environment); we then configure that client.
         self.bolt = AsyncApp(
-            client=self.client,
+            token=config.bot_token,
             signing_secret=config.signing_secret or "",
             # Socket Mode requests arrive over our own authenticated WebSocket, unsigned.
             request_verification_enabled=not config.socket_mode,
             logger=logging.getLogger("krokodil.slack.bolt"),
         )
+        self.client = configure_client(self.bolt.client, config, rate_limit_retries)
         self.sender = SlackSender(self.client, ChannelPacer(pacing_seconds))
         self.profiles = ProfileCache(self.client, ttl=profile_ttl)
         self.interactions = Interactions(
@@ -114,10 +120,22 @@ class SlackAdapter(Adapter):
 
     async def start(self) -> None:
         """HTTP mode is served by the web app; Socket Mode connects out now."""
-        if self.config.socket_mode:
+        app_token = self.config.app_token
+        if app_token:
             self._socket = AsyncSocketModeHandler(
-                self.bolt, app_token=self.config.app_token, web_client=self.client
+                self.bolt, app_token=app_token, web_client=self.client
             )
+            # The socket client retries failed connections forever, which is right for a
+            # network hiccup but hides a wrong token; so ask for the first address ourselves.
+            try:
+                opened = await self.client.apps_connections_open(app_token=app_token)
+            except SlackApiError as error:
+                code = error.response.get("error") if error.response is not None else "?"
+                raise SlackStartError(
+                    f"Slack Socket Mode could not connect ({code}): check SLACK_APP_TOKEN "
+                    "(an xapp- token with the connections:write scope)"
+                ) from error
+            self._socket.client.wss_uri = opened["url"]
             await self._socket.connect_async()
             log.info("slack socket mode connected")
 

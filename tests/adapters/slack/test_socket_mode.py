@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.adapters.slack import SlackAdapter, check_config
+from bot.adapters.slack.app import SlackStartError
 from bot.bootstrap import App
 from bot.http import make_web_app
 from bot.settings import SettingsError, load_settings
@@ -74,3 +75,11 @@ def test_http_mode_without_signing_secret_refuses_to_start() -> None:
         check_config(SlackConfig(bot_token="xoxb-1"))
     check_config(SlackConfig(bot_token="xoxb-1", app_token="xapp-1"))
     check_config(SlackConfig(bot_token="xoxb-1", signing_secret="s"))
+
+
+async def test_a_wrong_app_token_is_named_on_start(app: App, fake_slack: FakeSlack) -> None:
+    fake_slack.failing["apps.connections.open"] = "invalid_auth"
+    adapter = SlackAdapter(app)
+    with pytest.raises(SlackStartError, match="SLACK_APP_TOKEN"):
+        await adapter.start()
+    await adapter.stop()
