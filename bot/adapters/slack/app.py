@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Adapter, Target
 from bot.adapters.slack import modals
+from bot.adapters.slack.answers import Responder
 from bot.adapters.slack.identity import ProfileCache
 from bot.adapters.slack.interactions import Interactions
 from bot.adapters.slack.outbound import ChannelPacer, SlackSender
@@ -93,9 +94,10 @@ class SlackAdapter(Adapter):
         self.client = configure_client(self.bolt.client, config, rate_limit_retries)
         self.sender = SlackSender(self.client, ChannelPacer(pacing_seconds))
         self.profiles = ProfileCache(self.client, ttl=profile_ttl)
-        self.interactions = Interactions(
+        self.responder = Responder(
             app.dispatcher, app.deps, self.client, self.sender, self.profiles
         )
+        self.interactions = Interactions(app.dispatcher, app.deps, self.profiles, self.responder)
         self.webhook = (
             SlackWebhook(self.bolt, config.signing_secret) if config.signing_secret else None
         )

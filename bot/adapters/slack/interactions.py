@@ -17,35 +17,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from aiohttp import ClientError
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.adapters.base import DeliveryError
 from bot.adapters.slack import inbound, modals
-from bot.adapters.slack.blocks import LINK_ACTION, decode_action_id, fallback_text, reply_blocks
-from bot.adapters.slack.home import home_view
+from bot.adapters.slack.answers import OPEN_FORM_ACTION, Responder
+from bot.adapters.slack.blocks import LINK_ACTION, decode_action_id
 from bot.adapters.slack.identity import ProfileCache, SlackProfile
-from bot.adapters.slack.outbound import SlackSender
 from bot.dispatch import Dispatcher
 from bot.parsing import parse
-from core import outbox
-from core.i18n import Translator
-from core.messages import Form, Invocation, Recipient, Reply
+from core.messages import Reply
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.slack")
 
-Respond = Callable[..., Awaitable[Any]]
 Ack = Callable[..., Awaitable[Any]]
-SLACK_FAILURES = (
-    DeliveryError,
-    SlackApiError,
-    SlackClientError,
-    ClientError,
-    OSError,
-    TimeoutError,
-)
+Respond = Callable[..., Awaitable[Any]]
 # Two identical clicks within this many seconds are one click.
 DOUBLE_CLICK_SECONDS = 2.0
 
@@ -57,17 +41,15 @@ class Interactions:
         self,
         dispatcher: Dispatcher,
         deps: Deps,
-        client: AsyncWebClient,
-        sender: SlackSender,
         profiles: ProfileCache,
+        responder: Responder,
         *,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.dispatcher = dispatcher
         self.deps = deps
-        self.client = client
-        self.sender = sender
         self.profiles = profiles
+        self.reply = responder
         self._monotonic = monotonic
         self._clicks: dict[tuple[str, ...], float] = {}
         self._in_flight = 0
@@ -96,10 +78,6 @@ class Interactions:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), grace)
 
-    def translator(self, profile: SlackProfile) -> Translator:
-        """The user's language as far as Slack knows it (the directory may say otherwise)."""
-        return self.deps.translator(profile.locale)
-
     # -- listeners ---------------------------------------------------------------------
 
     async def command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -113,17 +91,17 @@ class Interactions:
             # A bare command with a form builder opens its modal before any database work;
             # with arguments the handler decides (it may need no form at all).
             if spec is not None and spec.form_builder is not None and trigger and not parsed.args:
-                tr = self.translator(profile)
+                tr = self.reply.translator(profile)
                 form, chat = spec.form_builder(tr), str(body["channel_id"])
-                opened = await self.open_form(str(trigger), form, tr, chat)
+                opened = await self.reply.open_form(str(trigger), form, tr, chat)
                 if opened is not None:
                     # Now there is time for the database: fill in suggested choices.
                     inv = inbound.command_invocation(body, profile)
-                    await self.refine_form(opened, form, inv, tr)
+                    await self.reply.refine_form(opened, form, inv, tr)
                 return
             inv = inbound.command_invocation(body, profile)
             reply = await self.dispatcher.handle(inv)
-            await self.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
+            await self.reply.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
 
     async def action(self, ack: Ack, body: dict[str, Any], respond: Respond | None) -> None:
         """A button press (or menu choice) in a message, a modal or the App Home."""
@@ -138,12 +116,15 @@ class Interactions:
                 if action_id == LINK_ACTION or self._double_click(body, action_id, value):
                     continue
                 profile = await self.profiles.get(user)
+                if action_id == OPEN_FORM_ACTION:
+                    await self._open_shelved(body, value, profile, respond)
+                    continue
                 inv = inbound.action_invocation(
                     body, action_id, value, action.get("action_ts"), profile
                 )
                 reply = await self.dispatcher.handle(inv)
                 from_home = (body.get("view") or {}).get("type") == "home"
-                await self.answer(
+                await self.reply.answer(
                     inv,
                     reply,
                     profile,
@@ -151,7 +132,7 @@ class Interactions:
                     respond=respond if body.get("response_url") else None,
                 )
                 if from_home and not reply.data.get("duplicate"):
-                    await self.publish_home(user)
+                    await self.reply.publish_home(user)
 
     async def view_submission(self, ack: Ack, body: dict[str, Any]) -> None:
         """A modal submitted: the answer (close, errors, next form) goes in the ack."""
@@ -165,7 +146,7 @@ class Interactions:
             await ack()
             return
         profile = await self.profiles.get(user)
-        tr = self.translator(profile)
+        tr = self.reply.translator(profile)
         missing = modals.missing_people(view, submission, tr)
         if missing:
             await ack(response_action="errors", errors=missing)
@@ -185,14 +166,14 @@ class Interactions:
             await ack(response_action="update", view=modals.form_view(form, tr, chat))
             if reply.text or reply.cards:
                 async with self.busy():
-                    await self.to_user(user, replace(reply, form=None))
+                    await self.reply.to_user(user, replace(reply, form=None))
             return
         await ack()
         async with self.busy():
-            await self.to_user(user, reply)
+            await self.reply.to_user(user, reply)
             if chat == user:
                 # Opened from the App Home (e.g. the profile): show the change there too.
-                await self.publish_home(user)
+                await self.reply.publish_home(user)
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """@Groene Krokodil in a channel: free text, answered in a thread."""
@@ -215,147 +196,24 @@ class Interactions:
             profile = await self.profiles.get(str(event["user"]))
             inv = inbound.message_invocation(body, profile)
             reply = await self.dispatcher.handle(inv)
-            await self.answer(inv, reply, profile, thread_ts=thread_ts)
+            await self.reply.answer(inv, reply, profile, thread_ts=thread_ts)
 
     async def home_opened(self, event: dict[str, Any]) -> None:
         """The App Home tab was opened: publish a fresh overview."""
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
         async with self.busy():
-            await self.publish_home(str(event["user"]))
+            await self.reply.publish_home(str(event["user"]))
 
-    # -- answering ---------------------------------------------------------------------
-
-    async def publish_home(self, user: str) -> None:
-        """Build the home from the hidden 'home' command and publish it (views.publish)."""
-        profile = await self.profiles.get(user)
-        inv = Invocation(
-            platform="slack",
-            account=user,
-            chat=user,
-            text="/home",
-            email_hint=profile.email,
-            language_hint=profile.locale,
-            display_name=profile.name,
-        )
-        reply = await self.dispatcher.handle(inv)
-        try:
-            await self.client.views_publish(user_id=user, view=home_view(reply))
-        except SLACK_FAILURES as error:
-            log.warning("views.publish failed: %s", type(error).__name__)
-
-    async def open_form(
-        self, trigger_id: str, form: Form, tr: Translator, chat: str
-    ) -> dict[str, Any] | None:
-        """views.open for a form: the opened view, or None when Slack refused (stale trigger)."""
-        try:
-            response = await self.client.views_open(
-                trigger_id=trigger_id, view=modals.form_view(form, tr, chat)
-            )
-        except SLACK_FAILURES as error:
-            code = error.response.get("error") if isinstance(error, SlackApiError) else None
-            log.warning("views.open failed: %s", code or type(error).__name__)
-            return None
-        view = response.get("view")
-        return view if isinstance(view, dict) else {}
-
-    async def refine_form(
-        self, opened: dict[str, Any], form: Form, inv: Invocation, tr: Translator
+    async def _open_shelved(
+        self, body: dict[str, Any], key: str, profile: SlackProfile, respond: Respond | None
     ) -> None:
-        """Replace an instantly opened modal with one holding suggested choices, if any."""
-        better = await self.dispatcher.with_suggestions(inv, form)
-        if better == form or not opened.get("id"):
+        if await self.reply.open_shelved(key, body.get("trigger_id"), profile):
             return
-        try:
-            await self.client.views_update(
-                view_id=opened["id"],
-                hash=opened.get("hash"),
-                view=modals.form_view(better, tr, inv.chat),
-            )
-        except SLACK_FAILURES as error:
-            # E.g. hash_conflict: the user already moved on; the plain form still works.
-            log.info("views.update skipped: %s", type(error).__name__)
-
-    async def answer(
-        self,
-        inv: Invocation,
-        reply: Reply,
-        profile: SlackProfile,
-        *,
-        trigger_id: str | None = None,
-        respond: Respond | None = None,
-        thread_ts: str | None = None,
-    ) -> None:
-        """Show a reply to the person who asked, where they asked."""
-        if reply.data.get("duplicate"):
-            return
-        if reply.form is not None:
-            tr = self.translator(profile)
-            form = await self.dispatcher.with_suggestions(inv, reply.form)
-            if trigger_id and await self.open_form(trigger_id, form, tr, inv.chat) is not None:
-                return
-            reply = replace(
-                reply,
-                form=None,
-                text=tr.gettext("Het formulier kon niet openen. Probeer het nog eens."),
-            )
-        try:
-            await self._show(inv, reply, respond, thread_ts)
-        except SLACK_FAILURES as error:
-            log.warning("answer failed, queued for retry: %s", type(error).__name__)
-            await self.queue_for(inv.account, reply)
-
-    async def _show(
-        self, inv: Invocation, reply: Reply, respond: Respond | None, thread_ts: str | None
-    ) -> None:
-        user = inv.account
-        in_app_dm = inv.chat == user or (inv.is_direct and inv.chat == await self._dm_or_none(user))
-        if respond is not None:
-            # Only the asker reads the DM with the bot, so answers there may stay put;
-            # anywhere else they are for the asker's eyes only.
-            response = await respond(
-                text=fallback_text(reply),
-                blocks=reply_blocks(reply),
-                response_type="in_channel" if in_app_dm else "ephemeral",
-                replace_original=False,
-            )
-            status = getattr(response, "status_code", 200)
-            if status != 200:
-                raise DeliveryError(f"response_url answered {status}")
-            if reply.attachments:
-                await self.sender.attachments_to(user, reply.attachments)
-        elif in_app_dm:
-            await self.sender.post(await self.sender.dm_channel(user), reply, thread_ts=thread_ts)
-        elif reply.private:
-            await self.sender.post_ephemeral(inv.chat, user, reply)
-        else:
-            await self.sender.post(inv.chat, reply, thread_ts=thread_ts)
-
-    async def _dm_or_none(self, user: str) -> str | None:
-        try:
-            return await self.sender.dm_channel(user)
-        except DeliveryError:
-            return None
-
-    async def to_user(self, user: str, reply: Reply) -> None:
-        """A message in the user's DM with the bot (results of modals)."""
-        try:
-            await self.sender.post(await self.sender.dm_channel(user), reply)
-        except DeliveryError:
-            await self.queue_for(user, reply)
-
-    async def queue_for(self, user: str, reply: Reply) -> None:
-        """Slack failed: hand the answer to the outbox, which retries it into the user's DM."""
-        async with self.deps.uow() as uow:
-            await outbox.enqueue(
-                uow.session,
-                Recipient(platform="slack", chat=user),
-                reply,
-                now=self.deps.clock.now(),
-                kind="slack_retry",
-            )
-            await uow.commit()
-        self.deps.wake_delivery()
+        tr = self.reply.translator(profile)
+        gone = Reply(text=tr.gettext("Dit formulier is verlopen. Begin opnieuw."), private=True)
+        inv = inbound.action_invocation(body, OPEN_FORM_ACTION, key, None, profile)
+        await self.reply.answer(inv, gone, profile, respond=respond)
 
     def _double_click(self, body: dict[str, Any], action_id: str, value: str) -> bool:
         """True for the second of two identical clicks in quick succession."""

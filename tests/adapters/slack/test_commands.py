@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from core.messages import Reply
+from handlers.base import Command, CommandSpec, Deps
 from tests.adapters.slack.harness import SlackHarness
 from tests.support import make_person
 
@@ -70,3 +74,22 @@ async def test_a_plain_question_to_the_bot_finds_a_colleague(slack: SlackHarness
     [post] = await slack.fake.wait_for("chat.postMessage")
     assert post.params["thread_ts"] == "1700000000.000200"
     assert "<tel:+31612345678|06 12345678>" in post.blocks_text()
+
+
+async def test_slack_gets_its_answer_before_the_work_is_done(slack: SlackHarness) -> None:
+    slack.fake.add_user("U1", email="fatima@example.org")
+    release = asyncio.Event()
+
+    async def slow(cmd: Command, deps: Deps) -> Reply:
+        await release.wait()
+        return Reply(text="klaar")
+
+    slack.app.deps.registry.command(
+        CommandSpec(name="traag", handler=slow, summary="", example="", public=True)
+    )
+    answer = await slack.command("/traag")
+    assert answer.status == 200  # acknowledged while the handler is still busy
+    assert slack.fake.to("respond") == []
+    release.set()
+    [reply] = await slack.fake.wait_for("respond")
+    assert "klaar" in reply.blocks_text()

@@ -130,3 +130,28 @@ async def test_the_draft_question_is_prefilled(slack: SlackHarness) -> None:
     [opened] = await slack.fake.wait_for("views.open")
     need = next(b for b in opened.params["view"]["blocks"] if b.get("block_id") == "need")
     assert need["element"]["initial_value"] == "Hulp bij een huurachterstand"
+
+
+async def test_a_plain_question_that_needs_a_form_gets_a_button_that_opens_it(
+    slack: SlackHarness,
+) -> None:
+    await _people(slack)
+    await slack.event(
+        {
+            "type": "app_mention",
+            "user": "U1",
+            "channel": "C1",
+            "ts": "1700000000.000300",
+            "text": "<@UBOT> ik wil een inwoner warm overdragen",
+        }
+    )
+    [post] = await slack.fake.wait_for("chat.postMessage")
+    action_id, value = post.button("Warme overdracht")
+    await slack.click(action_id, value, user="U1", channel="C1")
+    [opened] = await slack.fake.wait_for("views.open")
+    assert opened.params["view"]["title"]["text"] == "Warme overdracht"
+    # The button works once; a second press explains instead of failing silently.
+    slack.adapter.interactions._clicks.clear()
+    await slack.click(action_id, value, user="U1", channel="C1")
+    [gone] = await slack.fake.wait_for("respond")
+    assert "verlopen" in gone.blocks_text()

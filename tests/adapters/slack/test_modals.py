@@ -134,3 +134,20 @@ async def test_a_resubmitted_modal_has_one_effect(slack: SlackHarness) -> None:
     assert (first.status, again.status) == (200, 200)
     reports = [c for c in slack.fake.to("chat.postMessage") if c.params["channel"] == "D1"]
     assert len(reports) == 1
+
+
+async def test_the_modal_opens_without_touching_the_database(slack: SlackHarness) -> None:
+    slack.fake.add_user("U1", email="f.elamrani@example.org")
+
+    def database_down() -> object:
+        raise OSError("database unreachable")
+
+    working = slack.app.deps.uow
+    slack.app.deps.uow = database_down  # type: ignore[assignment]
+    try:
+        await slack.command("/knelpunt")
+        [opened] = await slack.fake.wait_for("views.open")
+        await slack.settle()
+    finally:
+        slack.app.deps.uow = working
+    assert opened.params["view"]["title"]["text"] == "Knelpunt melden"
