@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -135,11 +136,15 @@ class FakeSlack:
 
     async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         """Wait until `method` was called `count` times; fails the test on timeout."""
+        await self.wait_until(lambda: len(self.to(method)) >= count, within)
+        return self.to(method)
+
+    async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
+        """Wait until a call makes `condition` true (checked after every recorded call)."""
         async with asyncio.timeout(within):
-            while len(self.to(method)) < count:
+            while not condition():
                 self._changed.clear()
                 await self._changed.wait()
-        return self.to(method)
 
     def _record(self, method: str, params: dict[str, Any]) -> None:
         self.calls.append(Call(method, params))
