@@ -272,3 +272,18 @@ async def test_a_message_that_cannot_be_built_fails_alone(app: App, clock: Froze
     assert report == reminders.FireReport(sent=1, skipped=0, dropped=1)
     statuses = {r.meeting_id: r.status for r in await reminder_rows(app) if r.kind == "day_before"}
     assert statuses == {first: "failed", second.id: "sent"}
+
+
+async def test_the_running_ticker_schedules_a_timer_job_at_the_due_moment(
+    app: App, clock: FrozenClock
+) -> None:
+    await _meeting_with_a_yes(app)
+    clock.set(DUE - timedelta(seconds=30))
+    assert app.ticker is not None
+    app.ticker.start()
+    try:
+        await app.ticker.run_pass()
+        runs = [job.next_run_time for job in app.ticker.scheduler.get_jobs()]
+        assert DUE.astimezone(UTC) in runs  # an APScheduler date job, besides the interval job
+    finally:
+        await app.ticker.stop()
