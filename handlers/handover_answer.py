@@ -12,14 +12,13 @@ from core.messages import Reply
 from directory.models import Person
 from handlers import handover_texts as texts
 from handlers.base import Command, Deps
-from handlers.handover_common import guard_platform, policy_of, tell
+from handlers.handover_common import context_number, guard_platform, policy_of, tell
 from handlers.handover_forms import decline_form, receiver_form
 from handlers.handover_people import (
-    active_person,
     candidates,
     card,
     choices_for,
-    require_person,
+    person_of,
 )
 from handovers import followup, service
 from handovers.machine import State, Verdict
@@ -61,8 +60,8 @@ def closed_text(handover: Handover, tr: Translator) -> str:
 
 
 async def _people(session: AsyncSession, handover: Handover) -> tuple[Person, Person]:
-    sender = require_person(await active_person(session, handover.sender_id))
-    receiver = require_person(await active_person(session, handover.receiver_id))
+    sender = await person_of(session, handover.sender_id)
+    receiver = await person_of(session, handover.receiver_id)
     return sender, receiver
 
 
@@ -115,7 +114,7 @@ async def submit_decline(cmd: Command, deps: Deps) -> Reply:
     guard_platform(cmd, deps)
     submission = cmd.invocation.submission
     assert submission is not None
-    hid = int(submission.context["handover"])
+    hid = context_number(cmd, "handover")
     note = submission.values.get("note") or ""
     async with deps.uow() as uow:
         outcome = await service.decline(

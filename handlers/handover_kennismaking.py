@@ -12,9 +12,9 @@ from core.messages import Reply
 from directory.models import Person
 from handlers.base import Command, Deps
 from handlers.handover_answer import handover_id
-from handlers.handover_common import guard_platform, policy_of, tell
+from handlers.handover_common import context_number, guard_platform, policy_of, tell
 from handlers.handover_forms import kennismaking_form
-from handlers.handover_people import active_person, require_person
+from handlers.handover_people import person_of
 from handlers.handover_texts import kennismaking_buttons, label_of
 from handovers import followup
 from handovers.machine import State
@@ -46,7 +46,7 @@ def _check(handover: Handover | None, person_id: int) -> None:
 
 async def _other(session: AsyncSession, handover: Handover, person_id: int) -> Person:
     other_id = handover.sender_id if person_id == handover.receiver_id else handover.receiver_id
-    return require_person(await active_person(session, other_id))
+    return await person_of(session, other_id)
 
 
 async def submit_plan(cmd: Command, deps: Deps) -> Reply:
@@ -54,7 +54,7 @@ async def submit_plan(cmd: Command, deps: Deps) -> Reply:
     guard_platform(cmd, deps)
     submission = cmd.invocation.submission
     assert submission is not None
-    hid = int(submission.context["handover"])
+    hid = context_number(cmd, "handover")
     typed = checked(str(submission.values.get("when") or ""), limit=80, field="when")
     when = parse_moment(typed, cmd.now, deps.settings.bot.timezone)
     if when is None:
@@ -75,7 +75,7 @@ async def submit_plan(cmd: Command, deps: Deps) -> Reply:
         if not step.done:
             return Reply(text=cmd.tr.gettext("De kennismaking is al vastgelegd als gehouden."))
         handover = step.handover
-        me = require_person(await active_person(uow.session, cmd.person_id))
+        me = await person_of(uow.session, cmd.person_id)
         other = await _other(uow.session, handover, cmd.person_id)
         await tell(
             uow.session,
@@ -121,7 +121,7 @@ async def held(cmd: Command, deps: Deps) -> Reply:
                 data={"handover_id": hid, "changed": False},
             )
         handover = step.handover
-        me = require_person(await active_person(uow.session, cmd.person_id))
+        me = await person_of(uow.session, cmd.person_id)
         other = await _other(uow.session, handover, cmd.person_id)
         await tell(
             uow.session,

@@ -136,6 +136,16 @@ async def active_person(session: AsyncSession, person_id: int | None) -> Person 
     return person if person is not None and person.active else None
 
 
+async def person_of(session: AsyncSession, person_id: int) -> Person:
+    """Someone already part of a handover, also after they left the directory."""
+    return require_person(await session.get(Person, person_id))
+
+
+async def someone(session: AsyncSession, person_id: int | None) -> Person | None:
+    """Like person_of, for an optional reference (a stand-in, an escalation target)."""
+    return await session.get(Person, person_id) if person_id is not None else None
+
+
 async def can_receive(session: AsyncSession, person_id: int, avoid: Collection[str]) -> bool:
     """True when the person has a chat account the bot may send a handover to."""
     accounts = await IdentityRepository(session).accounts_of(person_id)

@@ -14,7 +14,13 @@ from directory.models import Person
 from directory.reachability import is_absent, reachability_text
 from handlers import handover_texts as texts
 from handlers.base import Command, Deps
-from handlers.handover_common import avoided_platforms, guard_platform, policy_of, tell
+from handlers.handover_common import (
+    avoided_platforms,
+    context_number,
+    guard_platform,
+    policy_of,
+    tell,
+)
 from handlers.handover_forms import receiver_form, standin_form
 from handlers.handover_people import (
     PERSON_PREFIX,
@@ -24,7 +30,8 @@ from handlers.handover_people import (
     choices_for,
     parse_choice,
     people_named,
-    require_person,
+    person_of,
+    someone,
     theme_names,
 )
 from handovers import service
@@ -110,9 +117,10 @@ async def submit_standin(cmd: Command, deps: Deps) -> Reply:
     assert submission is not None
     context = dict(submission.context)
     choice = str(submission.values.get("choice") or "")
-    absent_id = int(context["absent"])
+    absent_id = context_number(cmd, "absent")
     if choice == "standin" and context.get("standin"):
-        return await create(cmd, deps, _request(cmd, context, int(context["standin"]), absent_id))
+        standin = context_number(cmd, "standin")
+        return await create(cmd, deps, _request(cmd, context, standin, absent_id))
     if choice == "absent":
         return await create(cmd, deps, _request(cmd, context, absent_id, None))
     tried = {*_tried(context), absent_id}
@@ -154,9 +162,9 @@ async def create(cmd: Command, deps: Deps, request: HandoverRequest) -> Reply:
             session, request, now=now, policy=policy_of(deps), origin=cmd.invocation.platform
         )
         handover = started.handover
-        sender = require_person(await active_person(session, handover.sender_id))
-        receiver = require_person(await active_person(session, handover.receiver_id))
-        absent = await active_person(session, handover.stand_in_for_id)
+        sender = await person_of(session, handover.sender_id)
+        receiver = await person_of(session, handover.receiver_id)
+        absent = await someone(session, handover.stand_in_for_id)
         reachable = await can_receive(session, receiver.id, avoided_platforms(deps))
         if reachable:
             names = await theme_names(session, handover.themes, deps.translator(receiver.language))
@@ -171,8 +179,8 @@ async def create(cmd: Command, deps: Deps, request: HandoverRequest) -> Reply:
             )
         notes = []
         for other in started.conflicts:
-            other_receiver = require_person(await active_person(session, other.receiver_id))
-            other_sender = await active_person(session, other.sender_id)
+            other_receiver = await person_of(session, other.receiver_id)
+            other_sender = await someone(session, other.sender_id)
             await _flag(session, deps, handover, other, receiver, other_receiver, other_sender)
             notes.append(
                 cmd.tr.gettext(

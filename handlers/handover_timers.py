@@ -7,6 +7,7 @@ nothing left to claim, and a restart picks up whatever fell due meanwhile.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,16 +20,18 @@ from handlers.base import Deps
 from handlers.handover_answer import tell_sender_to_look_further
 from handlers.handover_common import age_text, policy_of, tell
 from handlers.handover_people import (
-    active_person,
     card,
     escalation_target,
-    require_person,
+    person_of,
+    someone,
     theme_names,
 )
 from handovers import service, timers
 from handovers.models import Handover
 from handovers.repository import HandoverRepository
 from handovers.timers import Due
+
+log = logging.getLogger("krokodil.handovers")
 
 
 async def tick(deps: Deps, now: datetime) -> int:
@@ -38,10 +41,14 @@ async def tick(deps: Deps, now: datetime) -> int:
         async with deps.uow() as uow:
             due = await timers.due_ids(uow.session, kind, now)
         for handover_id in due:
-            async with deps.uow() as uow:
-                if await _fire(uow.session, deps, kind, handover_id, now):
-                    await uow.commit()
-                    done += 1
+            try:
+                async with deps.uow() as uow:
+                    if await _fire(uow.session, deps, kind, handover_id, now):
+                        await uow.commit()
+                        done += 1
+            except Exception:
+                # One broken row must not hold up every other timer; it is retried next pass.
+                log.exception("handover timer failed", extra={"handover_id": handover_id})
     async with deps.uow() as uow:
         done += await timers.purge_free_text(uow.session, now, policy_of(deps))
         await uow.commit()
@@ -60,11 +67,11 @@ async def _fire(
     handover = await timers.claim(session, kind, handover_id, now, policy_of(deps))
     if handover is None:
         return False
-    sender = require_person(await active_person(session, handover.sender_id))
-    receiver = require_person(await active_person(session, handover.receiver_id))
+    sender = await person_of(session, handover.sender_id)
+    receiver = await person_of(session, handover.receiver_id)
     if kind is Due.REMINDER:
         names = await theme_names(session, handover.themes, deps.translator(receiver.language))
-        absent = await active_person(session, handover.stand_in_for_id)
+        absent = await someone(session, handover.stand_in_for_id)
         await tell(
             session,
             deps,
@@ -84,8 +91,8 @@ async def _fire(
 
 
 async def _expired(session: AsyncSession, deps: Deps, handover: Handover, now: datetime) -> None:
-    sender = require_person(await active_person(session, handover.sender_id))
-    receiver = require_person(await active_person(session, handover.receiver_id))
+    sender = await person_of(session, handover.sender_id)
+    receiver = await person_of(session, handover.receiver_id)
     await tell_sender_to_look_further(session, deps, handover, sender, receiver, expired=True)
     await tell(
         session,

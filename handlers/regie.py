@@ -17,7 +17,7 @@ from handlers import handover_answer
 from handlers.base import Command, CommandSpec, Deps, Registry
 from handlers.handover_common import age_text, guard_platform
 from handlers.handover_forms import question_form
-from handlers.handover_people import active_person, first_name
+from handlers.handover_people import first_name, someone
 from handovers import followup
 from handovers.models import HandoverCase
 from handovers.repository import HandoverRepository
@@ -70,7 +70,7 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
             )
             waiting = sent.get(case.id)
             if waiting is not None:
-                receiver = await active_person(uow.session, waiting.receiver_id)
+                receiver = await someone(uow.session, waiting.receiver_id)
                 lines.append(
                     "   "
                     + tr.gettext(
@@ -89,7 +89,7 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
         if received:
             lines.append(tr.gettext("Wacht op jouw antwoord:"))
         for handover in received:
-            sender = await active_person(uow.session, handover.sender_id)
+            sender = await someone(uow.session, handover.sender_id)
             lines.append(
                 "• "
                 + tr.gettext(
@@ -117,7 +117,7 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
             )
         for handover in to_meet:
             other_id = handover.sender_id if handover.receiver_id == me else handover.receiver_id
-            other = await active_person(uow.session, other_id)
+            other = await someone(uow.session, other_id)
             lines.append(
                 tr.gettext(
                     "Kennismaking met {name} nog niet vastgelegd (casus #{case}).",

@@ -316,3 +316,20 @@ async def test_each_person_reads_their_own_language(app: App, chat: Chat) -> Non
     chat.as_("joost")
     assert "You have accepted the handover" in (await chat.say("1")).text
     assert "heeft de overdracht geaccepteerd" in last_for(chat, "f.elamrani")
+
+
+async def test_a_sender_who_left_the_directory_does_not_block_the_answer(
+    app: App, chat: Chat
+) -> None:
+    people = await network(app)
+    await send_to(chat, "Joost de Wit")
+    async with app.deps.uow() as uow:
+        from directory.models import Person
+
+        fatima = await uow.session.get(Person, people.fatima.id)
+        assert fatima is not None
+        fatima.active = False
+        await uow.commit()
+    chat.as_("joost")
+    assert "Je hebt de overdracht geaccepteerd" in (await chat.say("1")).text
+    assert await _holder(app) == people.joost.id
