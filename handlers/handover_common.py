@@ -36,6 +36,15 @@ def avoided_platforms(deps: Deps) -> tuple[str, ...]:
     return () if deps.settings.telegram.allow_handovers else ("telegram",)
 
 
+def context_number(cmd: Command, key: str) -> int:
+    """A number the bot put in a form's context; a form without it is stale or not ours."""
+    submission = cmd.invocation.submission
+    raw = str((submission.context.get(key) if submission else None) or "")
+    if not raw.isdigit():
+        raise UserError("Dit formulier is al afgerond of verlopen.")
+    return int(raw)
+
+
 def guard_platform(cmd: Command, deps: Deps) -> None:
     """Refuse handover work on a platform the municipality keeps handovers off."""
     if cmd.invocation.platform in avoided_platforms(deps):
