@@ -55,6 +55,16 @@ def problem(body: Payload) -> str | None:
     return None
 
 
+def obj(value: Any) -> Payload:
+    """A nested payload object, or {} when Slack (or a forger) sent something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def text_or_none(value: Any) -> str | None:
+    """A string field, or None when it is missing or not a string."""
+    return value if isinstance(value, str) and value else None
+
+
 def _missing(body: Payload, keys: tuple[str, ...], kind: type) -> str | None:
     for key in keys:
         if not isinstance(body.get(key), kind):
@@ -101,9 +111,10 @@ def command_invocation(body: Payload, profile: SlackProfile) -> Invocation:
 
 def action_chat(body: Payload) -> str:
     """Where a button was pressed: its channel, else (App Home, modal) the user."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    return str(channel or body["user"]["id"])
+    channel = text_or_none(obj(body.get("container")).get("channel_id")) or text_or_none(
+        obj(body.get("channel")).get("id")
+    )
+    return channel or str(body["user"]["id"])
 
 
 def action_invocation(
@@ -128,7 +139,7 @@ def submission_invocation(
 ) -> Invocation:
     """A modal submission; the view id and hash identify one version of the modal."""
     user = str(body["user"]["id"])
-    view = body.get("view") or {}
+    view = obj(body.get("view"))
     where = chat or user
     return Invocation(
         platform="slack",

@@ -49,7 +49,7 @@ class Interactions:
         self.dispatcher = dispatcher
         self.deps = deps
         self.profiles = profiles
-        self.reply = responder
+        self.responder = responder
         self._monotonic = monotonic
         self._clicks: dict[tuple[str, ...], float] = {}
         self._in_flight = 0
@@ -91,17 +91,17 @@ class Interactions:
             # A bare command with a form builder opens its modal before any database work;
             # with arguments the handler decides (it may need no form at all).
             if spec is not None and spec.form_builder is not None and trigger and not parsed.args:
-                tr = self.reply.translator(profile)
+                tr = self.responder.translator(profile)
                 form, chat = spec.form_builder(tr), str(body["channel_id"])
-                opened = await self.reply.open_form(str(trigger), form, tr, chat)
+                opened = await self.responder.open_form(str(trigger), form, tr, chat)
                 if opened is not None:
                     # Now there is time for the database: fill in suggested choices.
                     inv = inbound.command_invocation(body, profile)
-                    await self.reply.refine_form(opened, form, inv, tr)
+                    await self.responder.refine_form(opened, form, inv, tr)
                 return
             inv = inbound.command_invocation(body, profile)
             reply = await self.dispatcher.handle(inv)
-            await self.reply.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
+            await self.responder.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
 
     async def action(self, ack: Ack, body: dict[str, Any], respond: Respond | None) -> None:
         """A button press (or menu choice) in a message, a modal or the App Home."""
@@ -110,9 +110,8 @@ class Interactions:
             user = str(body["user"]["id"])
             for action in body["actions"]:
                 action_id = decode_action_id(str(action["action_id"]))
-                value = str(
-                    action.get("value") or (action.get("selected_option") or {}).get("value") or ""
-                )
+                chosen = inbound.obj(action.get("selected_option")).get("value")
+                value = str(action.get("value") or chosen or "")
                 if action_id == LINK_ACTION or self._double_click(body, action_id, value):
                     continue
                 profile = await self.profiles.get(user)
@@ -120,19 +119,19 @@ class Interactions:
                     await self._open_shelved(body, value, profile, respond)
                     continue
                 inv = inbound.action_invocation(
-                    body, action_id, value, action.get("action_ts"), profile
+                    body, action_id, value, inbound.text_or_none(action.get("action_ts")), profile
                 )
                 reply = await self.dispatcher.handle(inv)
-                from_home = (body.get("view") or {}).get("type") == "home"
-                await self.reply.answer(
+                from_home = inbound.obj(body.get("view")).get("type") == "home"
+                await self.responder.answer(
                     inv,
                     reply,
                     profile,
-                    trigger_id=body.get("trigger_id"),
-                    respond=respond if body.get("response_url") else None,
+                    trigger_id=inbound.text_or_none(body.get("trigger_id")),
+                    respond=respond if inbound.text_or_none(body.get("response_url")) else None,
                 )
                 if from_home and not reply.data.get("duplicate"):
-                    await self.reply.publish_home(user)
+                    await self.responder.publish_home(user)
 
     async def view_submission(self, ack: Ack, body: dict[str, Any]) -> None:
         """A modal submitted: the answer (close, errors, next form) goes in the ack."""
@@ -146,7 +145,7 @@ class Interactions:
             await ack()
             return
         profile = await self.profiles.get(user)
-        tr = self.reply.translator(profile)
+        tr = self.responder.translator(profile)
         missing = modals.missing_people(view, submission, tr)
         if missing:
             await ack(response_action="errors", errors=missing)
@@ -163,21 +162,28 @@ class Interactions:
                 return
         if reply.form is not None:
             form = await self.dispatcher.with_suggestions(inv, reply.form)
-            await ack(response_action="update", view=modals.form_view(form, tr, chat))
+            try:
+                next_view = modals.form_view(form, tr, chat)
+            except ValueError:
+                # A form Slack cannot hold is a bug; close the modal rather than fail with 500.
+                log.exception("follow-up form does not fit a modal", extra={"form": form.form_id})
+                await ack()
+                return
+            await ack(response_action="update", view=next_view)
             if reply.text or reply.cards:
                 async with self.busy():
-                    await self.reply.to_user(user, replace(reply, form=None))
+                    await self.responder.to_user(user, replace(reply, form=None))
             return
         await ack()
         async with self.busy():
-            await self.reply.to_user(user, reply)
+            await self.responder.to_user(user, reply)
             if chat == user:
                 # Opened from the App Home (e.g. the profile): show the change there too.
-                await self.reply.publish_home(user)
+                await self.responder.publish_home(user)
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """@Groene Krokodil in a channel: free text, answered in a thread."""
-        if inbound.is_direct_channel(event.get("channel")) or not event.get("user"):
+        if not _from_a_person(event) or inbound.is_direct_channel(event.get("channel")):
             return  # direct messages arrive as message.im too
         await self._free_text(body, event, thread_ts=event.get("thread_ts") or event.get("ts"))
 
@@ -185,7 +191,7 @@ class Interactions:
         """A message in the DM with the bot; edits, joins and bot posts are ignored."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        if not event.get("user"):
+        if not _from_a_person(event):
             return
         await self._free_text(body, event, thread_ts=event.get("thread_ts"))
 
@@ -196,28 +202,29 @@ class Interactions:
             profile = await self.profiles.get(str(event["user"]))
             inv = inbound.message_invocation(body, profile)
             reply = await self.dispatcher.handle(inv)
-            await self.reply.answer(inv, reply, profile, thread_ts=thread_ts)
+            await self.responder.answer(inv, reply, profile, thread_ts=thread_ts)
 
     async def home_opened(self, event: dict[str, Any]) -> None:
         """The App Home tab was opened: publish a fresh overview."""
-        if event.get("tab", "home") != "home" or not event.get("user"):
+        if event.get("tab", "home") != "home" or not inbound.text_or_none(event.get("user")):
             return
         async with self.busy():
-            await self.reply.publish_home(str(event["user"]))
+            await self.responder.publish_home(str(event["user"]))
 
     async def _open_shelved(
         self, body: dict[str, Any], key: str, profile: SlackProfile, respond: Respond | None
     ) -> None:
-        if await self.reply.open_shelved(key, body.get("trigger_id"), profile):
+        trigger = inbound.text_or_none(body.get("trigger_id"))
+        if await self.responder.open_shelved(key, trigger, profile):
             return
-        tr = self.reply.translator(profile)
+        tr = self.responder.translator(profile)
         gone = Reply(text=tr.gettext("Dit formulier is verlopen. Begin opnieuw."), private=True)
         inv = inbound.action_invocation(body, OPEN_FORM_ACTION, key, None, profile)
-        await self.reply.answer(inv, gone, profile, respond=respond)
+        await self.responder.answer(inv, gone, profile, respond=respond)
 
     def _double_click(self, body: dict[str, Any], action_id: str, value: str) -> bool:
         """True for the second of two identical clicks in quick succession."""
-        container = body.get("container") or {}
+        container = inbound.obj(body.get("container"))
         where = str(container.get("message_ts") or container.get("view_id") or "")
         key = (str(body["user"]["id"]), where, action_id, value)
         now = self._monotonic()
@@ -226,3 +233,11 @@ class Interactions:
         if len(self._clicks) > 1000:
             self._clicks = {k: t for k, t in self._clicks.items() if now - t < DOUBLE_CLICK_SECONDS}
         return last is not None and now - last < DOUBLE_CLICK_SECONDS
+
+
+def _from_a_person(event: dict[str, Any]) -> bool:
+    """A user message we can answer: a user id and (if any) a channel id, both strings."""
+    channel = event.get("channel")
+    return bool(inbound.text_or_none(event.get("user"))) and (
+        channel is None or isinstance(channel, str)
+    )

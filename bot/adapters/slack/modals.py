@@ -152,15 +152,18 @@ def submission_of(view: dict[str, Any], timezone: str) -> FormSubmission:
         raise MalformedSubmission("view without state values")
     values: dict[str, str | list[str]] = {}
     typed: dict[str, str | list[str]] = {}
-    for block_id, actions in state.get("values", {}).items():
-        if not isinstance(actions, dict):
-            raise MalformedSubmission("state block is not an object")
-        for entry in actions.values():
-            value = _value(entry, timezone)
-            if value and str(block_id).endswith(TYPED):
-                typed[str(block_id).removesuffix(TYPED)] = value
-            elif value:
-                values[str(block_id)] = value
+    try:
+        for block_id, actions in state.get("values", {}).items():
+            if not isinstance(actions, dict):
+                raise MalformedSubmission("state block is not an object")
+            for entry in actions.values():
+                value = _value(entry, timezone)
+                if value and str(block_id).endswith(TYPED):
+                    typed[str(block_id).removesuffix(TYPED)] = value
+                elif value:
+                    values[str(block_id)] = value
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError) as error:
+        raise MalformedSubmission("state values of an unexpected shape") from error
     # A typed name wins over the list: the user went out of their way to type it.
     values.update(typed)
     return FormSubmission(form_id=form_id, values=values, context=context)
@@ -199,6 +202,11 @@ def _value(entry: Any, timezone: str) -> str | list[str] | None:
 
 def field_errors(view: dict[str, Any], message: str, field: str | None) -> dict[str, str]:
     """A response_action errors map: the named field, else the first input of the view."""
-    inputs = [b.get("block_id") for b in view.get("blocks") or () if b.get("type") == "input"]
+    blocks = view.get("blocks")
+    inputs = [
+        b.get("block_id")
+        for b in (blocks if isinstance(blocks, list) else ())
+        if isinstance(b, dict) and b.get("type") == "input"
+    ]
     target = field if field in inputs else (inputs[0] if inputs else None)
     return {str(target): clip(message, 2000)} if target else {}

@@ -70,9 +70,14 @@ class SlackWebhook:
         if reason is not None:
             log.warning("malformed slack payload: %s", reason)
             return web.json_response({"error": "malformed payload"}, status=400)
-        bolt_request = AsyncBoltRequest(
-            body=text, query=request.query_string, headers=dict(request.headers)
-        )
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=text, query=request.query_string, headers=dict(request.headers)
+            )
+        except (TypeError, ValueError, KeyError, AttributeError):
+            # Bolt reads fields (channel, team, enterprise …) our shape check does not know.
+            log.warning("malformed slack payload: bolt cannot read it")
+            return web.json_response({"error": "malformed payload"}, status=400)
         response = await self.bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
