@@ -3,6 +3,7 @@
     python -m bench scheduler                  # 10,000 meetings, 60 s window, SQLite and PostgreSQL
     python -m bench scheduler --quick          # 1,000 meetings, 15 s window
     python -m bench scheduler --backends sqlite --window 30
+    python -m bench scheduler --quick --no-wakeups   # the periodic tick alone, for comparison
 
 For each backend: a fresh migrated database holding N recurring meetings (weekly, every two
 weeks, monthly; spread over channels and the working week), people with answers, a ledger
@@ -283,6 +284,9 @@ async def _one_backend(url: str, args: argparse.Namespace) -> dict[str, Any]:
     delivery = asyncio.create_task(app.delivery.serve(interval=1.0))
     assert app.ticker is not None
     app.ticker.start()
+    if args.no_wakeups:
+        # For comparison only: the periodic tick alone, as without exact wake-ups.
+        app.deps.wake_at = lambda _when: None
     while app.ticker.last_pass is None:  # noqa: ASYNC110 - the ticker has no event to wait on
         await asyncio.sleep(0.005)
     startup = time.perf_counter() - started
@@ -359,6 +363,9 @@ async def _main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--channels", type=int, default=200)
     parser.add_argument("--tick", type=float, default=15.0, help="bot.tick_seconds")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--no-wakeups", action="store_true", help="compare: only the periodic tick, no wake_at"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.meetings = args.meetings or (1000 if quick else 10_000)

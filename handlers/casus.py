@@ -125,8 +125,17 @@ async def _withdraw(cmd: Command, deps: Deps, rest: str) -> Reply:
     return Reply(text=cmd.tr.gettext("Je casus is van de agenda gehaald en gewist."), private=True)
 
 
+# Retention is a matter of days: looking every few minutes is plenty, and keeps this write
+# out of the frequent wake-up passes of the reminder timer.
+RETENTION_EVERY = timedelta(minutes=10)
+
+
 async def erase_old_cases(deps: Deps, now: datetime) -> int:
     """Retention: erase the text of case questions some days after their session."""
+    last = deps.extras.get("scheduler.casus_retention")
+    if isinstance(last, datetime) and last <= now < last + RETENTION_EVERY:
+        return 0
+    deps.extras["scheduler.casus_retention"] = now
     keep = timedelta(days=deps.settings.meetings.casus_retention_days)
     async with deps.uow() as uow:
         erased = await casus.erase_old(uow.session, now, keep)

@@ -73,6 +73,9 @@ async def pause(session: AsyncSession, person_id: int, until: datetime, now: dat
 
 async def claim_round(session: AsyncSession, number: int, now: datetime) -> bool:
     """Take a round; only one process (and one pass) ever gets True for a number."""
+    # A read first: most passes find the round done and need no write at all.
+    if await session.get(MeeloopRound, number) is not None:
+        return False
     values = {"number": number, "started_at": now, "participants": 0, "unmatched": []}
     return await insert_ignoring_conflict(session, MeeloopRound, values) == 1
 
