@@ -204,10 +204,21 @@ async def _everyone(cmd: Command, deps: Deps) -> Reply:
 
 async def _feed(cmd: Command, deps: Deps, renew: bool) -> Reply:
     async with deps.uow() as uow:
+        existed = await feed.has_token(uow.session, cmd.person_id)
         if renew:
             token = await feed.renew_token(uow.session, cmd.person_id, cmd.now)
         else:
             token = await feed.token_for(uow.session, cmd.person_id, cmd.now)
+        if renew or not existed:
+            record(
+                uow.session,
+                at=cmd.now,
+                actor=person_actor(cmd.person_id),
+                action="agenda.feed_renewed" if existed else "agenda.feed_created",
+                object_type="person",
+                object_id=cmd.person_id,
+                origin=cmd.invocation.platform,
+            )
         await uow.commit()
     server = deps.settings.server
     base = (server.public_url or f"http://{server.host}:{server.port}").rstrip("/")

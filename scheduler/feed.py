@@ -16,6 +16,11 @@ from scheduler.recurrence import occurrence_at
 from scheduler.repository import MeetingRepository, series_of
 
 
+async def has_token(session: AsyncSession, person_id: int) -> bool:
+    """Whether the person has a feed URL already."""
+    return await session.get(FeedToken, person_id) is not None
+
+
 async def token_for(session: AsyncSession, person_id: int, now: datetime) -> str:
     """The person's feed token, made on first use."""
     row = await session.get(FeedToken, person_id)

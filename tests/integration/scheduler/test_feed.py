@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from bot.bootstrap import App
 from bot.http import make_web_app
+from core.audit import trail
 from tests.integration.scheduler.helpers import local, plan, rsvp
 from tests.support import Chat, make_person
 
@@ -73,6 +74,10 @@ async def test_unknown_and_renewed_tokens_find_nothing(
     assert old != new
     assert (await client.get(old.removeprefix("http://127.0.0.1:8080"))).status == 404
     assert (await client.get(new.removeprefix("http://127.0.0.1:8080"))).status == 200
+    await chat.say("/agenda feed")  # showing the same link again changes nothing
+    async with app.deps.uow() as uow:
+        actions = [e.action for e in await trail(uow.session, "person", 1)]
+    assert actions == ["agenda.feed_created", "agenda.feed_renewed"]
 
 
 async def test_the_feed_url_uses_the_public_address(app: App, chat: Chat) -> None:
