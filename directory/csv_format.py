@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from core.bsn import contains_bsn
@@ -110,6 +111,14 @@ class ParsedFile:
         return len(self.rows) + len({e.line for e in self.errors if e.line > 1})
 
 
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def _may_hold_bsn(cell: str) -> bool:
+    """A BSN needs at least 8 digits; most cells have none (a cheap test before the real one)."""
+    return len(cell) - len(cell.translate(_NO_DIGITS)) >= 8
+
+
 def split_list(cell: str) -> tuple[str, ...]:
     """'schulden; inkomen' → ('schulden', 'inkomen'), without empties or repeats."""
     return tuple(dict.fromkeys(p.strip() for p in cell.split(";") if p.strip()))
@@ -135,6 +144,12 @@ def read_header(raw: list[str]) -> tuple[list[str | None], list[RowError]]:
         if column not in mapped:
             errors.append(RowError(1, MISSING_COLUMN, {"column": column}))
     return mapped, errors
+
+
+@lru_cache(maxsize=1024)
+def _availability(text: str) -> tuple[tuple[int, int, int], ...]:
+    """Parsed call windows; large files repeat a few patterns, so they are parsed once."""
+    return tuple((w[0], w[1], w[2]) for w in parse_availability(text))
 
 
 def parse_csv(text: str) -> ParsedFile:
@@ -184,7 +199,7 @@ def parse_row(
 ) -> tuple[ParsedRow | None, list[RowError]]:
     """Check and normalise one row; a row with any error is not returned."""
     # The BSN guard comes first: a refused cell is never echoed back or looked at further.
-    bsn = [col for col, cell in values.items() if cell and contains_bsn(cell)]
+    bsn = [col for col, cell in values.items() if _may_hold_bsn(cell) and contains_bsn(cell)]
     if bsn:
         return None, [RowError(line, HAS_BSN, {"column": col}) for col in bsn]
     errors: list[RowError] = []
@@ -204,10 +219,10 @@ def parse_row(
     email = values.get("email", "").lower() or None
     if email and not _EMAIL.match(email):
         fail(BAD_EMAIL, value=values["email"])
-    windows: list[list[int]] = []
+    windows: tuple[tuple[int, int, int], ...] = ()
     if values.get("bereikbaar"):
         try:
-            windows = parse_availability(values["bereikbaar"])
+            windows = _availability(values["bereikbaar"])
         except AvailabilityError:
             fail(BAD_AVAILABILITY, value=values["bereikbaar"])
     roles = tuple(r.lower() for r in split_list(values.get("rollen", "")))
@@ -236,7 +251,7 @@ def parse_row(
         email=email,
         themes=split_list(values["themas"]),
         wijken=tuple(" ".join(w.split()) for w in split_list(values.get("wijken", ""))),
-        availability=tuple((w[0], w[1], w[2]) for w in windows),
+        availability=windows,
         roles=roles,
         slack=slack.lower() if slack else None,
         telegram=telegram,

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from directory.models import Account, Acquaintance, Person
 
@@ -42,7 +44,12 @@ class IdentityRepository:
         self.session = session
 
     async def person_for_account(self, platform: str, external_id: str) -> Person | None:
-        """The active person linked to this account, if any."""
+        """The active person linked to this account, if any.
+
+        Every message takes this path, so only the person's own columns (and organisation)
+        are loaded: touching themes, wijken or accounts raises instead of costing three
+        queries per message. Load the person again when you need those.
+        """
         return await self.session.scalar(
             select(Person)
             .join(Account, Account.person_id == Person.id)
@@ -51,6 +58,7 @@ class IdentityRepository:
                 Account.external_id == external_id.lower(),
                 Person.active.is_(True),
             )
+            .options(raiseload(Person.themes), raiseload(Person.wijken), raiseload(Person.accounts))
         )
 
     async def person_by_email(self, email: str) -> Person | None:
@@ -105,5 +113,12 @@ async def record_acquaintance(
     existing = await session.get(Acquaintance, (low, high))
     if existing is not None:
         return False
-    session.add(Acquaintance(person_a=low, person_b=high, source=source, since=now))
+    try:
+        async with session.begin_nested():
+            session.add(Acquaintance(person_a=low, person_b=high, source=source, since=now))
+            await session.flush()
+    except IntegrityError:
+        # The same two people met in another transaction at this very moment (two handovers
+        # between them accepted at once): they know each other, which is all this records.
+        return False
     return True

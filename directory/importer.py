@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditEntry
 from core.i18n import N_
+from directory.bulk import ExistingDirectory, insert_with_ids
 from directory.csv_format import ParsedRow, RowError
 from directory.identity import console_handle
 from directory.models import (
@@ -66,61 +67,6 @@ class _Plan:
     accounts: list[tuple[str, str, str | None]]
 
 
-class _Directory:
-    """The existing directory, loaded in a few bulk queries."""
-
-    async def load(self, session: AsyncSession) -> None:
-        orgs = await session.execute(select(Organisation.id, Organisation.name))
-        self.orgs = {name.lower(): oid for oid, name in orgs}
-        self.org_names = {oid: name for name, oid in self.orgs.items()}
-        wijken = await session.execute(select(Wijk.id, Wijk.name))
-        self.wijken = {name.lower(): wid for wid, name in wijken}
-        cols = (
-            Person.id,
-            Person.name,
-            Person.organisation_id,
-            Person.department,
-            Person.role_title,
-            Person.phone,
-            Person.email,
-            Person.availability,
-            Person.roles,
-            Person.is_admin,
-            Person.active,
-        )
-        self.people: dict[int, dict[str, Any]] = {}
-        self.by_key: dict[tuple[str, str], int] = {}
-        for values in await session.execute(select(*cols).order_by(Person.id)):
-            person = dict(zip([c.key for c in cols], values, strict=True))
-            self.people[person["id"]] = person
-            org = self.org_names.get(person["organisation_id"], "")
-            for key in (
-                ("email", (person["email"] or "").lower()),
-                ("telefoon", person["phone"] or ""),
-                ("naam", f"{person['name'].lower()}\x00{org}"),
-            ):
-                if key[1]:
-                    self.by_key.setdefault(key, person["id"])
-        self.themes_of: dict[int, set[int]] = {}
-        for pid, tid in await session.execute(select(person_themes)):
-            self.themes_of.setdefault(pid, set()).add(tid)
-        self.wijken_of: dict[int, set[int]] = {}
-        for pid, wid in await session.execute(select(person_wijken)):
-            self.wijken_of.setdefault(pid, set()).add(wid)
-        self.accounts: dict[tuple[str, str], int] = {}
-        self.usernames: dict[str, int] = {}
-        self.has_console: set[int] = set()
-        rows = await session.execute(
-            select(Account.person_id, Account.platform, Account.external_id, Account.username)
-        )
-        for pid, platform, external, username in rows:
-            self.accounts[(platform, external)] = pid
-            if platform == "console":
-                self.has_console.add(pid)
-            if platform == "telegram" and username:
-                self.usernames[username.lower()] = pid
-
-
 async def apply_rows(
     session: AsyncSession,
     rows: list[ParsedRow],
@@ -131,7 +77,7 @@ async def apply_rows(
 ) -> Applied:
     """Plan every row, refuse conflicting ones, then write the rest in bulk."""
     result = Applied()
-    existing = _Directory()
+    existing = ExistingDirectory()
     await existing.load(session)
     resolver = ThemeResolver()
     await resolver.load(session)
@@ -188,14 +134,15 @@ async def apply_rows(
         else:
             result.unchanged += 1
     if new_people:
-        inserted = await session.execute(
-            insert(Person).returning(Person.id, sort_by_parameter_order=True),
+        ids = await insert_with_ids(
+            session,
+            Person,
             [
                 {k: v for k, v in values.items() if not k.startswith("_")}
                 for _, values in new_people
             ],
         )
-        for (plan, values), pid in zip(new_people, inserted.scalars(), strict=True):
+        for (plan, values), pid in zip(new_people, ids, strict=True):
             theme_rows.extend({"person_id": pid, "theme_id": t} for t in values["_themes"])
             wijk_rows.extend({"person_id": pid, "wijk_id": w} for w in values["_wijken"])
             account_rows.extend(_account_row(pid, a, now) for a in plan.accounts)
@@ -237,7 +184,7 @@ def _desired(row: ParsedRow, org_id: int, admins: set[str]) -> dict[str, Any]:
     return values
 
 
-def _plan(rows: list[ParsedRow], existing: _Directory, result: Applied) -> list[_Plan]:
+def _plan(rows: list[ParsedRow], existing: ExistingDirectory, result: Applied) -> list[_Plan]:
     """Match rows to people, catch duplicates and account conflicts."""
     seen: dict[tuple[str, str], int] = {}
     claimed: dict[tuple[str, str], int] = {}
@@ -289,25 +236,24 @@ def _free_handle(handle: str, taken: set[str]) -> str:
 
 
 async def _organisations(
-    session: AsyncSession, plans: list[_Plan], existing: _Directory, result: Applied
+    session: AsyncSession, plans: list[_Plan], existing: ExistingDirectory, result: Applied
 ) -> dict[str, int]:
     names: dict[str, str] = {}
     for plan in plans:
         names.setdefault(plan.row.organisation.lower(), plan.row.organisation)
     missing = [name for low, name in names.items() if low not in existing.orgs]
     if missing:
-        rows = await session.execute(
-            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
-            [{"name": name, "kind": guess_kind(name)} for name in missing],
+        ids = await insert_with_ids(
+            session, Organisation, [{"name": name, "kind": guess_kind(name)} for name in missing]
         )
-        for name, oid in zip(missing, rows.scalars(), strict=True):
+        for name, oid in zip(missing, ids, strict=True):
             existing.orgs[name.lower()] = oid
         result.new_organisations.extend(missing)
     return existing.orgs
 
 
 async def _wijken(
-    session: AsyncSession, plans: list[_Plan], existing: _Directory, result: Applied
+    session: AsyncSession, plans: list[_Plan], existing: ExistingDirectory, result: Applied
 ) -> dict[str, int]:
     names: dict[str, str] = {}
     for plan in plans:
@@ -315,11 +261,8 @@ async def _wijken(
             names.setdefault(wijk.lower(), wijk)
     missing = [name for low, name in names.items() if low not in existing.wijken]
     if missing:
-        rows = await session.execute(
-            insert(Wijk).returning(Wijk.id, sort_by_parameter_order=True),
-            [{"name": name} for name in missing],
-        )
-        for name, wid in zip(missing, rows.scalars(), strict=True):
+        ids = await insert_with_ids(session, Wijk, [{"name": name} for name in missing])
+        for name, wid in zip(missing, ids, strict=True):
             existing.wijken[name.lower()] = wid
         result.new_wijken.extend(missing)
     return existing.wijken

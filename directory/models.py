@@ -10,10 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -115,6 +118,20 @@ class Person(Base):
     def has_role(self, role: str) -> bool:
         """True when the person holds a special role such as 'oliemannetje'."""
         return role in (self.roles or [])
+
+
+# Only a few people hold a special role; a /wie without a match looks up the oliemannetjes
+# among them, so this partial index spares a scan of the whole directory. Queries must repeat
+# the predicate literally (see directory.fallback).
+SPECIAL_ROLES_PREDICATE = "CAST(roles AS VARCHAR) != '[]'"
+Index(
+    "ix_people_special_roles",
+    Person.id,
+    sqlite_where=text(SPECIAL_ROLES_PREDICATE),
+    postgresql_where=text(SPECIAL_ROLES_PREDICATE),
+)
+# Slack links people by the e-mail address it reports, in any capitalisation.
+Index("ix_people_email_lower", func.lower(Person.email))
 
 
 class Account(Base):

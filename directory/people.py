@@ -32,6 +32,8 @@ async def find_by_name(
         return await _load(session, ids)
     folded = normalise(wanted)
     words = sorted(folded.split(), key=len, reverse=True)
+    if not words:
+        return []  # only punctuation or control characters: no name to look for
     # SQL narrows by the longest word; typos and accents fall through to a full fuzzy pass.
     rows = list(
         await session.execute(base.where(func.lower(Person.name).like(f"%{words[0]}%")).limit(500))

@@ -20,7 +20,6 @@ from handlers._directory_view import (
     absence_note,
     cards_for,
     person_note,
-    theme_names,
 )
 from handlers.base import Command, CommandSpec, Deps, Registry
 
@@ -81,7 +80,8 @@ async def who(cmd: Command, deps: Deps) -> Reply:
             limit=deps.settings.directory.max_results,
             exclude=(asker,) if asker is not None else (),
         )
-        names = await theme_names(uow.session, result.themes, cmd.tr)
+    english = cmd.tr.language == "en"
+    names = {k: (en if english and en else nl) for k, (nl, en) in result.theme_names.items()}
     themes = cmd.tr.join(names.get(k, k) for k in result.themes)
     data: dict[str, object] = {"themes": list(result.themes), "wijk": result.wijk}
     if not result.matches:

@@ -1,0 +1,127 @@
+"""When nobody matches: the oliemannetje of the closest domain (or a procesregisseur), and why.
+
+Never "niet ons domein": there is always a person to call, with the reason in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import String, cast, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
+
+from core.i18n import N_
+from directory.matching import closest_themes
+from directory.models import Person, Theme
+from directory.reachability import is_absent
+from directory.reference import Reference
+from directory.themes import DOMAINS
+
+NO_THEME = N_(
+    "Ik weet niet zeker over welk thema je vraag gaat. {name} is oliemannetje voor {domain} "
+    "en weet de weg: bel gerust."
+)
+NOBODY_FOR_THEME = N_(
+    "Voor {themes} staat nog niemand op de sociale kaart. {name} is oliemannetje voor "
+    "{domain}, het domein dat er het dichtst bij ligt, en helpt je verder."
+)
+NO_THEME_REGISSEUR = N_(
+    "Ik weet niet zeker over welk thema je vraag gaat. {name} is procesregisseur en helpt je "
+    "de juiste persoon te vinden."
+)
+NOBODY_REGISSEUR = N_(
+    "Voor {themes} staat nog niemand op de sociale kaart. {name} is procesregisseur en helpt "
+    "je de juiste persoon te vinden."
+)
+NOBODY_AT_ALL = N_(
+    "Ik vond niemand die hierbij past, en er staat nog geen oliemannetje op de sociale kaart. "
+    "Kijk bij /themas welke thema's er zijn."
+)
+
+
+async def people_with_role(
+    session: AsyncSession, role: str, exclude: Collection[int] = ()
+) -> list[Person]:
+    """Active people holding a special role, oldest entry first (roles are a short JSON list)."""
+    query = (
+        select(Person)
+        .where(
+            Person.active.is_(True),
+            # Literally the predicate of the partial index ix_people_special_roles.
+            cast(Person.roles, String) != literal_column("'[]'"),
+            cast(Person.roles, String).like(f'%"{role}"%'),
+        )
+        .options(raiseload(Person.accounts))
+        .order_by(Person.id)
+    )
+    if exclude:
+        query = query.where(Person.id.notin_(list(exclude)))
+    return [p for p in await session.scalars(query) if p.has_role(role)]
+
+
+def main_domain(person: Person) -> str | None:
+    """The domain most of a person's themes belong to."""
+    counts: dict[str, int] = {}
+    for theme in person.themes:
+        counts[theme.domain] = counts.get(theme.domain, 0) + 1
+    return max(counts, key=lambda d: (counts[d], d)) if counts else None
+
+
+async def oliemannetje_for(
+    session: AsyncSession, domain_or_theme_key: str, *, exclude: Collection[int] = ()
+) -> Person | None:
+    """The oliemannetje of a domain (Jeugd, Wmo, Participatie, Opvang) or of a theme's domain.
+
+    An oliemannetje's domain is where most of their themes lie; with none for the domain,
+    any oliemannetje will do (they know each other and pass the question on).
+    """
+    domain = domain_or_theme_key if domain_or_theme_key in DOMAINS else None
+    if domain is None and domain_or_theme_key:
+        domain = await session.scalar(select(Theme.domain).where(Theme.key == domain_or_theme_key))
+    people = await people_with_role(session, "oliemannetje", exclude)
+    if not people:
+        return None
+
+    def fit(person: Person) -> tuple[int, int]:
+        in_domain = sum(1 for t in person.themes if t.domain == domain)
+        return (-in_domain, person.id)
+
+    return sorted(people, key=fit)[0]
+
+
+async def fallback_person(
+    session: AsyncSession,
+    ref: Reference,
+    text: str,
+    keys: tuple[str, ...],
+    exclude: Collection[int],
+) -> tuple[Person | None, str, dict[str, str]]:
+    """The person to name, the reason (msgid) and its values ({themes} is the caller's)."""
+    guess = keys[0] if keys else next(iter(closest_themes(text, ref.themes, limit=1)), None)
+    domain = ref.by_key[guess].domain if guess in ref.by_key else None
+    person = await oliemannetje_for(session, domain or "", exclude=exclude)
+    if person is not None:
+        reason = NOBODY_FOR_THEME if keys else NO_THEME
+    else:
+        found = await people_with_role(session, "procesregisseur", exclude)
+        person = found[0] if found else None
+        reason = NOBODY_REGISSEUR if keys else NO_THEME_REGISSEUR
+    if person is None:
+        return None, NOBODY_AT_ALL, {}
+    return person, reason, {"name": person.name, "domain": domain or main_domain(person) or ""}
+
+
+async def stand_in_if_away(session: AsyncSession, person: Person, now: datetime) -> Person | None:
+    """The stand-in to name instead of an absent person (active and not away themselves)."""
+    if not is_absent(person, now) or person.stand_in_id is None:
+        return None
+    stand_in = await session.scalar(
+        select(Person)
+        .where(Person.id == person.stand_in_id, Person.active.is_(True))
+        .options(raiseload(Person.accounts))
+    )
+    if stand_in is None or is_absent(stand_in, now):
+        return None
+    return stand_in
