@@ -44,6 +44,10 @@ def main(argv: list[str]) -> int:
         if code == 5:
             print(f"no tests ran on {backend}: failing", flush=True)
             code = 1
+        if code < 0:
+            # Killed by a signal (a crash, a timeout): subprocess reports it as negative.
+            print(f"pytest on {backend} was killed by signal {-code}: failing", flush=True)
+            code = 1
         worst = max(worst, code)
     return worst
 
