@@ -242,7 +242,11 @@ def register(registry: Registry) -> None:
             example="/agenda",
             aliases=("bijeenkomsten", "meetings"),
             patterns=(
-                re.compile(r"^(?:wat is er|welke bijeenkomsten)\b(?P<args>)", re.IGNORECASE),
+                re.compile(
+                    r"^(?:(?:welke|wat voor) bijeenkomsten|wat staat er (?:op|in) (?:de|mijn) "
+                    r"agenda|(?:which|what) meetings)\b(?P<args>)",
+                    re.IGNORECASE,
+                ),
             ),
         )
     )

@@ -284,3 +284,13 @@ async def test_the_card_speaks_english_to_who_chose_english(app: App, chat: Chat
             ("1", ["Noted: you're coming.", "You are coming."]),
         ]
     )
+
+
+async def test_asking_in_plain_words_opens_the_agenda(app: App, chat: Chat) -> None:
+    await _people(app)
+    await chat.script(
+        [
+            ("welke bijeenkomsten zijn er?", ["Je agenda"]),
+            ("wat staat er in mijn agenda", ["Je agenda"]),
+        ]
+    )
