@@ -75,14 +75,18 @@ def _known_ids() -> Any:
     )
 
 
-def _preferred() -> Any:
-    """Bound later: a list of wijk ids, or the asker's own wijken."""
-    return bindparam("prefer", expanding=True)
+def _in_preferred(wijk_of: Any, person_id: Any, prefer: str) -> Any:
+    """A condition on a person_wijken row: its wijk is one asked about, or one of the asker's.
 
-
-def _asker_wijken() -> Any:
-    return select(person_wijken.c.wijk_id).where(
-        person_wijken.c.person_id == bindparam("asker", type_=Integer)
+    The asker's wijken are joined row by row (a correlated probe of the primary key) rather
+    than as IN (subquery), which PostgreSQL would otherwise hash over every person in them.
+    """
+    if prefer == "list":
+        return wijk_of.c.wijk_id.in_(bindparam("prefer", expanding=True))
+    asker_wijk = person_wijken.alias("asker_wijk")
+    return exists().where(
+        asker_wijk.c.person_id == bindparam("asker", type_=Integer),
+        asker_wijk.c.wijk_id == wijk_of.c.wijk_id,
     )
 
 
@@ -96,11 +100,7 @@ def _statement(
     per shape serves every question of that shape (SQLAlchemy then reuses its compiled form).
     """
     pt = person_themes
-    wijken: Any = None
-    if prefer == "list":
-        wijken = _preferred()
-    elif prefer == "asker":
-        wijken = _asker_wijken()
+    wijken = prefer in ("list", "asker")
     tiers: list[Any] = []
     if themes >= 2:
         other = person_themes.alias("other_theme")
@@ -115,9 +115,9 @@ def _statement(
         tiers.append(_eligible(both, pt.c.person_id, exclude))
     for index in range(themes):
         holders = select(pt.c.person_id.label("pid")).where(pt.c.theme_id == bindparam(f"t{index}"))
-        if wijken is not None:
+        if wijken:
             local = holders.join(person_wijken, person_wijken.c.person_id == pt.c.person_id).where(
-                person_wijken.c.wijk_id.in_(wijken)
+                _in_preferred(person_wijken, pt.c.person_id, prefer)
             )
             tiers.append(_eligible(local, pt.c.person_id, exclude))
         if explicit:
@@ -147,9 +147,19 @@ def _statement(
         .scalar_subquery()
     )
     wijk_flag: Any = literal(0)
-    if wijken is not None:
-        in_wijk = exists().where(
-            person_wijken.c.person_id == Person.id, person_wijken.c.wijk_id.in_(wijken)
+    if wijken:
+        # A scalar subquery with LIMIT is probed per pooled person; PostgreSQL would turn an
+        # EXISTS into a hash over everyone in those wijken.
+        in_wijk = (
+            select(literal(1))
+            .select_from(person_wijken)
+            .where(
+                person_wijken.c.person_id == Person.id,
+                _in_preferred(person_wijken, Person.id, prefer),
+            )
+            .limit(1)
+            .scalar_subquery()
+            .is_not(None)
         )
         anywhere = ~exists().where(person_wijken.c.person_id == Person.id)
         wijk_flag = case((in_wijk, 2), (anywhere, 1), else_=0)

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from core.audit import record
 from core.db import UnitOfWorkFactory
@@ -30,6 +30,9 @@ from directory.models import (
     person_themes,
     person_wijken,
 )
+
+# Imports that create or change at least this many people refresh the planner statistics.
+ANALYZE_AFTER = 1000
 
 
 @dataclass
@@ -156,7 +159,22 @@ async def import_csv(
         )
         await uow.commit()
         report.imported = True
+    if report.created + report.updated >= ANALYZE_AFTER:
+        await _refresh_statistics(uow_factory)
     return report
+
+
+async def _refresh_statistics(uow_factory: UnitOfWorkFactory) -> None:
+    """After a bulk load PostgreSQL plans /wie with stale row counts until autovacuum catches
+    up (seconds to minutes); fresh statistics now keep the first lookups fast. SQLite's
+    planner needs none for these queries."""
+    if uow_factory.dialect != "postgresql":
+        return
+    async with uow_factory() as uow:
+        await uow.session.execute(
+            text("ANALYZE people, person_themes, person_wijken, accounts, organisations, wijken")
+        )
+        await uow.commit()
 
 
 async def export_csv(uow_factory: UnitOfWorkFactory) -> str:
