@@ -15,7 +15,7 @@ from directory.identity import record_acquaintance
 from directory.models import Acquaintance, Person
 from scheduler.models_meelopen import MeeloopGroup, MeeloopParticipant, MeeloopRound
 from scheduler.pairing import Pair, Participant, pair_people, pairs_of
-from scheduler.storage import insert_ignoring_conflict
+from scheduler.storage import insert_ignoring_conflict, is_row_id
 
 # Rounds count from this Monday 09:00 local time; round n starts n × round_weeks later.
 EPOCH = datetime(2024, 1, 1, 9, 0)
@@ -208,7 +208,7 @@ async def record_outcome(
     """Store what became of a walk-along; a day that happened makes the group acquaintances."""
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; expected one of {OUTCOMES}")
-    group = await session.get(MeeloopGroup, group_id)
+    group = await session.get(MeeloopGroup, group_id) if is_row_id(group_id) else None
     if group is None or person_id not in group.members:
         return None
     group.outcome, group.outcome_at = outcome, now

@@ -31,3 +31,13 @@ async def insert_ignoring_conflict(
         sqlite_statement = sqlite_insert(model).values(values).on_conflict_do_nothing()
         result = await session.execute(sqlite_statement)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Ids are 32-bit integers in the database; anything outside can name no row (and would make
+# SQLite or PostgreSQL raise instead of finding nothing).
+MAX_ID = 2**31 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """True when a number can be the id of a row."""
+    return 0 < value <= MAX_ID

@@ -121,3 +121,14 @@ async def test_a_stale_button_is_answered_calmly(app: App) -> None:
     assert "werkt niet meer" in (await press(app, "anja", "meetings.rsvp", "nonsense")).text
     assert "geen bijeenkomst met nummer 99" in (await rsvp(app, "anja", 99, KEY, "ja")).text
     assert "hoort niet bij" in (await rsvp(app, "anja", 1, KEY + timedelta(hours=1), "ja")).text
+
+
+async def test_absurd_numbers_in_buttons_and_commands_find_nothing(app: App, chat: Chat) -> None:
+    meeting_id = await _table(app, seats=2)
+    huge = "99999999999"
+    invite = await press(app, "f.elamrani", "meetings.invite", ref(meeting_id, KEY, f"2,{huge}"))
+    assert "werkt niet meer" in invite.text
+    outcome = await press(app, "anja", "meelopen.outcome", f"{huge}:gelukt")
+    assert "werkt niet meer" in outcome.text
+    assert "Ik vind geen casus" in (await chat.as_("anja").say("/casus intrekken 2147483648")).text
+    assert "Noem het nummer" in (await chat.as_("anja").say(f"/casus intrekken {huge}")).text
