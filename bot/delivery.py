@@ -12,7 +12,7 @@ from bot.metrics import Metrics
 from core import outbox
 from core.audit import person_actor, record
 from core.clock import Clock
-from core.db import UnitOfWork, UnitOfWorkFactory
+from core.db import UnitOfWork, UnitOfWorkFactory, database_away
 from core.messages import Reply
 from directory.identity import IdentityRepository
 from directory.models import Person
@@ -48,12 +48,19 @@ class Delivery:
         self._wake.set()
 
     async def run_once(self, limit: int = 50) -> int:
-        """Deliver what is due now; returns how many were sent."""
+        """Deliver what is due now, one message per transaction; returns how many were sent.
+
+        Each send is committed before the next one starts: if the process dies, only the
+        message that was on the wire can go out twice (at-least-once), never a whole batch.
+        """
         sent = 0
         now = self.clock.now()
-        async with self.uow() as uow:
-            rows = await outbox.due(uow.session, now, limit)
-            for row in rows:
+        for _ in range(limit):
+            async with self.uow() as uow:
+                rows = await outbox.due(uow.session, now, 1)
+                if not rows:
+                    break
+                row = rows[0]
                 try:
                     where = await self._deliver(uow, row)
                 except Exception as error:  # any failure of one message must not stop the others
@@ -63,13 +70,14 @@ class Delivery:
                     outbox.mark_failed_attempt(row, now, reason)
                     self.metrics.outbox_failed.labels(platform=row.platform or "person").inc()
                     log.warning("delivery failed, will retry", extra={"outbox_id": row.id})
+                    await uow.commit()
                     continue
                 await outbox.mark_sent(uow.session, row.id, now, where)
-                self.metrics.outbox_sent.labels(kind=row.kind, platform=where.split(":")[0]).inc()
-                if "reminder" in row.kind:
-                    self.metrics.reminders_sent.labels(kind=row.kind).inc()
-                sent += 1
-            await uow.commit()
+                await uow.commit()
+            self.metrics.outbox_sent.labels(kind=row.kind, platform=where.split(":")[0]).inc()
+            if "reminder" in row.kind:
+                self.metrics.reminders_sent.labels(kind=row.kind).inc()
+            sent += 1
         return sent
 
     async def _deliver(self, uow: UnitOfWork, row: outbox.OutboxMessage) -> str:
@@ -143,8 +151,12 @@ class Delivery:
             try:
                 while await self.run_once() > 0:
                     pass
-            except Exception:
-                log.exception("delivery pass failed")
+            except Exception as error:
+                if database_away(error):
+                    # Queued messages stay queued; the next pass after the outage sends them.
+                    log.warning("delivery waits for the database: %s", type(error).__name__)
+                else:
+                    log.exception("delivery pass failed")
 
     def stop_serving(self) -> None:
         """Let `serve` return after the pass it is in (a cancel could cut a send in half)."""

@@ -20,6 +20,7 @@ from bot.parsing import Parsed, match_natural, parse, suggestions
 from core import conversation, events
 from core.audit import person_actor, record
 from core.bsn import contains_bsn
+from core.db import database_away
 from core.errors import UserError
 from core.i18n import N_, Translator
 from core.messages import Choice, Form, FormSubmission, Invocation, Reply
@@ -74,6 +75,11 @@ class Dispatcher:
                 data={"user_error": True, "field": error.form_field},
             )
         except (OperationalError, DBAPIError, OSError, TimeoutError) as error:
+            if not database_away(error):
+                # A constraint or SQL error is a bug, not an outage: log it with its traceback.
+                self.metrics.errors.labels(kind="handler").inc()
+                log.exception("handler failed", extra={"command": label, "platform": inv.platform})
+                return Reply(text=tr.gettext(TRY_AGAIN), private=True)
             self.metrics.errors.labels(kind="database").inc()
             log.warning("database unavailable: %s", type(error).__name__)
             return Reply(text=tr.gettext(UNAVAILABLE), private=True)

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.metrics import Metrics
+from core.db import database_away
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.ticker")
@@ -91,7 +92,15 @@ class Ticker:
             return await self._run_pass()
 
     async def _run_pass(self) -> dict[str, int]:
-        if not await self.leadership.try_acquire():
+        try:
+            leading = await self.leadership.try_acquire()
+        except Exception as error:
+            if not database_away(error):
+                raise
+            # Due work stays in the database; the next pass after the outage does it.
+            log.warning("timers wait for the database: %s", type(error).__name__)
+            return {}
+        if not leading:
             return {}
         now = self.deps.clock.now()
         done: dict[str, int] = {}
@@ -100,8 +109,11 @@ class Ticker:
                 done[name] = await fn(self.deps, now)
                 if done[name]:
                     self.metrics.ticks.labels(ticker=name).inc(done[name])
-            except Exception:
-                log.exception("ticker failed", extra={"ticker": name})
+            except Exception as error:
+                if database_away(error):
+                    log.warning("ticker waits for the database", extra={"ticker": name})
+                else:
+                    log.exception("ticker failed", extra={"ticker": name})
         self.last_pass = now
         if any(done.values()):
             self.deps.wake_delivery()

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -85,6 +86,27 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEn
         max_overflow=pool_size,
         pool_recycle=1800,
     )
+
+
+def database_away(error: BaseException) -> bool:
+    """True when an error means the database cannot be reached (restart, failover, network).
+
+    Such errors pass by themselves; callers log them as a warning and try again later,
+    instead of logging a crash. Programming errors (bad SQL, constraints) are not this.
+    """
+    if isinstance(error, OSError | TimeoutError | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+# Row ids are 32-bit integers on PostgreSQL: a larger number (typed in, or a forged button
+# value) names no row, and must not reach the database as a query argument it refuses.
+MAX_ID = 2**31 - 1
+
+
+def names_a_row(row_id: int) -> bool:
+    """True when an id could belong to a row (1 … MAX_ID)."""
+    return 0 < row_id <= MAX_ID
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -27,6 +27,14 @@ def reference(cmd: Command) -> tuple[int, datetime | None, list[str]]:
         raise UserError("Deze knop werkt niet meer.") from error
 
 
+def form_reference(context: dict[str, str]) -> tuple[int, datetime | None, list[str]]:
+    """The meeting a form is about (from its context); a form without one is stale."""
+    try:
+        return parse_ref(context.get("ref", ""))
+    except ValueError as error:
+        raise UserError("Dit formulier is al afgerond of verlopen.") from error
+
+
 def meeting_number(text: str) -> int:
     """A meeting number typed by a person: '12' or '#12'."""
     cleaned = text.strip().lstrip("#")

@@ -14,10 +14,16 @@ from core.errors import UserError
 from core.i18n import Translator
 from core.messages import Button, Choice, Field, Form, Reply
 from handlers._meeting_cards import meeting_card
-from handlers._meeting_common import reference, remind_before, require_organiser, tell
+from handlers._meeting_common import (
+    form_reference,
+    reference,
+    remind_before,
+    require_organiser,
+    tell,
+)
 from handlers._meeting_plan import DURATIONS
 from handlers._meeting_rsvp import moved_up_notice
-from handlers._meeting_text import headline, parse_ref, ref, short_when, when_text, where_text
+from handlers._meeting_text import headline, ref, short_when, when_text, where_text
 from handlers.base import Command, Deps
 from scheduler import reminders, rsvp, series_edit
 from scheduler.dates import parse_clock, parse_duration, parse_moment
@@ -94,7 +100,7 @@ def _changed_notice(meeting: Meeting, occurrence: Occurrence, tr: Translator) ->
 async def edit_one(cmd: Command, deps: Deps) -> Reply:
     """Save a new time or place for one occurrence and tell whoever comes."""
     values, context = _submitted(cmd)
-    meeting_id, key, _rest = parse_ref(context.get("ref", ""))
+    meeting_id, key, _rest = form_reference(context)
     now = cmd.now
     start = (
         parse_moment(values["start"], now, deps.settings.bot.timezone)
@@ -178,7 +184,7 @@ async def edit_series_form(cmd: Command, deps: Deps) -> Reply:
 async def edit_series(cmd: Command, deps: Deps) -> Reply:
     """Save changes for every future occurrence; promote from waiting lists when seats grow."""
     values, context = _submitted(cmd)
-    meeting_id, _key, _rest = parse_ref(context.get("ref", ""))
+    meeting_id, _key, _rest = form_reference(context)
     now = cmd.now
     new_time = parse_clock(values["time"]) if values.get("time") else None
     duration = parse_duration(values["duration"]) if values.get("duration") else None

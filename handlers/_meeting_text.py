@@ -46,7 +46,10 @@ def encode_key(moment: datetime) -> str:
 
 def decode_key(text: str) -> datetime:
     """Back from :func:`encode_key`; ValueError on garbage."""
-    return datetime.fromtimestamp(int(text, 36), tz=UTC)
+    try:
+        return datetime.fromtimestamp(int(text, 36), tz=UTC)
+    except (OverflowError, OSError) as error:  # a number past the year 9999
+        raise ValueError(f"not an occurrence key: {text!r}") from error
 
 
 def ref(meeting_id: int, key: datetime | None = None, *rest: str) -> str:

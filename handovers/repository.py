@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import names_a_row
 from directory.models import Person
 from handovers.machine import State
 from handovers.models import Handover, HandoverCase
@@ -39,10 +40,14 @@ class HandoverRepository:
 
     async def get(self, handover_id: int, *, fresh: bool = False) -> Handover | None:
         """One handover; `fresh` re-reads it from the database (after a lost race)."""
+        if not names_a_row(handover_id):
+            return None
         return await self.session.get(Handover, handover_id, populate_existing=fresh)
 
     async def case(self, case_id: int, *, fresh: bool = False) -> HandoverCase | None:
         """One case."""
+        if not names_a_row(case_id):
+            return None
         return await self.session.get(HandoverCase, case_id, populate_existing=fresh)
 
     async def person(self, person_id: int | None) -> Person | None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import names_a_row
 from directory.models import Person, Theme, person_themes
 from knelpunten.lifecycle import FINAL_STATUSES, HANDLER_ROLE, OPEN_STATUSES
 from knelpunten.models import Knelpunt, KnelpuntSupport
@@ -36,6 +37,8 @@ class KnelpuntRepository:
 
     async def get(self, knelpunt_id: int, *, for_update: bool = False) -> Knelpunt | None:
         """One knelpunt; locked for the rest of the transaction on PostgreSQL when asked."""
+        if not names_a_row(knelpunt_id):
+            return None
         query = select(Knelpunt).where(Knelpunt.id == knelpunt_id)
         if for_update:
             query = query.with_for_update()

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import utc
+from core.db import names_a_row
 from core.errors import UserError
 from scheduler.models import Meeting, OccurrenceOverride, Rsvp
 from scheduler.recurrence import Change, Occurrence, Series, occurrence_at, occurrences
@@ -93,6 +94,8 @@ class MeetingRepository:
 
     async def get(self, meeting_id: int) -> Meeting | None:
         """A meeting by id."""
+        if not names_a_row(meeting_id):
+            return None
         return await self.session.get(Meeting, meeting_id)
 
     async def require(self, meeting_id: int) -> Meeting:

@@ -26,8 +26,10 @@ from bot.adapters.telegram.ordering import ChatOrder
 from bot.adapters.telegram.outbound import Sender
 from bot.adapters.telegram.responder import Responder, group_button_answer
 from bot.adapters.telegram.wiring import ALLOWED_UPDATES, build_application
+from bot.dispatch import UNAVAILABLE
 from bot.settings import SettingsError, telegram_mode
 from core import events
+from core.db import database_away
 from core.i18n import N_
 from core.messages import Reply
 from directory import linking
@@ -169,7 +171,13 @@ class TelegramAdapter(Adapter):
             return
         user = message.from_user
         if user is not None and user.username and inv.account not in self._linked:
-            await self._claim_username(inv.account, user.username)
+            try:
+                await self._claim_username(inv.account, user.username)
+            except Exception as error:
+                if not database_away(error):
+                    raise
+                # Linking can wait; the dispatcher still answers (calmly, with the database away).
+                log.warning("telegram username link skipped: %s", type(error).__name__)
         reply = await self.app.dispatcher.handle(inv)
         if reply.data.get("duplicate"):
             return
@@ -181,7 +189,15 @@ class TelegramAdapter(Adapter):
     async def _on_button(self, update: Update) -> None:
         query = update.callback_query
         assert query is not None
-        action = await self.codec.decode(query.data or "")
+        try:
+            action = await self.codec.decode(query.data or "")
+        except Exception as error:
+            if not database_away(error):
+                raise
+            log.warning("telegram button not read: %s", type(error).__name__)
+            tr = self.app.deps.translator(query.from_user.language_code)
+            await _quietly(query.answer(tr.gettext(UNAVAILABLE)))
+            return
         if action is None:
             tr = self.app.deps.translator(query.from_user.language_code)
             await _quietly(query.answer(tr.gettext(BUTTON_GONE)))

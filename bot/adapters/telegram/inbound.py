@@ -45,7 +45,11 @@ def addressed_text(message: Message, me: BotIdentity) -> str | None:
     if command:
         target = command.group("bot")
         return text if target is None or target.lower() == me.username.lower() else None
-    entities = message.parse_entities() if message.text else message.parse_caption_entities()
+    try:
+        entities = message.parse_entities() if message.text else message.parse_caption_entities()
+    except (UnicodeDecodeError, IndexError, ValueError):
+        # Entities that do not fit the text (offsets past its end, half a surrogate pair).
+        entities = {}
     for entity, value in entities.items():
         mentions_me = (
             entity.type == MessageEntity.MENTION and value[1:].lower() == me.username.lower()
