@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from telegram import ChatMember, Message, Update
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import ChatMigrated, RetryAfter, TelegramError
 from telegram.ext import Application, BaseRateLimiter, ContextTypes, TypeHandler
 
 from bot.adapters.base import Adapter, DeliveryError, Target
@@ -143,7 +143,12 @@ class TelegramAdapter(Adapter):
         if chat_id is None:
             raise DeliveryError("no numeric Telegram chat yet (the user has not written the bot)")
         try:
-            return str(await self.sender.deliver(chat_id, reply))
+            try:
+                return str(await self.sender.deliver(chat_id, reply))
+            except ChatMigrated as moved:
+                # A group that became a supergroup has a new id; the old one keeps pointing here.
+                log.info("telegram group moved", extra={"to": moved.new_chat_id})
+                return str(await self.sender.deliver(moved.new_chat_id, reply))
         except RetryAfter as error:
             raise DeliveryError("Telegram asked to slow down") from error
         except TelegramError as error:

@@ -60,6 +60,8 @@ class BotApiStandIn:
         self.updates: deque[dict[str, Any]] = deque()
         self._throttle: dict[str, deque[float]] = {}
         self.forbidden_chats: set[int] = set()
+        # Groups that became supergroups: old id → new id (Telegram answers 400 with the new id).
+        self.migrated_chats: dict[int, int] = {}
         # What the stand-in refused as Telegram would (400); tests expect this to stay empty.
         self.refusals: list[str] = []
         self._message_id = 1000
@@ -147,6 +149,14 @@ class BotApiStandIn:
             self.refusals.append(refused)
             return _error(400, f"Bad Request: {refused}")
         chat = params.get("chat_id")
+        if chat is not None and int(chat) in self.migrated_chats:
+            call.status = 400
+            new = self.migrated_chats[int(chat)]
+            return _error(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": new},
+            )
         if method.startswith("send") and chat is not None and int(chat) in self.forbidden_chats:
             call.status = 403
             return _error(403, "Forbidden: bot can't initiate conversation with a user")

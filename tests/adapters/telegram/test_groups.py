@@ -147,3 +147,20 @@ async def test_a_longer_answer_to_a_button_in_a_group_goes_to_the_presser(
     assert answer.params["text"] == "Genoteerd."
     assert "Wijkcentrum De Schakel" in telegram.api.texts_to(FATIMA.id)[-1]
     assert len(telegram.api.texts_to(GROUP_ID)) == 1
+
+
+async def test_posts_follow_a_group_that_became_a_supergroup(
+    app: App, telegram: TelegramHarness
+) -> None:
+    old_id, new_id = -4000, -1004000
+    telegram.api.migrated_chats[old_id] = new_id
+    async with app.deps.uow() as uow:
+        await enqueue(
+            uow.session,
+            Recipient(platform="telegram", chat=str(old_id)),
+            Reply(text="Netwerkbijeenkomst donderdag"),
+            now=app.deps.clock.now(),
+        )
+        await uow.commit()
+    await app.delivery.flush()
+    assert telegram.api.texts_to(new_id) == ["Netwerkbijeenkomst donderdag"]
