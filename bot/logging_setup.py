@@ -41,5 +41,8 @@ def configure_logging(level: str | None = None, stream: object = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel((level or os.environ.get("KROKODIL_LOG_LEVEL") or "WARNING").upper())
-    for noisy in ("httpx", "apscheduler", "aiohttp.access", "telegram", "slack_bolt", "sqlalchemy"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Kept at WARNING even at DEBUG: several of these log request bodies or SQL parameters,
+    # which is where message contents would otherwise end up.
+    noisy = ("httpx", "apscheduler", "aiohttp.access", "telegram", "slack_bolt", "sqlalchemy")
+    for name in (*noisy, "aiosqlite", "asyncpg", "slack_sdk", "krokodil.slack.bolt"):
+        logging.getLogger(name).setLevel(logging.WARNING)
