@@ -65,7 +65,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     """Run the benchmark, print a table; returns every number (bench/__main__ prints JSON)."""
     args = _parser().parse_args(argv)
     args.people = args.people or (2_000 if args.quick else 100_000)
-    args.requests = args.requests or (100 if args.quick else 5_000)
+    args.requests = args.requests or (100 if args.quick else 3_000)
     args.users = min(args.users or (50 if args.quick else 500), args.people // 2)
     if args.quick and args.think == DEFAULT_THINK:
         args.think = 0.5

@@ -236,6 +236,8 @@ def summary(phase: Phase, *, use_answer: bool) -> dict[str, Any]:
         "requests": len(phase.samples),
         "ok": len(done),
         "failed": len(phase.samples) - len(done),
+        # Answered with something other than 200 (or not at all): never expected.
+        "http_errors": sum(1 for s in phase.samples if s.status != 200),
         "seconds": round(phase.seconds, 3),
         "throughput_rps": round(len(done) / phase.seconds, 1) if phase.seconds else 0.0,
         "p50_ms": round(percentile(lat, 50) * 1000, 1),
