@@ -57,11 +57,12 @@ class Candidate:
     stand_in_id: int | None
 
 
-def _eligible(query: Any, person_id: Any, exclude: bool) -> Any:
-    """Only active people whose entry did not drop out, and not the excluded ones."""
-    query = query.join(Person, Person.id == person_id).where(
-        Person.active.is_(True), Person.confirm_reminders_sent < DROPPED
-    )
+def _bounded(query: Any, person_id: Any, exclude: bool) -> Any:
+    """One tier: at most TIER_LIMIT people, found through indexes alone.
+
+    Whether someone is active, dropped out or excluded is checked once on the pooled rows:
+    fetching every scanned person's row here would cost more than the tier saves.
+    """
     if exclude:
         query = query.where(person_id.notin_(bindparam("exclude", expanding=True)))
     return query.limit(TIER_LIMIT).subquery()
@@ -112,21 +113,21 @@ def _statement(
             )
             .where(pt.c.theme_id == bindparam("t0"))
         )
-        tiers.append(_eligible(both, pt.c.person_id, exclude))
+        tiers.append(_bounded(both, pt.c.person_id, exclude))
     for index in range(themes):
         holders = select(pt.c.person_id.label("pid")).where(pt.c.theme_id == bindparam(f"t{index}"))
         if wijken:
             local = holders.join(person_wijken, person_wijken.c.person_id == pt.c.person_id).where(
                 _in_preferred(person_wijken, pt.c.person_id, prefer)
             )
-            tiers.append(_eligible(local, pt.c.person_id, exclude))
+            tiers.append(_bounded(local, pt.c.person_id, exclude))
         if explicit:
             town = holders.where(~exists().where(person_wijken.c.person_id == pt.c.person_id))
-            tiers.append(_eligible(town, pt.c.person_id, exclude))
+            tiers.append(_bounded(town, pt.c.person_id, exclude))
         if asker:
             known = holders.where(pt.c.person_id.in_(_known_ids()))
-            tiers.append(_eligible(known, pt.c.person_id, exclude))
-        tiers.append(_eligible(holders, pt.c.person_id, exclude))
+            tiers.append(_bounded(known, pt.c.person_id, exclude))
+        tiers.append(_bounded(holders, pt.c.person_id, exclude))
     pool = union_all(*(select(t.c.pid) for t in tiers))
     score = (
         select(
@@ -181,7 +182,11 @@ def _statement(
         Person.absent_from,
         Person.absent_until,
         Person.stand_in_id,
-    ).where(Person.id.in_(pool))
+    ).where(
+        Person.id.in_(pool),
+        Person.active.is_(True),
+        Person.confirm_reminders_sent < DROPPED,
+    )
 
 
 async def candidates(

@@ -10,6 +10,7 @@ when to call.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Protocol
@@ -73,11 +74,34 @@ def _current_window_end(person: Reachable, now: datetime, timezone: str) -> date
     return None
 
 
+@dataclass(frozen=True)
+class LocalNow:
+    """`now` in the municipality's zone, worked out once for ranking many people."""
+
+    moment: datetime
+    weekday: int
+    minute: int
+    holiday: bool
+
+
+def local_now(now: datetime, timezone: str = "Europe/Amsterdam") -> LocalNow:
+    """The local weekday, minute of the day and whether today is a public holiday."""
+    local = utc(now).astimezone(_zone(timezone))
+    return LocalNow(now, local.weekday(), local.hour * 60 + local.minute, is_holiday(local.date()))
+
+
+def reachable_at(person: Reachable, at: LocalNow) -> bool:
+    """reachable_now for a precomputed local moment."""
+    if at.holiday or is_absent(person, at.moment):
+        return False
+    return any(
+        day == at.weekday and start <= at.minute < end for day, start, end in windows_of(person)
+    )
+
+
 def reachable_now(person: Reachable, now: datetime, timezone: str = "Europe/Amsterdam") -> bool:
     """Inside a call window, on a day that is not a public holiday, and not away."""
-    if is_absent(person, now):
-        return False
-    return _current_window_end(person, now, timezone) is not None
+    return reachable_at(person, local_now(now, timezone))
 
 
 def reachable_until(

@@ -10,6 +10,7 @@ so separate databases (tests, several apps) never see each other's rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -44,6 +45,7 @@ class Reference:
 _CACHE: WeakKeyDictionary[Any, Reference] = WeakKeyDictionary()
 
 
+@cache
 def _fingerprint() -> Any:
     def total(*columns: Any) -> Any:
         return func.coalesce(

@@ -21,13 +21,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import raiseload
+from sqlalchemy.orm import contains_eager, raiseload
 
 from directory.candidates import DROPPED, Candidate, candidates
 from directory.fallback import fallback_person, oliemannetje_for, stand_in_if_away
 from directory.matching import normalise, understand_themes
-from directory.models import Acquaintance, Person
-from directory.reachability import is_absent, reachable_now
+from directory.models import Acquaintance, Person, Theme, Wijk, person_themes, person_wijken
+from directory.reachability import is_absent, local_now, reachable_at, reachable_now
 from directory.reference import Reference, ThemeRow, reference
 
 WEIGHT_REACHABLE = 0.5
@@ -162,16 +162,17 @@ async def _rank(
 ) -> list[tuple[float, int, int | None, bool, bool]]:
     """(score, person to show, absent person they replace, reachable, knows), best first."""
     stand_ins = await _stand_ins(session, pool, now, exclude, asker_id)
+    at = local_now(now, timezone)
     ranked: dict[int, tuple[float, int, int | None, bool, bool]] = {}
     for cand in pool:
         who, substitute, knows = cand.person_id, None, cand.knows
-        reachable = reachable_now(cand, now, timezone)
+        reachable = reachable_at(cand, at)
         penalty = 0.0
         if is_absent(cand, now):
             stand_in = stand_ins.get(cand.stand_in_id or 0)
             if stand_in is not None:
                 who, substitute, knows = stand_in.person_id, cand.person_id, stand_in.knows
-                reachable = reachable_now(stand_in, now, timezone)
+                reachable = reachable_at(stand_in, at)
             else:
                 penalty = PENALTY_ABSENT
         score = round(
@@ -235,13 +236,22 @@ async def _acquaintances(session: AsyncSession, person_id: int) -> set[int]:
 async def _load_people(session: AsyncSession, ids: Collection[int]) -> dict[int, Person]:
     if not ids:
         return {}
+    # One flat query for the winners with their themes and wijken (a handful of rows);
+    # accounts are not part of a search result.
     rows = await session.scalars(
         select(Person)
+        .outerjoin(person_themes, person_themes.c.person_id == Person.id)
+        .outerjoin(Theme, Theme.id == person_themes.c.theme_id)
+        .outerjoin(person_wijken, person_wijken.c.person_id == Person.id)
+        .outerjoin(Wijk, Wijk.id == person_wijken.c.wijk_id)
         .where(Person.id.in_(list(ids)))
-        # Accounts are not part of a search result (and would cost a query).
-        .options(raiseload(Person.accounts))
+        .options(
+            contains_eager(Person.themes),
+            contains_eager(Person.wijken),
+            raiseload(Person.accounts),
+        )
     )
-    return {p.id: p for p in rows}
+    return {p.id: p for p in rows.unique()}
 
 
 async def _fallback(
