@@ -137,7 +137,7 @@ class Dispatcher:
                 )
             if inv.action.action_id == forms.CANCEL_ACTION:
                 return await self._cancel(inv, tr)
-            return await self._answer(inv, convo, inv.action.value, actor, tr)
+            return await self._answer(inv, convo, inv.action.value, actor, tr, pressed=True)
         if inv.action is not None:
             return await self._action(inv, actor, tr)
 
@@ -286,6 +286,8 @@ class Dispatcher:
         raw: str,
         actor: Actor | None,
         tr: Translator,
+        *,
+        pressed: bool = False,
     ) -> tuple[str, Reply]:
         form = Reply.from_json({"form": convo.form}).form
         assert form is not None
@@ -294,7 +296,7 @@ class Dispatcher:
         index = convo.step
         step = await self._step(form, index, values, cmd)
         try:
-            value = forms.parse_answer(step, raw)
+            value = forms.parse_answer(step, raw, pressed=pressed)
         except forms.AnswerError as error:
             again = forms.prompt(tr, form, step, index, first=False)
             return "form.answer", Reply(

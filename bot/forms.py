@@ -63,10 +63,18 @@ def prompt(tr: Translator, form: Form, step: Step, index: int, first: bool) -> R
     return Reply(text="\n".join(lines), title=form.title if first else "", buttons=tuple(buttons))
 
 
-def parse_answer(step: Step, raw: str) -> str | list[str] | None:
-    """The stored value for a typed or tapped answer; None means skipped."""
+def parse_answer(step: Step, raw: str, *, pressed: bool = False) -> str | list[str] | None:
+    """The stored value for a typed or tapped answer; None means skipped.
+
+    A pressed button carries a choice's value, which may itself be digits ("90"), so it is
+    matched by value; a typed number means the option with that number.
+    """
     text = raw.strip()
     field = step.field
+    if pressed and field.kind != "confirm":
+        for choice in step.choices:
+            if choice.value == text:
+                return [text] if field.kind == "multichoice" else text
     if text.lower() in SKIP_WORDS:
         if field.required:
             raise AnswerError("Deze vraag is verplicht.")

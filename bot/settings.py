@@ -93,7 +93,10 @@ def _apply(obj: Any, raw: Mapping[str, Any], prefix: str) -> Any:
             changes[key] = _apply(current, value, f"{name}.")
         else:
             changes[key] = _coerce(name, current, value)
-    return replace(obj, **changes)
+    try:
+        return replace(obj, **changes)
+    except ValueError as error:  # a section's own check, e.g. office hours "17-9"
+        raise SettingsError(f"[{prefix.rstrip('.') or 'settings'}]: {error}") from error
 
 
 def _set(settings: Settings, section: str, key: str, value: str) -> Settings:

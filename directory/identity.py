@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
@@ -83,10 +85,26 @@ class IdentityRepository:
         if existing is not None:
             existing.person_id = person.id
             return existing
-        account = Account(
-            person_id=person.id, platform=platform, external_id=external_id.lower(), linked_at=now
+        # Two first messages of one person can race to link the same account: insert with
+        # ON CONFLICT DO NOTHING, so the slower one simply finds the row the faster one made.
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(Account)
+            .values(
+                person_id=person.id,
+                platform=platform,
+                external_id=external_id.lower(),
+                linked_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
         )
-        self.session.add(account)
+        account = await self.session.scalar(
+            select(Account).where(
+                Account.platform == platform, Account.external_id == external_id.lower()
+            )
+        )
+        assert account is not None
         return account
 
     async def accounts_of(self, person_id: int) -> list[Account]:

@@ -58,6 +58,14 @@ async def _reset_postgres(url: str) -> None:
 async def _truncate_postgres(url: str) -> None:
     engine = make_engine(url)
     async with engine.begin() as conn:
+        # A bot from an earlier test that was never closed (a ticker, a pooled connection) must
+        # not hold locks that deadlock the TRUNCATE: end every other session on this database.
+        await conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         names = await conn.run_sync(lambda c: inspect(c).get_table_names())
         tables = ", ".join(f'"{n}"' for n in names if n != "alembic_version")
         if tables:

@@ -51,3 +51,10 @@ def test_secrets_do_not_show_in_repr() -> None:
     settings = load_settings(None, env=env)
     assert "xoxb-very-secret" not in repr(settings)
     assert "very-secret-too" not in repr(settings)
+
+
+def test_a_section_check_becomes_a_settings_error(tmp_path: Path) -> None:
+    file = tmp_path / "k.toml"
+    file.write_text('[handovers]\noffice_hours = "17:00-09:00"\n')
+    with pytest.raises(SettingsError, match=r"\[handovers\].*office hours"):
+        load_settings(file, env={})
