@@ -10,32 +10,9 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-DEFAULT_TIME = time(9, 0)
+from core.date_words import MONTHS, RELATIVE, WEEKDAYS
 
-_WEEKDAYS = {
-    "ma": 0, "maandag": 0, "mon": 0, "monday": 0,
-    "di": 1, "dinsdag": 1, "tue": 1, "tuesday": 1,
-    "wo": 2, "woensdag": 2, "wed": 2, "wednesday": 2,
-    "do": 3, "donderdag": 3, "thu": 3, "thursday": 3,
-    "vr": 4, "vrijdag": 4, "fri": 4, "friday": 4,
-    "za": 5, "zaterdag": 5, "sat": 5, "saturday": 5,
-    "zo": 6, "zondag": 6, "sun": 6, "sunday": 6,
-}  # fmt: skip
-_MONTHS = {
-    "jan": 1, "januari": 1, "january": 1,
-    "feb": 2, "februari": 2, "february": 2,
-    "mrt": 3, "maart": 3, "mar": 3, "march": 3,
-    "apr": 4, "april": 4,
-    "mei": 5, "may": 5,
-    "jun": 6, "juni": 6, "june": 6,
-    "jul": 7, "juli": 7, "july": 7,
-    "aug": 8, "augustus": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9,
-    "okt": 10, "oktober": 10, "oct": 10, "october": 10,
-    "nov": 11, "november": 11,
-    "dec": 12, "december": 12,
-}  # fmt: skip
-_RELATIVE = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
+DEFAULT_TIME = time(9, 0)
 
 _TIME = re.compile(r"\b(?:om\s+|at\s+)?(\d{1,2})(?:[:.](\d{2})|\s*(?:u|uur|h))\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -84,14 +61,14 @@ def _day(text: str, today: date) -> date | None:
         year = _year(numeric.group(3), today)
         return _upcoming(int(numeric.group(1)), int(numeric.group(2)), year, today)
     for found in _WORDS.finditer(text):
-        month = _MONTHS.get(found.group(2))
+        month = MONTHS.get(found.group(2))
         if month is not None:
             return _upcoming(int(found.group(1)), month, _year(found.group(3), today), today)
     for word in text.split():
-        if word in _RELATIVE:
-            return today + timedelta(days=_RELATIVE[word])
-        if word.rstrip(".") in _WEEKDAYS:
-            ahead = (_WEEKDAYS[word.rstrip(".")] - today.weekday()) % 7
+        if word in RELATIVE:
+            return today + timedelta(days=RELATIVE[word])
+        if word.rstrip(".") in WEEKDAYS:
+            ahead = (WEEKDAYS[word.rstrip(".")] - today.weekday()) % 7
             return today + timedelta(days=ahead)
     return None
 
