@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from bot import forms
 from bot.metrics import Metrics
 from bot.parsing import Parsed, match_natural, parse, suggestions
@@ -74,16 +72,12 @@ class Dispatcher:
                 private=True,
                 data={"user_error": True, "field": error.form_field},
             )
-        except (OperationalError, DBAPIError, OSError, TimeoutError) as error:
-            if not database_away(error):
-                # A constraint or SQL error is a bug, not an outage: log it with its traceback.
-                self.metrics.errors.labels(kind="handler").inc()
-                log.exception("handler failed", extra={"command": label, "platform": inv.platform})
-                return Reply(text=tr.gettext(TRY_AGAIN), private=True)
-            self.metrics.errors.labels(kind="database").inc()
-            log.warning("database unavailable: %s", type(error).__name__)
-            return Reply(text=tr.gettext(UNAVAILABLE), private=True)
-        except Exception:
+        except Exception as error:
+            if database_away(error):
+                # An outage or every connection busy: it passes; say so calmly.
+                self.metrics.errors.labels(kind="database").inc()
+                log.warning("database unavailable: %s", type(error).__name__)
+                return Reply(text=tr.gettext(UNAVAILABLE), private=True)
             self.metrics.errors.labels(kind="handler").inc()
             # Logged once with its traceback, never with the message text.
             log.exception("handler failed", extra={"command": label, "platform": inv.platform})

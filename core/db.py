@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -89,13 +90,15 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEn
 
 
 def database_away(error: BaseException) -> bool:
-    """True when an error means the database cannot be reached (restart, failover, network).
+    """True when the database cannot be reached now (restart, failover, network, overload).
 
     Such errors pass by themselves; callers log them as a warning and try again later,
     instead of logging a crash. Programming errors (bad SQL, constraints) are not this.
     """
     if isinstance(error, OSError | TimeoutError | OperationalError | InterfaceError):
         return True
+    if isinstance(error, PoolTimeout):
+        return True  # every pooled connection busy for pool_timeout seconds: overloaded
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 

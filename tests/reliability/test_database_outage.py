@@ -34,8 +34,6 @@ from tests.reliability.private_pg import private_cluster
 from tests.reliability.proxy import FlakyProxy
 from tests.support import make_person
 
-pytestmark = postgresql_only
-
 CALM = "Ik kan even niet bij de gegevens. Probeer het zo nog eens."
 TG_USER = User(4242, "Fatima", username="fatima_ea")
 
@@ -139,6 +137,7 @@ def _tap(platforms: Platforms, data: str) -> dict[str, object]:
     }
 
 
+@postgresql_only
 async def test_an_outage_gets_calm_answers_and_the_bot_recovers_by_itself(
     app: App,
     outage: tuple[str, Outage],
@@ -184,3 +183,36 @@ async def test_an_outage_gets_calm_answers_and_the_bot_recovers_by_itself(
     assert "Bas Visser" in await _slack_wie(platforms, fake_slack)
     assert "Bas Visser" in await _telegram_wie(platforms, bot_api)
     assert app.ticker is not None and "handovers.timers" in await app.ticker.run_pass()
+
+
+async def test_an_exhausted_connection_pool_is_a_calm_wait_not_a_crash(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every connection busy (a load peak): the asker hears 'probeer het zo nog eens'."""
+    import random
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot.bootstrap import build
+    from core.clock import FrozenClock
+    from core.config import DatabaseConfig
+    from core.db import UnitOfWorkFactory
+    from core.messages import Invocation
+
+    settings = replace(Settings(), database=DatabaseConfig(url=database_url))
+    app = build(settings, clock=FrozenClock(), rng=random.Random(1))
+    tiny = create_async_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    app.deps.uow = UnitOfWorkFactory(tiny)
+    caplog.set_level(logging.WARNING)
+    try:
+        async with tiny.connect() as busy:
+            await busy.exec_driver_sql("SELECT 1")
+            reply = await app.dispatcher.handle(
+                Invocation(platform="console", account="iemand", chat="c", text="/wie schulden")
+            )
+    finally:
+        await tiny.dispose()
+        await app.close()
+    assert CALM in reply.text
+    crashes = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not crashes, [(r.name, r.getMessage()) for r in crashes]
