@@ -114,9 +114,23 @@ class ParsedFile:
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
-def _may_hold_bsn(cell: str) -> bool:
-    """A BSN needs at least 8 digits; most cells have none (a cheap test before the real one)."""
-    return len(cell) - len(cell.translate(_NO_DIGITS)) >= 8
+def _has_bsn(cell: str) -> bool:
+    """The BSN guard for one cell; a BSN needs 8 or 9 digits, so most cells skip the real test."""
+    if len(cell) - len(cell.translate(_NO_DIGITS)) < 8:
+        return False
+    if cell in _CLEAN:
+        return False
+    if contains_bsn(cell):
+        return True
+    # Large files repeat cells such as call windows ("ma-vr 09:00-17:00"): test each once.
+    # Only cells without a BSN are remembered, so no citizen number lingers in memory.
+    if len(_CLEAN) >= 4096:
+        _CLEAN.clear()
+    _CLEAN.add(cell)
+    return False
+
+
+_CLEAN: set[str] = set()
 
 
 def split_list(cell: str) -> tuple[str, ...]:
@@ -199,7 +213,7 @@ def parse_row(
 ) -> tuple[ParsedRow | None, list[RowError]]:
     """Check and normalise one row; a row with any error is not returned."""
     # The BSN guard comes first: a refused cell is never echoed back or looked at further.
-    bsn = [col for col, cell in values.items() if _may_hold_bsn(cell) and contains_bsn(cell)]
+    bsn = [col for col, cell in values.items() if _has_bsn(cell)]
     if bsn:
         return None, [RowError(line, HAS_BSN, {"column": col}) for col in bsn]
     errors: list[RowError] = []
