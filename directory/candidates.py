@@ -37,7 +37,7 @@ from directory.models import Acquaintance, Person, person_themes, person_wijken
 
 # confirm_reminders_sent at or above this: two reminders went unanswered; hidden from /wie.
 DROPPED = 3
-TIER_LIMIT = 50
+TIER_LIMIT = 30
 MAX_THEMES = 3
 # Themes that count for the score (the tiers use the MAX_THEMES strongest).
 MAX_WEIGHTS = 6

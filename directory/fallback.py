@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String, cast, literal_column, select
+from sqlalchemy import String, case, cast, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import raiseload
 
 from core.i18n import N_
 from directory.matching import closest_themes
-from directory.models import Person, Theme
+from directory.models import Person, Theme, person_themes
+from directory.people import load_people
 from directory.reachability import is_absent
 from directory.reference import Reference
 from directory.themes import DOMAINS
@@ -41,24 +42,36 @@ NOBODY_AT_ALL = N_(
 )
 
 
-async def people_with_role(
-    session: AsyncSession, role: str, exclude: Collection[int] = ()
-) -> list[Person]:
-    """Active people holding a special role, oldest entry first (roles are a short JSON list)."""
+def _holds(role: str) -> list[Any]:
+    """Active people with a special role (roles are a short JSON list)."""
+    return [
+        Person.active.is_(True),
+        # Literally the predicate of the partial index ix_people_special_roles.
+        cast(Person.roles, String) != literal_column("'[]'"),
+        # The quotes make it exact: roles are JSON strings from a fixed list.
+        cast(Person.roles, String).like(f'%"{role}"%'),
+    ]
+
+
+async def best_with_role(
+    session: AsyncSession, role: str, domain: str | None, exclude: Collection[int] = ()
+) -> Person | None:
+    """The person with a role whose themes lie most in `domain` (ties: oldest entry)."""
+    in_domain: Any = func.sum(case((Theme.domain == domain, 1), else_=0)) if domain else None
     query = (
-        select(Person)
-        .where(
-            Person.active.is_(True),
-            # Literally the predicate of the partial index ix_people_special_roles.
-            cast(Person.roles, String) != literal_column("'[]'"),
-            cast(Person.roles, String).like(f'%"{role}"%'),
-        )
-        .options(raiseload(Person.accounts))
-        .order_by(Person.id)
+        select(Person.id)
+        .outerjoin(person_themes, person_themes.c.person_id == Person.id)
+        .outerjoin(Theme, Theme.id == person_themes.c.theme_id)
+        .where(*_holds(role))
+        .group_by(Person.id)
     )
     if exclude:
         query = query.where(Person.id.notin_(list(exclude)))
-    return [p for p in await session.scalars(query) if p.has_role(role)]
+    order = (in_domain.desc(), Person.id) if in_domain is not None else (Person.id,)
+    person_id = await session.scalar(query.order_by(*order).limit(1))
+    if person_id is None:
+        return None
+    return (await load_people(session, [person_id])).get(person_id)
 
 
 def main_domain(person: Person) -> str | None:
@@ -80,15 +93,7 @@ async def oliemannetje_for(
     domain = domain_or_theme_key if domain_or_theme_key in DOMAINS else None
     if domain is None and domain_or_theme_key:
         domain = await session.scalar(select(Theme.domain).where(Theme.key == domain_or_theme_key))
-    people = await people_with_role(session, "oliemannetje", exclude)
-    if not people:
-        return None
-
-    def fit(person: Person) -> tuple[int, int]:
-        in_domain = sum(1 for t in person.themes if t.domain == domain)
-        return (-in_domain, person.id)
-
-    return sorted(people, key=fit)[0]
+    return await best_with_role(session, "oliemannetje", domain, exclude)
 
 
 async def fallback_person(
@@ -105,8 +110,7 @@ async def fallback_person(
     if person is not None:
         reason = NOBODY_FOR_THEME if keys else NO_THEME
     else:
-        found = await people_with_role(session, "procesregisseur", exclude)
-        person = found[0] if found else None
+        person = await best_with_role(session, "procesregisseur", domain, exclude)
         reason = NOBODY_REGISSEUR if keys else NO_THEME_REGISSEUR
     if person is None:
         return None, NOBODY_AT_ALL, {}
@@ -117,11 +121,7 @@ async def stand_in_if_away(session: AsyncSession, person: Person, now: datetime)
     """The stand-in to name instead of an absent person (active and not away themselves)."""
     if not is_absent(person, now) or person.stand_in_id is None:
         return None
-    stand_in = await session.scalar(
-        select(Person)
-        .where(Person.id == person.stand_in_id, Person.active.is_(True))
-        .options(raiseload(Person.accounts))
-    )
-    if stand_in is None or is_absent(stand_in, now):
+    stand_in = (await load_people(session, [person.stand_in_id])).get(person.stand_in_id)
+    if stand_in is None or not stand_in.active or is_absent(stand_in, now):
         return None
     return stand_in

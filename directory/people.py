@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager, raiseload
 
 from directory.matching import normalise
-from directory.models import Person
+from directory.models import Person, Theme, Wijk, person_themes, person_wijken
 
 # Below this rapidfuzz score a name is not the one meant.
 NAME_CUTOFF = 75
@@ -62,7 +65,25 @@ async def find_by_name(
 
 
 async def _load(session: AsyncSession, ids: list[int]) -> list[Person]:
-    if not ids:
-        return []
-    people = {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
+    people = await load_people(session, ids)
     return [people[i] for i in ids if i in people]
+
+
+async def load_people(session: AsyncSession, ids: Collection[int]) -> dict[int, Person]:
+    """People by id with organisation, themes and wijken, in one flat query (not accounts)."""
+    if not ids:
+        return {}
+    rows = await session.scalars(
+        select(Person)
+        .outerjoin(person_themes, person_themes.c.person_id == Person.id)
+        .outerjoin(Theme, Theme.id == person_themes.c.theme_id)
+        .outerjoin(person_wijken, person_wijken.c.person_id == Person.id)
+        .outerjoin(Wijk, Wijk.id == person_wijken.c.wijk_id)
+        .where(Person.id.in_(list(ids)))
+        .options(
+            contains_eager(Person.themes),
+            contains_eager(Person.wijken),
+            raiseload(Person.accounts),
+        )
+    )
+    return {p.id: p for p in rows.unique()}

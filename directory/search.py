@@ -21,12 +21,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, raiseload
 
 from directory.candidates import DROPPED, Candidate, candidates
 from directory.fallback import fallback_person, oliemannetje_for, stand_in_if_away
 from directory.matching import normalise, understand_themes
-from directory.models import Acquaintance, Person, Theme, Wijk, person_themes, person_wijken
+from directory.models import Acquaintance, Person
+from directory.people import load_people
 from directory.reachability import is_absent, local_now, reachable_at, reachable_now
 from directory.reference import Reference, ThemeRow, reference
 
@@ -128,7 +128,7 @@ async def find_people(
         session, pool, sum(weights.values()), named is not None, now, timezone, asker_id, exclude
     )
     best = ranked[:limit]
-    people = await _load_people(
+    people = await load_people(
         session, {b[1] for b in best} | {b[2] for b in best if b[2] is not None}
     )
     matches = []
@@ -231,27 +231,6 @@ async def _acquaintances(session: AsyncSession, person_id: int) -> set[int]:
         )
     )
     return {b if a == person_id else a for a, b in rows}
-
-
-async def _load_people(session: AsyncSession, ids: Collection[int]) -> dict[int, Person]:
-    if not ids:
-        return {}
-    # One flat query for the winners with their themes and wijken (a handful of rows);
-    # accounts are not part of a search result.
-    rows = await session.scalars(
-        select(Person)
-        .outerjoin(person_themes, person_themes.c.person_id == Person.id)
-        .outerjoin(Theme, Theme.id == person_themes.c.theme_id)
-        .outerjoin(person_wijken, person_wijken.c.person_id == Person.id)
-        .outerjoin(Wijk, Wijk.id == person_wijken.c.wijk_id)
-        .where(Person.id.in_(list(ids)))
-        .options(
-            contains_eager(Person.themes),
-            contains_eager(Person.wijken),
-            raiseload(Person.accounts),
-        )
-    )
-    return {p.id: p for p in rows.unique()}
 
 
 async def _fallback(
