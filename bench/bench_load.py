@@ -33,6 +33,7 @@ from bench.load_clients import summary as summarise
 from bench.load_directory import fill, people_count, reset, theme_queries, virtual_users
 from bench.load_processes import Server, machine_busy_seconds, own_cpu_seconds
 from bench.load_server import TELEGRAM_TOKEN
+from bot.migrate import upgrade_async
 from tests.adapters.telegram.standin import BotApiStandIn
 
 DEFAULT_DB = "postgresql+asyncpg://postgres@127.0.0.1:5432/krokodil_bench"
@@ -84,6 +85,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.fresh or await people_count(args.db) != args.people:
         await reset(args.db)
         generator = await fill(args.db, args.people, now)
+    else:
+        await upgrade_async(args.db)  # a directory kept from an earlier run, on today's schema
     prepared = time.perf_counter() - started
     slack_users, telegram_users = await virtual_users(args.db, args.users, args.users, now)
     queries = await theme_queries(args.db)
