@@ -28,14 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bench.generate_directory import generate
 from bot.bootstrap import build
-from bot.migrate import upgrade_async
+from bot.migrate import empty_database, upgrade_async
 from core.clock import FrozenClock
 from core.config import DatabaseConfig, Settings
-from core.db import make_engine
 from core.messages import Invocation
 from directory.csv_io import import_csv
 from directory.demo import seed_if_empty
@@ -100,30 +99,11 @@ def machine() -> dict[str, Any]:
     }
 
 
-async def _fresh_postgres(url: str) -> None:
-    import asyncpg
-
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, name = dsn.rpartition("/")
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 async def run_backend(
     backend: str, url: str, csv_text: str, *, queries: int, warmup: int
 ) -> dict[str, Any]:
     """Import, re-import and query on one database."""
-    if backend == "postgresql":
-        await _fresh_postgres(url)
+    await empty_database(url)
     await upgrade_async(url)
     base = Settings()
     settings = replace(

@@ -18,8 +18,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
-
 from bench.handover_storm import handles_of, open_handovers, storm
 from bench.load_clients import percentile
 from bench.load_directory import reset
@@ -53,22 +51,8 @@ def main(argv: list[str]) -> dict[str, Any]:
     return results
 
 
-async def _ensure_database(url: str) -> None:
-    if not url.startswith("postgresql"):
-        return
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, name = dsn.rpartition("/")
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Fresh database, people, open handovers, the storm, the checks."""
-    await _ensure_database(args.db)
     await reset(args.db)
     clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
     base = Settings()

@@ -23,14 +23,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from bot.bootstrap import build
 from bot.gauges import refresh
-from bot.migrate import upgrade_async
+from bot.migrate import empty_database, upgrade_async
 from core.clock import FrozenClock
 from core.config import DatabaseConfig, Settings
-from core.db import make_engine
 from core.i18n import Translator
 from directory.demo import seed_if_empty
 from directory.models import Acquaintance, Organisation, Person, Theme, person_themes
@@ -51,12 +50,7 @@ async def main(argv: list[str]) -> dict[str, Any]:
     scale = 10 if args.quick else 1
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or f"sqlite+aiosqlite:///{Path(folder) / 'report.db'}"
-        if url.startswith("postgresql"):
-            engine = make_engine(url)
-            async with engine.begin() as conn:
-                await conn.execute(text("DROP SCHEMA public CASCADE"))
-                await conn.execute(text("CREATE SCHEMA public"))
-            await engine.dispose()
+        await empty_database(url)
         await upgrade_async(url)
         return await _measure(url, 2000 // scale, 10_000 // scale, 5000 // scale)
 

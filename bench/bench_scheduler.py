@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from bot.adapters.base import Adapter, Target
 from bot.bootstrap import App, build
-from bot.migrate import upgrade_async
+from bot.migrate import empty_database, upgrade_async
 from bot.runtime import prepare
 from core.config import BotConfig, DatabaseConfig, Settings
 from core.db import make_engine
@@ -94,24 +94,6 @@ def _percentiles(values: list[float]) -> dict[str, float]:
         "p99_ms": round(pick(0.99) * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1),
     }
-
-
-async def _reset_postgres(url: str) -> None:
-    import asyncpg
-
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, name = dsn.rpartition("/")
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 async def _fill(url: str, args: argparse.Namespace, window_start: datetime) -> dict[str, int]:
@@ -260,8 +242,7 @@ async def _fill(url: str, args: argparse.Namespace, window_start: datetime) -> d
 
 
 async def _one_backend(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    if url.startswith("postgresql"):
-        await _reset_postgres(url)
+    await empty_database(url)
     await upgrade_async(url)
     lead = timedelta(seconds=args.lead)
     window_start = (datetime.now(UTC) + lead).replace(microsecond=0)

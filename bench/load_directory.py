@@ -5,16 +5,14 @@ accounts of the virtual users. Everything is fictional and seeded.
 
 from __future__ import annotations
 
-import asyncio
 import random
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select
 
 from bench.generate_directory import populate
-from bot.migrate import upgrade_async
+from bot.migrate import empty_database, upgrade_async
 from core.db import UnitOfWorkFactory, make_engine
 from directory.demo import seed_if_empty
 from directory.models import Account, Person, Theme, Wijk
@@ -30,16 +28,7 @@ class VirtualUser:
 
 async def reset(url: str) -> None:
     """Empty the benchmark database and bring it to the newest schema."""
-    if url.startswith("sqlite"):
-        await asyncio.to_thread(Path(url.split("///", 1)[1]).unlink, missing_ok=True)
-    engine = make_engine(url)
-    try:
-        async with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                await conn.execute(text("DROP SCHEMA public CASCADE"))
-                await conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
+    await empty_database(url)
     await upgrade_async(url)
 
 

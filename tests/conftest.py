@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.bootstrap import App, build
-from bot.migrate import upgrade
+from bot.migrate import empty_database, upgrade
 from core.clock import FrozenClock
 from core.config import DatabaseConfig, Settings
 from core.db import make_engine
@@ -38,21 +38,13 @@ def pytest_report_header() -> str:
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Migrate once per session: an SQLite template file, or the PostgreSQL test database."""
     if BACKEND == "postgresql":
-        asyncio.run(_reset_postgres(PG_URL))
+        asyncio.run(empty_database(PG_URL))
         upgrade(PG_URL)
         yield PG_URL
         return
     template = tmp_path_factory.mktemp("db") / "template.db"
     upgrade(f"sqlite+aiosqlite:///{template}")
     yield str(template)
-
-
-async def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 async def _truncate_postgres(url: str) -> None:

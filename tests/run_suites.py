@@ -12,21 +12,9 @@ import os
 import subprocess
 import sys
 
+from bot.migrate import ensure_database
+
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/krokodil_test"
-
-
-async def _ensure_database(url: str) -> None:
-    import asyncpg
-
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, name = dsn.rpartition("/")
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
 
 
 def main(argv: list[str]) -> int:
@@ -37,7 +25,7 @@ def main(argv: list[str]) -> int:
     for backend in backends:
         env = dict(os.environ, KROKODIL_TEST_DB=backend)
         if backend == "postgresql":
-            asyncio.run(_ensure_database(pg_url))
+            asyncio.run(ensure_database(pg_url))
             env["KROKODIL_TEST_PG_URL"] = pg_url
         print(f"\n=== test suite on {backend} ===", flush=True)
         code = subprocess.call([sys.executable, "-m", "pytest", "-q", *argv], env=env)

@@ -104,17 +104,3 @@ def crash_site(record: logging.LogRecord) -> str:
     last = frames[-1] if frames else None
     inside = f" (raised in {last.filename.rsplit('/', 1)[-1]}:{last.lineno})" if last else ""
     return f"{type(error).__name__}: {str(error)[:120]} at {where}{inside}"
-
-
-async def ensure_database(url: str) -> None:
-    """Create a PostgreSQL database next to the test database when it is missing."""
-    import asyncpg
-
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    base, _, name = dsn.rpartition("/")
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.migrate import ensure_database
 from tests.conftest import BACKEND, PG_URL
-from tests.reliability.conftest import ensure_database
 
 pytestmark = pytest.mark.slow
 
