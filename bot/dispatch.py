@@ -63,8 +63,11 @@ class Dispatcher:
                     data={"user_error": True, "field": _bsn_field(inv)},
                 )
             label, reply = await self._handle(inv)
+            if label != "duplicate":
+                await self._finish(inv)
             return reply
         except UserError as error:
+            await self._finish(inv)
             label = f"{label}:user_error"
             # Marked so a modal can show it next to the field instead of closing.
             return Reply(
@@ -78,6 +81,7 @@ class Dispatcher:
                 self.metrics.errors.labels(kind="database").inc()
                 log.warning("database unavailable: %s", type(error).__name__)
                 return Reply(text=tr.gettext(UNAVAILABLE), private=True)
+            await self._finish(inv)
             self.metrics.errors.labels(kind="handler").inc()
             # Logged once with its traceback, never with the message text.
             log.exception("handler failed", extra={"command": label, "platform": inv.platform})
@@ -86,6 +90,21 @@ class Dispatcher:
             elapsed = time.perf_counter() - started
             self.metrics.observe(label, inv.platform, elapsed)
 
+    async def _finish(self, inv: Invocation) -> None:
+        """Mark a platform event handled, so a redelivery is a duplicate (core.events)."""
+        if not inv.event_id:
+            return
+        try:
+            async with self.deps.uow() as uow:
+                await events.finish(uow.session, inv.platform, inv.event_id)
+                await uow.commit()
+        except Exception as error:
+            # The claim stays unfinished: a redelivery is skipped while this process lives.
+            if database_away(error):
+                log.warning("could not mark an event handled: %s", type(error).__name__)
+            else:
+                log.exception("could not mark an event handled")
+
     def _translator(self, language: str | None) -> Translator:
         return self.deps.translator(language)
 
@@ -93,7 +112,7 @@ class Dispatcher:
         now = self.deps.clock.now()
         async with self.deps.uow() as uow:
             if inv.event_id and not await events.first_delivery(
-                uow.session, inv.platform, inv.event_id, now
+                uow.session, inv.platform, inv.event_id, now, instance=self.deps.instance
             ):
                 return "duplicate", Reply(data={"duplicate": True})
             identity = uow.repo(IdentityRepository)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.metrics import Metrics
 from core.db import database_away
+from core.events import PRESENCE_LOCK_CLASS, presence_key
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.ticker")
@@ -72,6 +73,51 @@ class Leadership:
                 await conn.close()
 
 
+class Presence:
+    """Holds this process's presence lock on PostgreSQL while it runs (see core.events).
+
+    Another process that finds the lock free knows this one has stopped and may redo the
+    platform events it left unfinished. SQLite needs none: it is one process.
+    """
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._conn: AsyncConnection | None = None
+        self._keys = {"cls": PRESENCE_LOCK_CLASS, "key": presence_key(deps.instance)}
+
+    async def hold(self) -> None:
+        """Take the lock, or check it is still held; cheap to call every pass."""
+        if self.deps.uow.dialect == "sqlite":
+            return
+        if self._conn is not None:
+            try:
+                await self._conn.execute(text("SELECT 1"))
+                await self._conn.commit()
+                return
+            except Exception:
+                log.warning("presence connection lost; taking the lock again")
+                await self.release()
+        conn = await self.deps.uow.engine.connect()
+        try:
+            await conn.execute(text("SELECT pg_advisory_lock(:cls, :key)"), self._keys)
+            await conn.commit()
+        except Exception:
+            await conn.close()
+            raise
+        self._conn = conn
+
+    async def release(self) -> None:
+        """Give the lock up (it also dies with the connection when the process is killed)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                await conn.execute(text("SELECT pg_advisory_unlock(:cls, :key)"), self._keys)
+            except Exception:
+                log.warning("could not unlock cleanly; the lock dies with the connection")
+            finally:
+                await conn.close()
+
+
 class Ticker:
     """Runs every registered ticker on an interval, and at requested moments."""
 
@@ -80,6 +126,7 @@ class Ticker:
         self.metrics = metrics
         self.interval = interval
         self.leadership = Leadership(deps)
+        self.presence = Presence(deps)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.last_pass: datetime | None = None
         # Interval and wake-up (date) jobs are separate APScheduler jobs and may overlap;
@@ -93,6 +140,7 @@ class Ticker:
 
     async def _run_pass(self) -> dict[str, int]:
         try:
+            await self.presence.hold()
             leading = await self.leadership.try_acquire()
         except Exception as error:
             if not database_away(error):
@@ -142,3 +190,4 @@ class Ticker:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.leadership.release()
+        await self.presence.release()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,6 +56,8 @@ class Deps:
     settings: Settings
     registry: Registry
     rng: random.Random = field(default_factory=random.Random)
+    # This process's id in event claims (core.events); new on every start.
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex)
     # Called after a handler queued outbox messages, so delivery need not wait for the next tick.
     wake_delivery: Callable[[], None] = lambda: None
     # Ask for an extra timer pass at a moment (e.g. a reminder due at 09:00 sharp).

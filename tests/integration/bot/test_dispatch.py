@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from bot.bootstrap import App
 from bot.render_text import render
+from bot.ticker import Presence
+from core.events import ProcessedEvent
 from core.messages import Field, Form, Invocation, Reply
 from handlers.base import Command, CommandSpec, Deps, FormSpec
+from tests.conftest import BACKEND
 from tests.support import Chat, make_person
 
 
@@ -63,6 +69,63 @@ async def test_same_event_twice_has_one_effect(app: App) -> None:
     second = await app.dispatcher.handle(event)
     assert first.data == {"language": "en"}
     assert second.data == {"duplicate": True}
+
+
+async def _claimed(app: App, event_id: str, instance: str) -> None:
+    """A claim as a process leaves it when it is killed in the middle of the handler."""
+    async with app.deps.uow() as uow:
+        uow.session.add(
+            ProcessedEvent(
+                platform="console",
+                event_id=event_id,
+                at=datetime(2026, 11, 25, 9, tzinfo=UTC),
+                instance=instance,
+                finished=False,
+            )
+        )
+        await uow.commit()
+
+
+async def test_an_event_a_stopped_process_left_unfinished_is_redone_once(app: App) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    await _claimed(app, "evt-killed", "0badc0de" * 4)
+    event = Invocation(
+        platform="console", account="f.elamrani", chat="c", text="/taal en", event_id="evt-killed"
+    )
+    assert (await app.dispatcher.handle(event)).data == {"language": "en"}
+    assert (await app.dispatcher.handle(event)).data == {"duplicate": True}
+
+
+async def test_an_event_this_process_is_still_handling_is_a_duplicate(app: App) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    await _claimed(app, "evt-busy", app.deps.instance)
+    event = Invocation(
+        platform="console", account="f.elamrani", chat="c", text="/taal en", event_id="evt-busy"
+    )
+    assert (await app.dispatcher.handle(event)).data == {"duplicate": True}
+
+
+async def test_an_event_another_living_process_handles_is_left_to_it(app: App) -> None:
+    """On PostgreSQL the other process's presence lock says it lives; SQLite is one process."""
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    other = replace(app.deps, instance="5eed5eed" * 4)
+    await _claimed(app, "evt-other", other.instance)
+    event = Invocation(
+        platform="console", account="f.elamrani", chat="c", text="/taal en", event_id="evt-other"
+    )
+    presence = Presence(other)
+    await presence.hold()
+    try:
+        first = await app.dispatcher.handle(event)
+    finally:
+        await presence.release()
+    if BACKEND == "postgresql":
+        assert first.data == {"duplicate": True}
+        # Its process stopped without finishing: the next delivery redoes the event.
+        assert (await app.dispatcher.handle(event)).data == {"language": "en"}
+    else:
+        assert first.data == {"language": "en"}
+    assert (await app.dispatcher.handle(event)).data == {"duplicate": True}
 
 
 async def test_linking_by_email_hint(app: App) -> None:
