@@ -287,7 +287,11 @@ async def plan_weekly(
     timezone: str,
     weeks: int = 2,
 ) -> int:
-    """Plan this week's and next week's post for every channel that has meetings."""
+    """Plan this week's and next week's post for every channel that has meetings.
+
+    Posts already planned follow a changed day or time (`meetings.weekly_day`/`weekly_time`)
+    while they wait, unless the new moment has passed: then the week keeps its planned post.
+    """
     zone = ZoneInfo(timezone)
     channels = list(
         await session.execute(
@@ -319,6 +323,19 @@ async def plan_weekly(
             )
         )
         due = weekly_due(monday, weekday, at, zone)
+        if due > now:
+            await session.execute(
+                update(Reminder)
+                .where(
+                    Reminder.meeting_id == 0,
+                    Reminder.kind == WEEKLY,
+                    Reminder.occurrence_start == key,
+                    Reminder.status == "pending",
+                    Reminder.due_at != due,
+                )
+                .values(due_at=due)
+                .execution_options(synchronize_session=False)
+            )
         for platform, chat in channels:
             recipient = channel_recipient(str(platform), str(chat))
             if recipient not in existing:

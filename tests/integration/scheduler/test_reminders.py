@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import replace
 from datetime import UTC, timedelta
 
 from bot.bootstrap import App, build
@@ -240,6 +241,43 @@ async def test_weekly_post_lists_the_weeks_meetings_in_their_channel(
     assert "Netwerk Zuid" in chat.messages_for("kanaal-zuid")[0]
     clock.advance(timedelta(hours=1))
     assert await _meeting_reminders.tick(app.deps, clock.now()) == 0
+
+
+async def test_planned_weekly_posts_follow_a_changed_day_and_time(
+    app: App, clock: FrozenClock, settings: Settings, chat: Chat
+) -> None:
+    organiser = await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    await plan(app, organiser.id, local(2026, 12, 4, 10, 0), platform="console", chat="kanaal")
+    clock.set(local(2026, 11, 30, 7, 0))
+    await _meeting_reminders.tick(app.deps, clock.now())
+    assert {r.due_at for r in await reminder_rows(app)} == {
+        local(2026, 11, 30, 9, 0).astimezone(UTC),
+        local(2026, 12, 7, 9, 0).astimezone(UTC),
+    }
+    # The bot restarts with the post on Wednesday 08:30.
+    moved = replace(
+        settings, meetings=replace(settings.meetings, weekly_day="wo", weekly_time="08:30")
+    )
+    restarted = build(moved, clock=clock, rng=random.Random(3))
+    try:
+        await _meeting_reminders.tick(restarted.deps, clock.now())
+        assert {r.due_at for r in await reminder_rows(app)} == {
+            local(2026, 12, 2, 8, 30).astimezone(UTC),
+            local(2026, 12, 9, 8, 30).astimezone(UTC),
+        }
+        clock.set(local(2026, 11, 30, 9, 0))
+        assert await _meeting_reminders.tick(restarted.deps, clock.now()) == 0
+        clock.set(local(2026, 12, 2, 8, 30))
+        assert await _meeting_reminders.tick(restarted.deps, clock.now()) == 1
+        # Changed back on Thursday: this week's post is sent, next week's moves again.
+        clock.set(local(2026, 12, 3, 12, 0))
+        await _meeting_reminders.tick(app.deps, clock.now())
+        assert sorted(r.due_at for r in await reminder_rows(app)) == [
+            local(2026, 12, 2, 8, 30).astimezone(UTC),
+            local(2026, 12, 7, 9, 0).astimezone(UTC),
+        ]
+    finally:
+        await restarted.close()
 
 
 async def test_a_channel_without_meetings_this_week_gets_no_post(
