@@ -95,9 +95,7 @@ class Dispatcher:
         if not inv.event_id:
             return
         try:
-            async with self.deps.uow() as uow:
-                await events.finish(uow.session, inv.platform, inv.event_id)
-                await uow.commit()
+            await events.finish(self.deps.uow.engine, inv.platform, inv.event_id)
         except Exception as error:
             # The claim stays unfinished: a redelivery is skipped while this process lives.
             if database_away(error):

@@ -112,6 +112,30 @@ def names_a_row(row_id: int) -> bool:
     return 0 < row_id <= MAX_ID
 
 
+async def insert_ignoring_conflict(
+    session: AsyncSession, model: type[Base], values: dict[str, Any] | list[dict[str, Any]]
+) -> int:
+    """INSERT … ON CONFLICT DO NOTHING for one row or many; how many rows this call created.
+
+    On PostgreSQL a concurrent insert of the same key waits for the other transaction and
+    then does nothing, so exactly one caller creates each row.
+    """
+    if isinstance(values, list) and not values:
+        return 0
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg_statement = pg_insert(model).values(values).on_conflict_do_nothing()
+        result = await session.execute(pg_statement)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        sqlite_statement = sqlite_insert(model).values(values).on_conflict_do_nothing()
+        result = await session.execute(sqlite_statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)

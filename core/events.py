@@ -15,11 +15,10 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, String, delete, text, true, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, UTCDateTime
+from core.db import Base, UTCDateTime, insert_ignoring_conflict
 
 log = logging.getLogger("krokodil.events")
 
@@ -59,21 +58,16 @@ async def first_delivery(
     Without `instance` the claim is finished at once. With it, the caller marks it with
     `finish` after handling, and an unfinished claim of a dead instance is taken over.
     """
-    try:
-        async with session.begin_nested():
-            session.add(
-                ProcessedEvent(
-                    platform=platform,
-                    event_id=event_id,
-                    at=now,
-                    instance=instance,
-                    finished=instance is None,
-                )
-            )
-            await session.flush()
-    except IntegrityError:
-        return instance is not None and await _take_over(session, platform, event_id, instance, now)
-    return True
+    row = {
+        "platform": platform,
+        "event_id": event_id,
+        "at": now,
+        "instance": instance,
+        "finished": instance is None,
+    }
+    if await insert_ignoring_conflict(session, ProcessedEvent, row):
+        return True
+    return instance is not None and await _take_over(session, platform, event_id, instance, now)
 
 
 async def _take_over(
@@ -114,14 +108,18 @@ async def instance_alive(session: AsyncSession, instance: str) -> bool:
     return not free
 
 
-async def finish(session: AsyncSession, platform: str, event_id: str) -> None:
-    """Mark a claimed event as handled; later deliveries are duplicates."""
-    await session.execute(
-        update(ProcessedEvent)
-        .where(ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id)
-        .values(finished=True)
-        .execution_options(synchronize_session=False)
-    )
+async def finish(engine: AsyncEngine, platform: str, event_id: str) -> None:
+    """Mark a claimed event as handled; later deliveries are duplicates.
+
+    One statement in autocommit mode: no transaction to open and commit around it.
+    """
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(
+            update(ProcessedEvent)
+            .where(ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id)
+            .values(finished=True)
+        )
 
 
 async def forget_older_than(session: AsyncSession, cutoff: datetime) -> int:

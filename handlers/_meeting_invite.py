@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.audit import person_actor, record
+from core.db import names_a_row
 from core.errors import UserError
 from core.messages import Button, Recipient, Reply
 from core.outbox import enqueue
@@ -15,7 +16,6 @@ from handlers._meeting_text import encode_key, headline, ref, short_when
 from handlers.base import Command, Deps
 from scheduler import mix, rsvp
 from scheduler.repository import MeetingRepository
-from scheduler.storage import is_row_id
 
 MAX_INVITES = 40
 
@@ -87,7 +87,7 @@ async def invite(cmd: Command, deps: Deps) -> Reply:
         ids = [int(x) for x in (rest[0] if rest else "").split(",") if x]
     except ValueError as error:
         raise UserError("Deze knop werkt niet meer.") from error
-    if key is None or not ids or not all(is_row_id(i) for i in ids):
+    if key is None or not ids or not all(names_a_row(i) for i in ids):
         raise UserError("Deze knop werkt niet meer.")
     now = cmd.now
     sent = 0

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.bsn import contains_bsn
 from core.clock import utc
+from core.db import names_a_row
 from core.errors import UserError
 from directory.models import Person
 from scheduler.models import CasusItem, Meeting
 from scheduler.repository import MeetingRepository, Planned
-from scheduler.storage import is_row_id
 
 MAX_LENGTH = 1000
 CASUS_KIND = "casuistiekoverleg"
@@ -108,7 +108,7 @@ async def erase_old(session: AsyncSession, now: datetime, keep: timedelta) -> in
 
 async def withdraw(session: AsyncSession, item_id: int, person_id: int, now: datetime) -> Meeting:
     """Take your own question off the agenda (its text is erased at once)."""
-    item = await session.get(CasusItem, item_id) if is_row_id(item_id) else None
+    item = await session.get(CasusItem, item_id) if names_a_row(item_id) else None
     if item is None or item.submitted_by != person_id or item.erased_at is not None:
         raise UserError("Ik vind geen casus {id} van jou.", id=item_id)
     item.question, item.erased_at = None, now

@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import utc
+from core.db import insert_ignoring_conflict, names_a_row
 from directory.identity import record_acquaintance
 from directory.models import Acquaintance, Person
 from scheduler.models_meelopen import MeeloopGroup, MeeloopParticipant, MeeloopRound
 from scheduler.pairing import Pair, Participant, pair_people, pairs_of
-from scheduler.storage import insert_ignoring_conflict, is_row_id
 
 # Rounds count from this Monday 09:00 local time; round n starts n × round_weeks later.
 EPOCH = datetime(2024, 1, 1, 9, 0)
@@ -208,7 +208,7 @@ async def record_outcome(
     """Store what became of a walk-along; a day that happened makes the group acquaintances."""
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; expected one of {OUTCOMES}")
-    group = await session.get(MeeloopGroup, group_id) if is_row_id(group_id) else None
+    group = await session.get(MeeloopGroup, group_id) if names_a_row(group_id) else None
     if group is None or person_id not in group.members:
         return None
     group.outcome, group.outcome_at = outcome, now

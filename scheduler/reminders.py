@@ -21,11 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, utc
-from core.db import UnitOfWorkFactory
+from core.db import UnitOfWorkFactory, insert_ignoring_conflict
 from core.messages import Recipient, Reply
 from core.outbox import enqueue
 from scheduler.models import Meeting, Reminder
-from scheduler.storage import insert_ignoring_conflict
 
 log = logging.getLogger("krokodil.scheduler.reminders")
 
