@@ -24,15 +24,14 @@ from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import select
 
+from bench.colleagues import add_colleagues
 from bot.adapters.slack import SlackAdapter
 from bot.bootstrap import App, build
 from bot.http import make_web_app
 from bot.migrate import upgrade_async
 from core.config import DatabaseConfig, Settings, SlackConfig
 from directory.demo import seed_if_empty
-from directory.models import Organisation, Person, Theme
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SECRET, sign
 
@@ -140,30 +139,6 @@ async def _command(
 
 
 async def _directory(app: App, fake: FakeSlack, people: int) -> None:
-    now = app.deps.clock.now()
-    async with app.deps.uow() as uow:
-        session = uow.session
-        org = Organisation(name="Gemeente Bench", kind="gemeente")
-        session.add(org)
-        await session.flush()
-        schulden = await session.scalar(select(Theme).where(Theme.key == "schulden"))
-        for i in range(people):
-            email = f"collega{i}@example.org"
-            session.add(
-                Person(
-                    name=f"Collega {i}",
-                    organisation=org,
-                    email=email,
-                    phone=f"+3161{i:07d}",
-                    availability=[[d, 540, 1020] for d in range(5)],
-                    roles=[],
-                    last_confirmed_at=now,
-                    created_at=now,
-                    updated_at=now,
-                    themes=[schulden] if schulden is not None else [],
-                    wijken=[],
-                )
-            )
-            # Linked on their first command by the users.info e-mail, as in production.
-            fake.add_user(f"U{i:06d}", email=email)
-        await uow.commit()
+    for i, person in enumerate(await add_colleagues(app, people)):
+        # Linked on their first command by the users.info e-mail, as in production.
+        fake.add_user(f"U{i:06d}", email=str(person.email))

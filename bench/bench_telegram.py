@@ -25,8 +25,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import select
 
+from bench.colleagues import add_colleagues
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram.ratelimit import TelegramRateLimiter
 from bot.bootstrap import App, build
@@ -35,7 +35,6 @@ from bot.migrate import upgrade_async
 from core.config import DatabaseConfig, ServerConfig, Settings, TelegramConfig
 from directory.demo import seed_if_empty
 from directory.identity import IdentityRepository
-from directory.models import Organisation, Person, Theme
 from tests.adapters.telegram.standin import TOKEN, BotApiStandIn
 
 SECRET = "bench_secret"
@@ -133,28 +132,9 @@ async def _post(session: aiohttp.ClientSession, hook: str, update_id: int, user:
 
 async def _directory(app: App, people: int) -> None:
     now = app.deps.clock.now()
+    colleagues = await add_colleagues(app, people)
     async with app.deps.uow() as uow:
-        session = uow.session
-        org = Organisation(name="Gemeente Bench", kind="gemeente")
-        session.add(org)
-        await session.flush()
-        schulden = await session.scalar(select(Theme).where(Theme.key == "schulden"))
         identity = uow.repo(IdentityRepository)
-        for i in range(people):
-            person = Person(
-                name=f"Collega {i}",
-                organisation=org,
-                email=f"collega{i}@example.org",
-                phone=f"+3161{i:07d}",
-                availability=[[d, 540, 1020] for d in range(5)],
-                roles=[],
-                last_confirmed_at=now,
-                created_at=now,
-                updated_at=now,
-                themes=[schulden] if schulden is not None else [],
-                wijken=[],
-            )
-            session.add(person)
-            await session.flush()
+        for i, person in enumerate(colleagues):
             await identity.link(person, "telegram", str(10_000 + i), now)
         await uow.commit()
