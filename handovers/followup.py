@@ -14,6 +14,7 @@ from handovers.machine import State
 from handovers.models import Handover, HandoverCase
 from handovers.policy import TimerPolicy
 from handovers.repository import HandoverRepository
+from handovers.service import audit_handover
 
 
 @dataclass(frozen=True)
@@ -31,20 +32,6 @@ async def _load(repo: HandoverRepository, handover_id: int) -> Handover:
     return handover
 
 
-def _audit(
-    session: AsyncSession, handover_id: int, action: str, actor: int, now: datetime, origin: str
-) -> None:
-    record(
-        session,
-        at=now,
-        actor=person_actor(actor),
-        action=action,
-        object_type="handover",
-        object_id=handover_id,
-        origin=origin,
-    )
-
-
 async def request_call(
     session: AsyncSession, handover_id: int, person_id: int, *, now: datetime, origin: str
 ) -> Step:
@@ -59,7 +46,7 @@ async def request_call(
         {"call_requested_at": now},
     )
     if done:
-        _audit(session, handover_id, "handover.call_requested", person_id, now, origin)
+        audit_handover(session, handover_id, "handover.call_requested", person_id, now, origin)
     return Step(done, await _load(repo, handover_id))
 
 
@@ -94,7 +81,9 @@ async def plan_kennismaking(
         },
     )
     if done:
-        _audit(session, handover_id, "handover.kennismaking_planned", person_id, now, origin)
+        audit_handover(
+            session, handover_id, "handover.kennismaking_planned", person_id, now, origin
+        )
     return Step(done, await _load(repo, handover_id))
 
 
@@ -111,7 +100,7 @@ async def kennismaking_held(
         {"kennismaking_held_at": now, "kennismaking_due_at": None},
     )
     if done:
-        _audit(session, handover_id, "handover.kennismaking_held", person_id, now, origin)
+        audit_handover(session, handover_id, "handover.kennismaking_held", person_id, now, origin)
     return Step(done, await _load(repo, handover_id))
 
 

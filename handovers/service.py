@@ -41,7 +41,7 @@ def party_of(handover: Handover, person_id: int | None) -> Party:
     return Party.OTHER
 
 
-def _audit(
+def audit_handover(
     session: AsyncSession,
     handover_id: int,
     action: str,
@@ -50,6 +50,7 @@ def _audit(
     origin: str,
     result: str = "ok",
 ) -> None:
+    """One audit row about a handover (every state change and follow-up step writes one)."""
     record(
         session,
         at=now,
@@ -136,10 +137,10 @@ async def start(
             object_id=case.id,
             origin=origin,
         )
-    _audit(session, handover.id, "handover.created", sender.id, now, origin)
+    audit_handover(session, handover.id, "handover.created", sender.id, now, origin)
     conflicts = tuple(await repo.conflicting(handover))
     if conflicts:
-        _audit(session, handover.id, "handover.conflict_flagged", None, now, origin)
+        audit_handover(session, handover.id, "handover.conflict_flagged", None, now, origin)
     return Started(handover=handover, case=case, new_case=new_case, conflicts=conflicts)
 
 
@@ -206,7 +207,7 @@ async def _apply(
         fresh = await repo.get(handover.id, fresh=True)
         assert fresh is not None
         return Outcome(decide(fresh.state, event, party), fresh)
-    _audit(session, handover.id, f"handover.{decision.state.value}", person_id, now, origin)
+    audit_handover(session, handover.id, f"handover.{decision.state.value}", person_id, now, origin)
     return Outcome(decision, handover)
 
 
