@@ -70,17 +70,14 @@ async def _create(cmd: Command, deps: Deps, description: str, domains: list[str]
         channels = list(
             dict.fromkeys(c for d in knelpunt.domains if (c := config.channel_for(d).strip()))
         )
+
+        async def to_person(person: Person) -> None:
+            recipient = Recipient(person_id=person.id)
+            key = f"new:{person.id}"
+            await _send(uow.session, cmd, deps, recipient, person.language, knelpunt, reporter, key)
+
         for person in people:
-            await _send(
-                uow.session,
-                cmd,
-                deps,
-                Recipient(person_id=person.id),
-                person.language,
-                knelpunt,
-                reporter,
-                f"new:{person.id}",
-            )
+            await to_person(person)
         posted = []
         for spec in channels:
             target = channel_recipient(spec)
@@ -93,16 +90,7 @@ async def _create(cmd: Command, deps: Deps, description: str, domains: list[str]
                 p for p in await repo.admins(deps.settings.bot.admins) if p.id != cmd.person_id
             ]
             for person in fallback:
-                await _send(
-                    uow.session,
-                    cmd,
-                    deps,
-                    Recipient(person_id=person.id),
-                    person.language,
-                    knelpunt,
-                    reporter,
-                    f"new:{person.id}",
-                )
+                await to_person(person)
         await uow.commit()
     deps.wake_delivery()
     where = texts.domain_names(cmd.tr, knelpunt.domains)
