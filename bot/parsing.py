@@ -56,7 +56,7 @@ def suggestions(registry: Registry, word: str, limit: int = 3) -> list[str]:
     """Commands that look like a mistyped word, best first."""
     words = [w for w in registry.words() if not _hidden(registry.lookup(w))]
     found = process.extract(
-        word.lower(), words, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60
+        word.lower(), words, scorer=fuzz.ratio, limit=limit * 2, score_cutoff=60
     )
     names: list[str] = []
     for candidate, _score, _index in found:

@@ -51,6 +51,10 @@ async def test_unknown_command_suggests_close_ones(app: App, chat: Chat) -> None
     assert "help" in reply.data["suggestions"]
     nothing = await chat.say("/xyzzyq")
     assert "Typ /help" in nothing.text
+    # Short words are not stretched to fit part of a longer command.
+    assert (await chat.say("/foo")).data["suggestions"] == []
+    assert (await chat.say("/wei")).data["suggestions"] == ["wie"]
+    assert (await chat.say("/koppelen")).data["suggestions"] == ["koppel"]
 
 
 async def test_bsn_is_refused_before_anything_happens(app: App, chat: Chat) -> None:
