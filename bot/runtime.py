@@ -114,11 +114,14 @@ async def shutdown(
     app.draining = True
     if app.ticker is not None:
         # No new timer work here; another replica can take the scheduler lock now.
-        await app.ticker.stop()
+        await app.ticker.stop(keep_presence=True)
     for adapter in app.adapters.values():
         await adapter.stop()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(app.idle.wait(), timeout=grace)
+    if app.ticker is not None:
+        # Only now may another replica redo the events this one claimed and did not finish.
+        await app.ticker.presence.release()
     # Let the delivery loop finish the message it is sending rather than cut it off.
     app.delivery.stop_serving()
     finished, _pending = await asyncio.wait({delivery}, timeout=grace)

@@ -185,9 +185,11 @@ class Ticker:
         self.scheduler.start()
         self.deps.wake_at = self.wake_at
 
-    async def stop(self) -> None:
-        """Stop timers and hand over leadership."""
+    async def stop(self, *, keep_presence: bool = False) -> None:
+        """Stop timers and hand over leadership; with `keep_presence`, other processes still
+        see this one as alive (it is finishing requests) until `presence.release()`."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.leadership.release()
-        await self.presence.release()
+        if not keep_presence:
+            await self.presence.release()

@@ -9,6 +9,7 @@ import pytest
 from bot.bootstrap import App, build
 from bot.ticker import Leadership
 from core.clock import FrozenClock
+from core.events import instance_alive
 from handlers.base import Deps
 from tests.conftest import BACKEND
 
@@ -55,3 +56,22 @@ async def test_only_one_process_leads_and_the_other_takes_over(
         await second.release()
     finally:
         await other.close()
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="advisory locks are PostgreSQL's")
+async def test_a_process_counts_as_alive_until_it_has_finished_its_requests(app: App) -> None:
+    assert app.ticker is not None
+
+    async def alive() -> bool:
+        async with app.deps.uow() as uow:
+            return await instance_alive(uow.session, app.deps.instance)
+
+    assert not await alive()  # no pass yet: nothing held
+    await app.ticker.run_pass()
+    assert await alive()
+    # Shutting down: timers stop and leadership goes, but in-flight requests still run.
+    await app.ticker.stop(keep_presence=True)
+    assert not app.ticker.leadership.is_leader
+    assert await alive()
+    await app.ticker.presence.release()
+    assert not await alive()
