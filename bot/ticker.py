@@ -99,11 +99,17 @@ class Presence:
                 await self.release()
         conn = await self.deps.uow.engine.connect()
         try:
-            await conn.execute(text("SELECT pg_advisory_lock(:cls, :key)"), self._keys)
+            sql = text("SELECT pg_try_advisory_lock(:cls, :key)")
+            got = (await conn.execute(sql, self._keys)).scalar()
             await conn.commit()
         except Exception:
             await conn.close()
             raise
+        if not got:
+            # Another process drew the same lock key (1 in 4 billion): try again next pass.
+            log.warning("presence lock is taken by another process")
+            await conn.close()
+            return
         self._conn = conn
 
     async def release(self) -> None:

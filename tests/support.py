@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -133,3 +134,9 @@ async def make_person(
         )
         await uow.commit()
         return person
+
+
+def fuzz_examples(count: int) -> int:
+    """Hypothesis examples per fuzz test: `count` in `make test`, times KROKODIL_FUZZ_SCALE
+    for a deeper run by hand (e.g. KROKODIL_FUZZ_SCALE=20)."""
+    return count * max(1, int(os.environ.get("KROKODIL_FUZZ_SCALE", "1")))

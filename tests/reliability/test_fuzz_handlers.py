@@ -23,12 +23,12 @@ from handlers import build_registry
 from tests.integration.handovers.helpers import send
 from tests.integration.scheduler.helpers import plan
 from tests.reliability.conftest import crash_site
-from tests.support import make_person
+from tests.support import fuzz_examples, make_person
 
 REGISTRY = build_registry()
 PEOPLE = ("f.elamrani", "joost", "beheer")
 FUZZ = settings(
-    max_examples=100,
+    max_examples=fuzz_examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -35,10 +35,10 @@ from tests.reliability.conftest import (
     stop_platforms,
     with_platforms,
 )
-from tests.support import make_person
+from tests.support import fuzz_examples, make_person
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=fuzz_examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.bootstrap import App
 from bot.parsing import parse
 from core.messages import Action, FormSubmission, Invocation, Reply
-from tests.support import make_person
+from tests.support import fuzz_examples, make_person
 
 texts = st.one_of(
     st.text(max_size=300),
@@ -36,7 +36,9 @@ async def fuzz_app(app: App) -> App:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=fuzz_examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=texts, registered=st.booleans())
 async def test_dispatch_always_answers(fuzz_app: App, text: str, registered: bool) -> None:
@@ -49,7 +51,9 @@ async def test_dispatch_always_answers(fuzz_app: App, text: str, registered: boo
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=fuzz_examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     action=st.text(max_size=40),
