@@ -309,6 +309,13 @@ class Dispatcher:
         try:
             value = forms.parse_answer(step, raw, pressed=pressed)
         except forms.AnswerError as error:
+            if not pressed and match_natural(self.registry, raw) is not None:
+                # Not an answer but a new question ("wie kan helpen met …"): stop the form
+                # and answer the question instead of repeating the choices.
+                await self._cancel(inv, tr)
+                label, reply = await self._command(inv, parse(raw), actor, tr)
+                note = tr.gettext("Ik ben gestopt met het formulier; er is niets opgeslagen.")
+                return label, replace(reply, text=f"{note}\n\n{reply.text}".strip())
             again = forms.prompt(tr, form, step, index, first=False)
             return "form.answer", Reply(
                 text=tr.gettext(error.msgid, **error.values) + "\n\n" + again.text,

@@ -41,6 +41,11 @@ WHO_PATTERNS = (
         r"een\s+contactpersoon)\s+(?:nodig\s+)?(?:voor|met|bij|over|die|rond)\s+(?P<args>.+)$",
         _I,
     ),
+    # "hulp bij verslaving in Oost", "ik heb hulp nodig met schulden"
+    re.compile(
+        r"^\s*(?:ik\s+)?(?:heb\s+|zoek\s+)?hulp\s+(?:nodig\s+)?(?:bij|met|voor|rond)\s+(?P<args>.+)$",
+        _I,
+    ),
     # "who can help with debt", "who knows about housing in Noord"
     re.compile(
         r"^\s*who\s+(?:can|could|knows|does|works|helps|handles|is)\b.*?"
@@ -52,6 +57,22 @@ WHO_PATTERNS = (
         r"^\s*(?:i'?m\s+|i\s+am\s+)?(?:looking|searching)\s+for\s+(?:someone|somebody|a\s+colleague|"
         r"help)\s+(?:for|with|on|about|who)\s+(?P<args>.+)$",
         _I,
+    ),
+)
+
+CALL_PATTERNS = (
+    # "hoe bereik ik Joost de Wit?", "hoe bel ik Joost"
+    re.compile(r"^\s*hoe\s+(?:bereik|bel|spreek)\s+ik\s+(?P<args>.+)$", _I),
+    # "hoe kan ik Joost de Wit bereiken?"
+    re.compile(r"^\s*hoe\s+kan\s+ik\s+(?P<args>.+?)\s+(?:bereiken|bellen|spreken)\W*$", _I),
+    # "wat is het nummer van Joost?", "telefoonnummer van Joost de Wit"
+    re.compile(r"^\s*(?:wat\s+is\s+)?(?:het\s+)?(?:telefoon)?nummer\s+van\s+(?P<args>.+)$", _I),
+    # "bel Joost de Wit" without the slash
+    re.compile(r"^\s*bel\s+(?!(?:me|mij|je|jij|ik|terug)\b)(?P<args>[^?]+)$", _I),
+    # "how do I reach Joost?", "what is the phone number of Joost"
+    re.compile(r"^\s*how\s+(?:do|can)\s+i\s+(?:reach|call|contact)\s+(?P<args>.+)$", _I),
+    re.compile(
+        r"^\s*(?:what\s+is\s+)?(?:the\s+)?(?:phone\s+)?number\s+(?:of|for)\s+(?P<args>.+)$", _I
     ),
 )
 
@@ -204,5 +225,6 @@ def register(registry: Registry) -> None:
             summary=N_("het nummer van een collega en het beste moment om te bellen"),
             example="/bel Joost de Wit",
             aliases=("call",),
+            patterns=CALL_PATTERNS,
         )
     )

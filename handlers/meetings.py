@@ -244,7 +244,10 @@ def register(registry: Registry) -> None:
             patterns=(
                 re.compile(
                     r"^(?:(?:welke|wat voor) bijeenkomsten|wat staat er (?:op|in) (?:de|mijn) "
-                    r"agenda|(?:which|what) meetings)\b(?P<args>)",
+                    r"agenda|(?:which|what) meetings|mijn agenda(?=\W*$)|"
+                    r"wanneer is (?:de|het) volgende (?:netwerkbijeenkomst|bijeenkomst|"
+                    r"dialoogtafel|casu[iï]stiekoverleg|intervisie|overleg|netwerkoverleg)|"
+                    r"when is the next (?:network )?meeting)\b(?P<args>)",
                     re.IGNORECASE,
                 ),
             ),

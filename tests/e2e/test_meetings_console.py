@@ -292,5 +292,7 @@ async def test_asking_in_plain_words_opens_the_agenda(app: App, chat: Chat) -> N
         [
             ("welke bijeenkomsten zijn er?", ["Je agenda"]),
             ("wat staat er in mijn agenda", ["Je agenda"]),
+            ("wanneer is de volgende netwerkbijeenkomst?", ["Je agenda"]),
+            ("mijn agenda?", ["Je agenda"]),
         ]
     )

@@ -44,11 +44,43 @@ async def test_plain_questions_reach_wie(demo_app: App) -> None:
             ("/wie kan de huur niet betalen", ["Schulden en Wonen", "Joyce Kromodimedjo"]),
             ("/wie schuldhulpverleneing", ["Wie helpt met Schulden"]),
             ("who can help with debt", ["Schulden"]),
+            ("hulp bij verslaving in Oost", ["Wie helpt met Verslaving in Oost"]),
         ]
     )
     molenwijk = chat.replies[0]
     assert molenwijk.data["wijk"] == "Molenwijk"
     assert "werkt in Molenwijk" in molenwijk.cards[0].note
+
+
+async def test_plain_questions_reach_bel(demo_app: App) -> None:
+    chat = samira(demo_app)
+    for question in (
+        "hoe bereik ik Joost de Wit?",
+        "hoe kan ik Joost de Wit bellen?",
+        "wat is het telefoonnummer van Joost de Wit",
+        "bel Joost de Wit",
+        "how do I reach Joost de Wit?",
+    ):
+        reply = await chat.say(question)
+        assert reply.cards and reply.cards[0].name == "Joost de Wit", question
+        assert "038 002 0983" in render(reply)
+    # "bel me" is not a name.
+    assert "Joost" not in render(await chat.say("bel me eerst"))
+
+
+async def test_a_question_typed_into_an_open_form_ends_the_form_and_is_answered(
+    demo_app: App,
+) -> None:
+    chat = samira(demo_app)
+    assert "Vraag 1 van 2" in render(await chat.say("/knelpunt"))
+    asked = await chat.say("De aanvraag voor een traplift moet op papier, dat duurt weken.")
+    assert "Welk domein raakt het?" in render(asked)
+    reply = await chat.say("wie kan helpen met schulden in Molenwijk?")
+    shown = render(reply)
+    assert reply.text.startswith("Ik ben gestopt met het formulier; er is niets opgeslagen.")
+    assert "Wie helpt met Schulden in Molenwijk" in shown
+    # The form is gone: a number is no longer taken as an answer.
+    assert "geen van de keuzes" not in render(await chat.say("1"))
 
 
 async def test_english_speakers_get_english(demo_app: App) -> None:
