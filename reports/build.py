@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -137,7 +138,12 @@ async def build_report(
         meeloop=activity.meeloop,
         connections=activity.connections,
         knelpunten=activity.knelpunten,
-        directory=await network.directory_figures(session, min(end, now), options.freshness_days),
+        directory=await network.directory_figures(
+            session,
+            min(end, now),
+            options.freshness_days,
+            read_on=now.astimezone(ZoneInfo(options.timezone)).date(),
+        ),
         missing=tuple(sections.missing),
     )
 

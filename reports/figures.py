@@ -7,6 +7,7 @@ database (yet); the report says so instead of showing zeros that look real.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from reports.period import Month
 
@@ -86,6 +87,9 @@ class DirectoryFigures:
     wijken_uncovered: tuple[str, ...]
     # Dutch and English names of the uncovered themes, by key.
     theme_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The day the directory was read: it keeps no history, so a report on an earlier month
+    # shows today's directory, and says so.
+    read_on: date | None = None
 
     @property
     def share_stale(self) -> float | None:

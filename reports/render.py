@@ -154,8 +154,11 @@ def _directory_lines(d: DirectoryFigures, tr: Translator) -> list[str]:
     _ = tr.gettext
     english = tr.language == "en"
     themes = [d.theme_names.get(k, (k, k))[1 if english else 0] for k in d.themes_uncovered]
+    heading = _("Sociale kaart")
+    if d.read_on is not None:
+        heading = _("Sociale kaart (gegevens van {date})", date=tr.date(d.read_on, "d MMMM yyyy"))
     lines = [
-        _("Sociale kaart"),
+        heading,
         "  "
         + _(
             "Niet op tijd bevestigd: {n} van {total} ({share})",

@@ -4,7 +4,7 @@ and theme coverage. Counts and names of themes and wijken; never names of people
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -84,7 +84,7 @@ class _Entry:
 
 
 async def directory_figures(
-    session: AsyncSession, at: datetime, freshness_days: int
+    session: AsyncSession, at: datetime, freshness_days: int, *, read_on: date | None = None
 ) -> DirectoryFigures:
     """Freshness and coverage as of `at`: who is active, stale, and which themes and wijken
     have nobody reachable (active, with a phone, not away or away with a stand-in)."""
@@ -125,4 +125,5 @@ async def directory_figures(
         wijken_total=len(wijken),
         wijken_uncovered=tuple(w.name for w in wijken if w.id not in covered_wijken),
         theme_names={t.key: (t.name_nl, t.name_en) for t in uncovered},
+        read_on=read_on,
     )

@@ -95,6 +95,7 @@ async def test_the_text_shows_totals_and_no_people(app: App, november: November)
         "Nieuwe kennismakingen: 4, waarvan 3 tussen organisaties",
         "Mee-loop-dagen: 2 koppels (5 mensen), 1 keer meegelopen",
         "Gemeld: 4; opgelost: 1; structureel opgepakt: 1; niet aan te passen: 1",
+        "Sociale kaart (gegevens van 1 december 2026)",
         "Niet op tijd bevestigd: 2 van 6 (33%)",
         "Wijken zonder bereikbare professional: 2 van 4: Oud-West, Zuiderpark",
         "dit rapport noemt en rangschikt geen personen",
@@ -104,6 +105,7 @@ async def test_the_text_shows_totals_and_no_people(app: App, november: November)
         assert name not in text
     english = render_report(report, Translator.for_language("en"))
     assert "Accepted: 5 (median 3.0 working hours to acceptance)" in english
+    assert "Directory (as of 1 December 2026)" in english
 
 
 async def test_the_trend_goes_back_six_months(app: App, november: November) -> None:
