@@ -9,13 +9,16 @@ The reporter hears who picked it up and every status change; others can say
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import N_
-from core.messages import Button, Recipient, Reply
+from core.messages import Button, Choice, Recipient, Reply
 from core.outbox import enqueue
+from directory.matching import understand_themes
 from directory.models import Person
+from directory.search import load_themes
 from handlers import _knelpunt_followup as followup
 from handlers import _knelpunt_texts as texts
 from handlers._channels import channel_recipient
@@ -43,6 +46,34 @@ async def report(cmd: Command, deps: Deps) -> Reply:
     if not domains:
         return Reply(form=texts.new_form(cmd.tr, description))
     return await _create(cmd, deps, description, domains)
+
+
+# Theme matches this good or better say which domain a knelpunt is about (weaker ones are
+# often a near-miss on a word, e.g. "geschreven" ~ "gescheiden").
+SURE_MATCH = 0.9
+
+
+async def suggest_domains(
+    cmd: Command, deps: Deps, field: str, values: dict[str, Any]
+) -> tuple[Choice, ...]:
+    """The domains of the themes the description is about first ("traplift" → Wmo)."""
+    if field != "domeinen":
+        return ()
+    description = str(values.get("wat") or values.get("description") or "")
+    async with deps.uow() as uow:
+        themes = await load_themes(uow.session)
+    domain_of = {t.key: t.domain for t in themes}
+    understood = [
+        domain_of.get(key)
+        for key, score in understand_themes(description, themes)
+        if score >= SURE_MATCH
+    ]
+    first = [d for d in dict.fromkeys(understood) if d in lifecycle.DOMAINS]
+    if not first:
+        return ()
+    choices = {c.value: c for c in texts.domains_field(cmd.tr).choices}
+    order = [*first, *(d for d in lifecycle.DOMAINS if d not in first)]
+    return tuple(choices[d] for d in order)
 
 
 async def submit_new(cmd: Command, deps: Deps) -> Reply:
@@ -241,6 +272,6 @@ def register(registry: Registry) -> None:
     registry.action(ActionSpec(texts.TAKE, followup.take))
     registry.action(ActionSpec(texts.SUPPORT, followup.support))
     registry.action(ActionSpec(texts.OUTCOME, followup.choose_outcome))
-    registry.form(FormSpec(texts.NEW_FORM, submit_new))
+    registry.form(FormSpec(texts.NEW_FORM, submit_new, suggest_domains))
     registry.form(FormSpec(texts.OUTCOME_FORM, followup.submit_outcome))
     registry.ticker("knelpunten.retention", followup.forget_free_text)
