@@ -34,6 +34,27 @@ class FormSubmission:
     context: dict[str, str] = field(default_factory=dict)
 
 
+NUL = "\x00"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(NUL, "")
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
+
+
+def _without_nul(submission: FormSubmission) -> FormSubmission:
+    return FormSubmission(
+        form_id=_clean(submission.form_id),
+        values=_clean(submission.values),
+        context=_clean(submission.context),
+    )
+
+
 @dataclass(frozen=True)
 class Invocation:
     """One thing a user did: typed text, pressed a button or submitted a form."""
@@ -49,6 +70,22 @@ class Invocation:
     display_name: str = ""
     email_hint: str | None = None
     language_hint: str | None = None
+
+    def __post_init__(self) -> None:
+        # A NUL character means nothing to anyone and PostgreSQL refuses it in text:
+        # whatever a platform sends, it never gets past this point.
+        for name in ("account", "chat", "text", "event_id", "display_name", "email_hint"):
+            value = getattr(self, name)
+            if isinstance(value, str) and NUL in value:
+                object.__setattr__(self, name, value.replace(NUL, ""))
+        if self.action is not None and NUL in self.action.action_id + self.action.value:
+            object.__setattr__(
+                self,
+                "action",
+                Action(self.action.action_id.replace(NUL, ""), self.action.value.replace(NUL, "")),
+            )
+        if self.submission is not None:
+            object.__setattr__(self, "submission", _without_nul(self.submission))
 
 
 @dataclass(frozen=True)
