@@ -55,6 +55,8 @@ class Candidate:
     absent_from: datetime | None
     absent_until: datetime | None
     stand_in_id: int | None
+    # Someone without a phone number cannot be called: they come after everyone who can.
+    has_phone: bool = True
 
 
 def _bounded(query: Any, person_id: Any, exclude: bool) -> Any:
@@ -182,6 +184,7 @@ def _statement(
         Person.absent_from,
         Person.absent_until,
         Person.stand_in_id,
+        Person.phone.is_not(None),
     ).where(
         Person.id.in_(pool),
         Person.active.is_(True),
@@ -235,6 +238,7 @@ async def candidates(
             absent_from=r[5],
             absent_until=r[6],
             stand_in_id=r[7],
+            has_phone=bool(r[8]),
         )
         for r in rows
     ]

@@ -58,8 +58,12 @@ def contact_card(
         role=base.role,
         phone=person.phone,
         phone_display=display_phone(person.phone) if person.phone else None,
-        reachable_now=reachable_now(person, now, tr.timezone),
-        reachability=reachability_text(person, now, tr),
+        reachable_now=bool(person.phone) and reachable_now(person, now, tr.timezone),
+        reachability=(
+            reachability_text(person, now, tr)
+            if person.phone
+            else tr.gettext("Geen telefoonnummer bekend.")
+        ),
         email=person.email,
         note=note,
         themes=themes,

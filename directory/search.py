@@ -36,6 +36,8 @@ WEIGHT_WHOLE_TOWN = 0.1
 WEIGHT_ASKER_WIJK = 0.1
 WEIGHT_KNOWS = 0.1
 PENALTY_ABSENT = 0.2
+# More than every bonus together: whoever can be called comes before whoever cannot.
+PENALTY_NO_PHONE = 2.0
 
 _WIJK_TAIL = re.compile(
     r"\b(?:in|bij|rond|around|near)\s+(?:de\s+|het\s+|wijk\s+|the\s+)?(?P<wijk>[^,;?!.]+?)"
@@ -165,16 +167,18 @@ async def _rank(
     at = local_now(now, timezone)
     ranked: dict[int, tuple[float, int, int | None, bool, bool]] = {}
     for cand in pool:
-        who, substitute, knows = cand.person_id, None, cand.knows
+        who, substitute, knows, callable_ = cand.person_id, None, cand.knows, cand.has_phone
         reachable = reachable_at(cand, at)
         penalty = 0.0
         if is_absent(cand, now):
             stand_in = stand_ins.get(cand.stand_in_id or 0)
             if stand_in is not None:
                 who, substitute, knows = stand_in.person_id, cand.person_id, stand_in.knows
-                reachable = reachable_at(stand_in, at)
+                reachable, callable_ = reachable_at(stand_in, at), stand_in.has_phone
             else:
                 penalty = PENALTY_ABSENT
+        if not callable_:
+            reachable, penalty = False, penalty + PENALTY_NO_PHONE
         score = round(
             min(cand.theme_score / total, 1.0)
             + (WEIGHT_REACHABLE if reachable else 0.0)
@@ -212,13 +216,18 @@ async def _stand_ins(
     if not wanted:
         return {}
     rows = await session.execute(
-        select(Person.id, Person.availability, Person.absent_from, Person.absent_until).where(
-            Person.id.in_(list(wanted)), Person.active.is_(True)
-        )
+        select(
+            Person.id,
+            Person.availability,
+            Person.absent_from,
+            Person.absent_until,
+            Person.phone.is_not(None),
+        ).where(Person.id.in_(list(wanted)), Person.active.is_(True))
     )
     known = await _acquaintances(session, asker_id) if asker_id is not None else set()
     found = {
-        r[0]: Candidate(r[0], 0.0, 0, r[0] in known, r[1] or [], r[2], r[3], None) for r in rows
+        r[0]: Candidate(r[0], 0.0, 0, r[0] in known, r[1] or [], r[2], r[3], None, bool(r[4]))
+        for r in rows
     }
     return {pid: c for pid, c in found.items() if not is_absent(c, now)}
 

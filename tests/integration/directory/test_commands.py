@@ -8,7 +8,7 @@ from bot.bootstrap import App
 from bot.render_text import render
 from core.messages import Invocation
 from directory.models import Person
-from tests.support import Chat
+from tests.support import Chat, make_person
 
 
 def samira(app: App) -> Chat:
@@ -134,6 +134,9 @@ async def test_bel_gives_number_and_moment(demo_app: App) -> None:
             ("/bel", ["Wie wil je bellen?"]),
         ]
     )
+    await make_person(demo_app, "Mila Mail", themes=["schulden"], phone=None)
+    shown = render(await chat.say("/bel Mila Mail"))
+    assert "Geen telefoonnummer bekend." in shown and "nu bereikbaar" not in shown
 
 
 async def test_ik_shows_and_edits_the_entry(demo_app: App) -> None:

@@ -34,6 +34,15 @@ async def test_reachable_now_beats_not_reachable(app: App) -> None:
     assert result.themes == ("schulden",)
 
 
+async def test_whoever_can_be_called_comes_before_whoever_has_no_phone(app: App) -> None:
+    # Same theme, in the asked wijk, known and reachable now: but no phone number.
+    await make_person(app, "Mila Mail", themes=["schulden"], wijken=["Noord"], phone=None)
+    await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
+    result = await search(app, "schulden in Noord")
+    assert names(result) == ["Wendy Woensdag", "Mila Mail"]
+    assert [m.reachable_now for m in result.matches] == [False, False]
+
+
 async def test_a_stand_in_replaces_an_absent_person(app: App) -> None:
     stand_in = await make_person(app, "Joost de Wit", themes=["jeugd"])
     absent = await make_person(app, "Anna Afwezig", themes=["schulden"])
