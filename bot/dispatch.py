@@ -17,13 +17,13 @@ from bot.metrics import Metrics
 from bot.parsing import Parsed, match_natural, parse, suggestions
 from core import conversation, events
 from core.audit import person_actor, record
-from core.bsn import contains_bsn
+from core.bsn import bsn_field, holds_bsn
 from core.db import database_away
 from core.errors import UserError
 from core.i18n import N_, Translator
-from core.messages import Choice, Form, FormSubmission, Invocation, Reply
+from core.messages import Form, FormSubmission, Invocation, Reply
 from directory.identity import Actor, IdentityRepository, actor_of
-from handlers.base import Command, Deps, FormSpec, Handler
+from handlers.base import Command, Deps, Handler
 
 log = logging.getLogger("krokodil.dispatch")
 
@@ -55,12 +55,12 @@ class Dispatcher:
         label = "unknown"
         tr = self._translator(inv.language_hint)
         try:
-            if _holds_bsn(inv):
+            if holds_bsn(inv):
                 label = "bsn_refused"
                 return Reply(
                     text=tr.gettext(BSN_REFUSAL),
                     private=True,
-                    data={"user_error": True, "field": _bsn_field(inv)},
+                    data={"user_error": True, "field": bsn_field(inv)},
                 )
             label, reply = await self._handle(inv)
             if label != "duplicate":
@@ -231,14 +231,14 @@ class Dispatcher:
                     platform=inv.platform,
                     account=inv.account,
                     chat=inv.chat,
-                    form=_form_json(form),
+                    form=forms.form_json(form),
                     step=0,
                     values={},
                     updated_at=now,
                 )
             )
             await uow.commit()
-        step = await self._step(form, 0, {}, cmd)
+        step = await forms.step(self.deps, form, 0, {}, cmd)
         question = forms.prompt(cmd.tr, form, step, 0, first=True)
         intro = f"{reply.text}\n\n" if reply.text else ""
         return Reply(text=intro + question.text, title=question.title, buttons=question.buttons)
@@ -268,27 +268,12 @@ class Dispatcher:
             )
             fields = []
             for index, field in enumerate(form.fields):
-                step = await self._step(form, index, {}, cmd)
+                step = await forms.step(self.deps, form, index, {}, cmd)
                 fields.append(replace(field, choices=step.choices))
         except Exception:
             log.exception("form suggestions failed", extra={"form": form.form_id})
             return form
         return replace(form, fields=tuple(fields))
-
-    async def _step(
-        self, form: Form, index: int, values: dict[str, Any], cmd: Command
-    ) -> forms.Step:
-        field = form.fields[index]
-        choices: tuple[Choice, ...] = field.choices
-        spec: FormSpec | None = self.registry.forms.get(form.form_id)
-        if (
-            spec is not None
-            and spec.suggest is not None
-            and field.kind in ("choice", "multichoice", "person")
-        ):
-            suggested = await spec.suggest(cmd, self.deps, field.name, {**form.context, **values})
-            choices = suggested or choices
-        return forms.Step(field=field, choices=choices)
 
     async def _answer(
         self,
@@ -305,7 +290,7 @@ class Dispatcher:
         cmd = Command(inv, form.form_id, raw, actor, tr, self.deps.clock.now())
         values: dict[str, Any] = dict(convo.values)
         index = convo.step
-        step = await self._step(form, index, values, cmd)
+        step = await forms.step(self.deps, form, index, values, cmd)
         try:
             value = forms.parse_answer(step, raw, pressed=pressed)
         except forms.AnswerError as error:
@@ -333,7 +318,7 @@ class Dispatcher:
                 if row is not None:
                     row.step, row.values, row.updated_at = index, values, now
                 await uow.commit()
-            nxt = await self._step(form, index, values, cmd)
+            nxt = await forms.step(self.deps, form, index, values, cmd)
             return "form.answer", forms.prompt(tr, form, nxt, index, first=False)
         async with self.deps.uow() as uow:
             await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
@@ -378,33 +363,6 @@ class Dispatcher:
             private=True,
             data={"registered": False},
         )
-
-
-def _holds_bsn(inv: Invocation) -> bool:
-    """Check every piece of user text before anything is stored or logged."""
-    texts: list[str] = [inv.text]
-    if inv.action is not None:
-        texts.append(inv.action.value)
-    if inv.submission is not None:
-        for value in inv.submission.values.values():
-            texts.extend(value if isinstance(value, list) else [value])
-    return any(contains_bsn(t) for t in texts if t)
-
-
-def _bsn_field(inv: Invocation) -> str | None:
-    """The form field holding the BSN, so a modal can keep the rest and point at it."""
-    if inv.submission is None:
-        return None
-    for name, value in inv.submission.values.items():
-        if any(contains_bsn(v) for v in (value if isinstance(value, list) else [value])):
-            return name
-    return None
-
-
-def _form_json(form: Form) -> dict[str, Any]:
-    payload = Reply(form=form).to_json()["form"]
-    assert isinstance(payload, dict)
-    return payload
 
 
 __all__ = ["Dispatcher", "Handler"]

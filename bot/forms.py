@@ -12,6 +12,7 @@ from typing import Any
 
 from core.i18n import Translator
 from core.messages import Button, Choice, Field, Form, Reply
+from handlers.base import Command, Deps
 
 ANSWER_ACTION = "form.answer"
 CANCEL_ACTION = "form.cancel"
@@ -121,3 +122,24 @@ def _choice_or_text(step: Step, text: str) -> str:
         return _one_choice(step.choices, text)
     except AnswerError:
         return text
+
+
+SUGGESTIBLE = ("choice", "multichoice", "person")
+
+
+async def step(deps: Deps, form: Form, index: int, values: dict[str, Any], cmd: Command) -> Step:
+    """Question `index` of a form, its choices suggested from the answers so far where the
+    form's spec can (e.g. themes from the handover question)."""
+    field = form.fields[index]
+    spec = deps.registry.forms.get(form.form_id)
+    if spec is None or spec.suggest is None or field.kind not in SUGGESTIBLE:
+        return Step(field=field, choices=field.choices)
+    suggested = await spec.suggest(cmd, deps, field.name, {**form.context, **values})
+    return Step(field=field, choices=suggested or field.choices)
+
+
+def form_json(form: Form) -> dict[str, Any]:
+    """A form as stored with a step-by-step conversation."""
+    payload = Reply(form=form).to_json()["form"]
+    assert isinstance(payload, dict)
+    return payload

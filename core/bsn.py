@@ -10,6 +10,11 @@ the user a retype, a false negative puts a citizen number in a chat log.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.messages import Invocation
 
 # Maximal runs of digit groups joined by single spaces, dots or dashes.
 _RUN = re.compile(r"(?<![\d+])\+?\d+(?:[ .\-]\d+)*")
@@ -100,3 +105,24 @@ def redact_bsn(text: str) -> str:
     for start, end in reversed(find_bsn(text)):
         text = text[:start] + _REDACTED + text[end:]
     return text
+
+
+def _texts(inv: Invocation) -> Iterator[tuple[str | None, str]]:
+    """Every piece of user text in an invocation, with its form field name where it has one."""
+    yield None, inv.text
+    if inv.action is not None:
+        yield None, inv.action.value
+    if inv.submission is not None:
+        for name, value in inv.submission.values.items():
+            for text in value if isinstance(value, list) else [value]:
+                yield name, text
+
+
+def holds_bsn(inv: Invocation) -> bool:
+    """Check every piece of user text before anything is stored or logged."""
+    return any(contains_bsn(text) for _name, text in _texts(inv) if text)
+
+
+def bsn_field(inv: Invocation) -> str | None:
+    """The form field holding the BSN, so a modal can keep the rest and point at it."""
+    return next((name for name, text in _texts(inv) if name and contains_bsn(text)), None)
