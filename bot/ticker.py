@@ -28,100 +28,95 @@ log = logging.getLogger("krokodil.ticker")
 LEADER_LOCK_ID = 0x6B726F6B
 
 
-class Leadership:
-    """Holds the PostgreSQL advisory lock; SQLite deployments are single-process, always leader."""
+class HeldLock:
+    """A session-level PostgreSQL advisory lock, held on a connection of its own until
+    released or until that connection dies (as it does when the process is killed).
+    SQLite deployments are one process: there the lock is always held."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, what: str, *keys: int) -> None:
         self.deps = deps
+        self.what = what
         self._conn: AsyncConnection | None = None
-        self.is_leader = deps.uow.dialect == "sqlite"
+        names = [f":k{i}" for i in range(len(keys))]
+        self._params = {f"k{i}": key for i, key in enumerate(keys)}
+        self._lock = text(f"SELECT pg_try_advisory_lock({', '.join(names)})")
+        self._unlock = text(f"SELECT pg_advisory_unlock({', '.join(names)})")
 
-    async def try_acquire(self) -> bool:
-        """Become leader if nobody else is; cheap to call every pass."""
+    async def try_hold(self) -> bool:
+        """Take the lock if nobody has it, or check it is still ours; cheap every pass."""
         if self.deps.uow.dialect == "sqlite":
             return True
-        if self._conn is not None:
-            try:
-                await self._conn.execute(text("SELECT 1"))
-                return True
-            except Exception:
-                log.warning("leader connection lost; giving up leadership")
-                await self.release()
-        conn = await self.deps.uow.engine.connect()
-        got = (
-            await conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": LEADER_LOCK_ID})
-        ).scalar()
-        if got:
-            self._conn = conn
-            self.is_leader = True
-            log.info("became scheduler leader")
-            return True
-        await conn.close()
-        self.is_leader = False
-        return False
-
-    async def release(self) -> None:
-        """Let another process lead."""
-        conn, self._conn = self._conn, None
-        self.is_leader = self.deps.uow.dialect == "sqlite"
-        if conn is not None:
-            try:
-                await conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": LEADER_LOCK_ID})
-            except Exception:
-                log.warning("could not unlock cleanly; the lock dies with the connection")
-            finally:
-                await conn.close()
-
-
-class Presence:
-    """Holds this process's presence lock on PostgreSQL while it runs (see core.events).
-
-    Another process that finds the lock free knows this one has stopped and may redo the
-    platform events it left unfinished. SQLite needs none: it is one process.
-    """
-
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-        self._conn: AsyncConnection | None = None
-        self._keys = {"cls": PRESENCE_LOCK_CLASS, "key": presence_key(deps.instance)}
-
-    async def hold(self) -> None:
-        """Take the lock, or check it is still held; cheap to call every pass."""
-        if self.deps.uow.dialect == "sqlite":
-            return
         if self._conn is not None:
             try:
                 await self._conn.execute(text("SELECT 1"))
                 await self._conn.commit()
-                return
+                return True
             except Exception:
-                log.warning("presence connection lost; taking the lock again")
+                log.warning("%s connection lost", self.what)
                 await self.release()
         conn = await self.deps.uow.engine.connect()
         try:
-            sql = text("SELECT pg_try_advisory_lock(:cls, :key)")
-            got = (await conn.execute(sql, self._keys)).scalar()
+            got = (await conn.execute(self._lock, self._params)).scalar()
             await conn.commit()
         except Exception:
             await conn.close()
             raise
         if not got:
-            # Another process drew the same lock key (1 in 4 billion): try again next pass.
-            log.warning("presence lock is taken by another process")
             await conn.close()
-            return
+            return False
         self._conn = conn
+        return True
 
     async def release(self) -> None:
-        """Give the lock up (it also dies with the connection when the process is killed)."""
+        """Give the lock up."""
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
-                await conn.execute(text("SELECT pg_advisory_unlock(:cls, :key)"), self._keys)
+                await conn.execute(self._unlock, self._params)
             except Exception:
                 log.warning("could not unlock cleanly; the lock dies with the connection")
             finally:
                 await conn.close()
+
+
+class Leadership:
+    """The scheduler leader is whoever holds the leader lock (always the one SQLite process)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.lock = HeldLock(deps, "leader", LEADER_LOCK_ID)
+        self.is_leader = deps.uow.dialect == "sqlite"
+
+    async def try_acquire(self) -> bool:
+        """Become leader if nobody else is; cheap to call every pass."""
+        leading = await self.lock.try_hold()
+        if leading and not self.is_leader:
+            log.info("became scheduler leader")
+        self.is_leader = leading
+        return leading
+
+    async def release(self) -> None:
+        """Let another process lead."""
+        await self.lock.release()
+        self.is_leader = self.lock.deps.uow.dialect == "sqlite"
+
+
+class Presence:
+    """Holds this process's presence lock while it runs (see core.events): another process
+    that finds the lock free knows this one has stopped and may redo the platform events it
+    left unfinished."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.lock = HeldLock(deps, "presence", PRESENCE_LOCK_CLASS, presence_key(deps.instance))
+
+    async def hold(self) -> None:
+        """Take the lock, or check it is still held; cheap to call every pass."""
+        if not await self.lock.try_hold():
+            # Another process drew the same key (1 in 4 billion): try again next pass.
+            log.warning("presence lock is taken by another process")
+
+    async def release(self) -> None:
+        """Give the lock up (it also dies with the connection when the process is killed)."""
+        await self.lock.release()
 
 
 class Ticker:
