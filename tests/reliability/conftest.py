@@ -104,3 +104,16 @@ def crash_site(record: logging.LogRecord) -> str:
     last = frames[-1] if frames else None
     inside = f" (raised in {last.filename.rsplit('/', 1)[-1]}:{last.lineno})" if last else ""
     return f"{type(error).__name__}: {str(error)[:120]} at {where}{inside}"
+
+
+@pytest.fixture
+def crashes(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """The captured log (read at assertion time: pytest renews the list per test phase)."""
+    caplog.set_level(logging.WARNING)
+    return caplog
+
+
+def assert_calm(log: pytest.LogCaptureFixture) -> None:
+    """Nothing was logged as an error or with a traceback (named by where it was raised)."""
+    bad = [r for r in log.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not bad, [f"{r.name}: {r.getMessage()} {crash_site(r)}" for r in bad]

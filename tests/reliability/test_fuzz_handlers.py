@@ -9,7 +9,6 @@ calmly too, so the log is where it shows).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -22,7 +21,7 @@ from core.messages import Action, FormSubmission, Invocation
 from handlers import build_registry
 from tests.integration.handovers.helpers import send
 from tests.integration.scheduler.helpers import plan
-from tests.reliability.conftest import crash_site
+from tests.reliability.conftest import assert_calm
 from tests.support import fuzz_examples, make_person
 
 REGISTRY = build_registry()
@@ -62,19 +61,6 @@ async def world(app: App) -> App:
     await send(app, fatima, joost)
     await plan(app, fatima.id, app.deps.clock.now() + timedelta(days=7))
     return app
-
-
-@pytest.fixture
-def crashes(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    """The captured log (read at assertion time: pytest renews the list per test phase)."""
-    caplog.set_level(logging.WARNING)
-    return caplog
-
-
-def assert_calm(log: pytest.LogCaptureFixture) -> None:
-    """Nothing was logged as an error or with a traceback (named by where it was raised)."""
-    bad = [r for r in log.records if r.levelno >= logging.ERROR or r.exc_info]
-    assert not bad, [f"{r.name}: {r.getMessage()} {crash_site(r)}" for r in bad]
 
 
 @FUZZ

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -30,7 +29,7 @@ from tests.adapters.telegram.harness import SECRET
 from tests.adapters.telegram.standin import BotApiStandIn
 from tests.reliability.conftest import (
     Platforms,
-    crash_site,
+    assert_calm,
     serve_platforms,
     stop_platforms,
     with_platforms,
@@ -75,19 +74,6 @@ async def platforms(
     running = await serve_platforms(app, fake_slack, bot_api)
     yield running
     await stop_platforms(running)
-
-
-@pytest.fixture
-def crashes(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    """The captured log (read at assertion time: pytest renews the list per test phase)."""
-    caplog.set_level(logging.WARNING)
-    return caplog
-
-
-def assert_calm(log: pytest.LogCaptureFixture) -> None:
-    """Nothing was logged as an error or with a traceback (named by where it was raised)."""
-    bad = [r for r in log.records if r.levelno >= logging.ERROR or r.exc_info]
-    assert not bad, [f"{r.name}: {r.getMessage()} {crash_site(r)}" for r in bad]
 
 
 async def post_slack(platforms: Platforms, body: str, content_type: str) -> int:
