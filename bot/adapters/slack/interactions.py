@@ -98,7 +98,10 @@ class Interactions:
                     # Now there is time for the database: fill in suggested choices.
                     inv = inbound.command_invocation(body, profile)
                     await self.responder.refine_form(opened, form, inv, tr)
-                return
+                    return
+                # Slack refused the modal (the trigger expired on the way, a hiccup): answer
+                # as without a trigger, which offers the form behind a button, never nothing.
+                trigger = None
             inv = inbound.command_invocation(body, profile)
             reply = await self.dispatcher.handle(inv)
             await self.responder.answer(inv, reply, profile, trigger_id=trigger, respond=respond)

@@ -151,3 +151,17 @@ async def test_the_modal_opens_without_touching_the_database(slack: SlackHarness
     finally:
         slack.app.deps.uow = working
     assert opened.params["view"]["title"]["text"] == "Knelpunt melden"
+
+
+async def test_a_modal_slack_will_not_open_is_offered_behind_a_button(slack: SlackHarness) -> None:
+    await _people(slack)
+    # The trigger id expired on the way (Slack was slow): the form must not vanish silently.
+    slack.fake.failing["views.open"] = "expired_trigger_id"
+    await slack.command("/knelpunt")
+    [answer] = await slack.fake.wait_for("respond")
+    assert answer.params["response_type"] == "ephemeral"
+    action_id, value = answer.button("Knelpunt melden")
+    del slack.fake.failing["views.open"]
+    await slack.click(action_id, value, user="U1", channel="C1")
+    [*_, opened] = await slack.fake.wait_for("views.open", 2)
+    assert opened.params["view"]["title"]["text"] == "Knelpunt melden"
