@@ -101,6 +101,9 @@ class ConsoleAdapter(Adapter):
         async with self._lock:
             if target.user:
                 self._buttons_for[target.user] = reply.buttons
+                if target.user == self.handle:
+                    # A message for whoever is typing now: its buttons are the ones to press.
+                    self._buttons = reply.buttons
             self._print(f"--- bericht voor {who} ---")
             self._print(render(reply))
             self._print("---")
