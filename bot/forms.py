@@ -50,11 +50,18 @@ def prompt(tr: Translator, form: Form, step: Step, index: int, first: bool) -> R
     lines.append(f"{counter}: {step.field.label}")
     if step.field.hint:
         lines.append(step.field.hint)
-    if not step.field.required:
+    keep = step.field.initial and step.field.kind in ("text", "longtext")
+    if keep:
+        # Step by step there is no prefilled box, as in a modal: show the current answer.
+        lines.append(tr.gettext("Nu: {value}", value=step.field.initial))
+        lines.append(tr.gettext("Typ - om dit te houden, of typ iets nieuws."))
+    elif not step.field.required:
         lines.append(tr.gettext("Typ - om over te slaan."))
     if step.field.kind == "multichoice":
         lines.append(tr.gettext("Kies een of meer nummers, gescheiden door komma's."))
     buttons: list[Button] = [Button(c.label, ANSWER_ACTION, c.value) for c in step.choices]
+    if keep:
+        buttons.append(Button(tr.gettext("Zo houden"), ANSWER_ACTION, "-", "primary"))
     if step.field.kind == "confirm":
         buttons = [
             Button(tr.gettext("Ja"), ANSWER_ACTION, "ja", "primary"),
@@ -77,6 +84,8 @@ def parse_answer(step: Step, raw: str, *, pressed: bool = False) -> str | list[s
             if choice.value == text:
                 return [text] if field.kind == "multichoice" else text
     if text.lower() in SKIP_WORDS:
+        if field.initial and field.kind in ("text", "longtext"):
+            return field.initial
         if field.required:
             raise AnswerError("Deze vraag is verplicht.")
         return None

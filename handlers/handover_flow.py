@@ -81,7 +81,7 @@ async def submit_question(cmd: Command, deps: Deps) -> Reply:
             themes=themes,
             wijk=wijk,
             asker_id=cmd.person_id,
-            exclude=(),
+            exclude={int(t) for t in context.get("tried", "").split(",") if t.isdigit()},
             now=cmd.now,
         )
         choices = choices_for(matches, cmd.now, cmd.tr)

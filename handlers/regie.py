@@ -168,13 +168,15 @@ async def hand_on(cmd: Command, deps: Deps, reference: str) -> Reply:
         repo = uow.repo(HandoverRepository)
         waiting = await repo.open_for_case(case.id)
         latest = await repo.latest_for_case(case.id)
+        tried = await repo.receivers_tried(case.id)
     if waiting is not None:
         raise UserError(
             "Voor casus #{case} staat al een overdracht open. Trek die eerst in met /regie "
             "intrekken {case}.",
             case=case.id,
         )
-    context = {"case": str(case.id)}
+    # Whoever already had this case offered is not proposed again (they said no, or hold it).
+    context = {"case": str(case.id), "tried": ",".join(str(t) for t in sorted(tried))}
     if case.created_by == cmd.person_id and case.reference_label:
         context["label"] = case.reference_label
     need = latest.need if latest is not None and latest.need else ""

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.bootstrap import App
 from core.clock import FrozenClock
 from handovers.models import HandoverCase
-from tests.integration.handlers.handover_network import last_for, network, send_to
+from tests.integration.handlers.handover_network import NEED, last_for, network, send_to
 from tests.support import Chat
 
 
@@ -106,3 +106,34 @@ async def test_plain_language_finds_regie_and_overdracht(app: App, chat: Chat) -
     chat.as_("f.elamrani")
     assert "Regie" in (await chat.say("wie heeft de regie?")).title
     assert "Wat heeft de inwoner nodig?" in (await chat.say("ik wil een inwoner overdragen")).text
+
+
+async def test_regie_overdragen_after_a_decline_keeps_the_question_and_skips_the_decliner(
+    app: App, chat: Chat
+) -> None:
+    await network(app)
+    await send_to(chat, "Joost de Wit")
+    chat.as_("joost")
+    await chat.say("2")  # Niet aannemen
+    await chat.say("2")  # geen ruimte
+    await chat.say("-")
+    chat.as_("f.elamrani")
+    await chat.script(
+        [
+            ("/regie overdragen 1", ["Nu: De inwoner heeft een huurachterstand", "Zo houden"]),
+            ("1", ["thema's"]),  # Zo houden
+            ("1", ["wijk"]),
+        ]
+    )
+    proposals = [b.label for b in (await chat.say("-")).buttons]
+    assert any(label.startswith("Anna Bakker") for label in proposals)
+    assert not any(label.startswith("Joost de Wit") for label in proposals)
+    await chat.script(
+        [
+            ("1", ["Nu: D-2026-0042"]),
+            ("-", ["Weet de inwoner"]),
+            ("ja", ["Verstuurd naar Anna Bakker (casus #1)"]),
+        ]
+    )
+    assert "Kenmerk van Fatima: D-2026-0042" in last_for(chat, "anna")
+    assert NEED in last_for(chat, "anna")

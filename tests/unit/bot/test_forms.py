@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.forms import AnswerError, Step, parse_answer
-from core.messages import Choice, Field
+from bot.forms import AnswerError, Step, parse_answer, prompt
+from core.i18n import Translator
+from core.messages import Choice, Field, Form
 
 DURATIONS = Step(
     Field("duration", "Hoe lang?", kind="choice"),
@@ -26,3 +27,17 @@ def test_a_typed_number_out_of_range_is_explained() -> None:
     with pytest.raises(AnswerError) as raised:
         parse_answer(DURATIONS, "90")
     assert raised.value.values == {"n": 2}
+
+
+LABEL = Step(Field("reference", "Jouw eigen kenmerk", initial="DOS-77"), ())
+
+
+def test_a_known_answer_is_shown_and_kept_with_a_dash() -> None:
+    form = Form("f", "Titel", (LABEL.field,))
+    shown = prompt(Translator(), form, LABEL, 0, first=False)
+
+    assert "Nu: DOS-77" in shown.text
+    assert [b.label for b in shown.buttons][:1] == ["Zo houden"]
+    assert parse_answer(LABEL, "-") == "DOS-77"
+    assert parse_answer(LABEL, "-", pressed=True) == "DOS-77"
+    assert parse_answer(LABEL, "DOS-78") == "DOS-78"
