@@ -62,6 +62,14 @@ class FormShelf:
         self._forms[key] = (now + SHELF_SECONDS, form, chat)
         return key
 
+    def restore(self, key: str, form: Form, chat: str) -> None:
+        """Put a taken form back under its key (its button may be pressed again)."""
+        self._forms[key] = (self._monotonic() + SHELF_SECONDS, form, chat)
+
+    def __contains__(self, key: str) -> bool:
+        found = self._forms.get(key)
+        return found is not None and found[0] > self._monotonic()
+
     def take(self, key: str) -> tuple[Form, str] | None:
         """The form and its chat, once; None when unknown or expired (e.g. after a restart)."""
         found = self._forms.pop(key, None)
@@ -125,12 +133,20 @@ class Responder:
             await self.queue_for(inv.account, reply)
 
     async def open_shelved(self, key: str, trigger_id: str | None, profile: SlackProfile) -> bool:
-        """The 'open the form' button: open the shelved form; False when it is gone."""
+        """The 'open the form' button: open the shelved form; False when it did not open.
+
+        A form Slack would not open (a trigger that expired on the way) stays on the shelf,
+        so the same button works again.
+        """
         found = self.shelf.take(key)
-        if found is None or not trigger_id:
+        if found is None:
             return False
         form, chat = found
-        return await self.open_form(trigger_id, form, self.translator(profile), chat) is not None
+        tr = self.translator(profile)
+        if trigger_id and await self.open_form(trigger_id, form, tr, chat) is not None:
+            return True
+        self.shelf.restore(key, form, chat)
+        return False
 
     async def _show(
         self, inv: Invocation, reply: Reply, respond: Respond | None, thread_ts: str | None

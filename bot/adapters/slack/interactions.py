@@ -221,7 +221,11 @@ class Interactions:
         if await self.responder.open_shelved(key, trigger, profile):
             return
         tr = self.responder.translator(profile)
-        gone = Reply(text=tr.gettext("Dit formulier is verlopen. Begin opnieuw."), private=True)
+        if key in self.responder.shelf:
+            text = tr.gettext("Slack opende het formulier niet. Druk nog een keer op de knop.")
+        else:
+            text = tr.gettext("Dit formulier is verlopen. Begin opnieuw.")
+        gone = Reply(text=text, private=True)
         inv = inbound.action_invocation(body, OPEN_FORM_ACTION, key, None, profile)
         await self.responder.answer(inv, gone, profile, respond=respond)
 

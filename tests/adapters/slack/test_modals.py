@@ -165,3 +165,21 @@ async def test_a_modal_slack_will_not_open_is_offered_behind_a_button(slack: Sla
     await slack.click(action_id, value, user="U1", channel="C1")
     [*_, opened] = await slack.fake.wait_for("views.open", 2)
     assert opened.params["view"]["title"]["text"] == "Knelpunt melden"
+
+
+async def test_a_form_button_slack_did_not_open_works_when_pressed_again(
+    slack: SlackHarness,
+) -> None:
+    await _people(slack)
+    slack.fake.failing["views.open"] = "expired_trigger_id"
+    await slack.command("/knelpunt")
+    [offer] = await slack.fake.wait_for("respond")
+    action_id, value = offer.button("Knelpunt melden")
+    await slack.click(action_id, value, user="U1", channel="C1")
+    [*_, again] = await slack.fake.wait_for("respond", 2)
+    assert "Druk nog een keer op de knop" in again.blocks_text()
+    del slack.fake.failing["views.open"]
+    slack.adapter.interactions._clicks.clear()
+    await slack.click(action_id, value, user="U1", channel="C1")
+    [*_, opened] = await slack.fake.wait_for("views.open", 3)
+    assert opened.params["view"]["title"]["text"] == "Knelpunt melden"
