@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import person_actor, record
-from core.errors import Forbidden
+from core.errors import Forbidden, UserError
 from core.i18n import N_
 from core.messages import Reply
 from core.outbox import enqueue
@@ -63,7 +63,13 @@ def parse_month(text: str, now: datetime, timezone: str) -> Month:
     if word in MONTH_NAMES:
         month = Month(current.year, MONTH_NAMES[word])
         return month if month <= current else Month(current.year - 1, month.month)
-    return Month.parse(word)
+    month = Month.parse(word)
+    if month > current:
+        # A typo in the year would otherwise give a report of zeros that looks real.
+        raise UserError(
+            "{month} is nog niet begonnen: er is nog niets te tellen.", month=str(month)
+        )
+    return month
 
 
 async def report(cmd: Command, deps: Deps) -> Reply:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.bootstrap import App
 from bot.cli import main
 from core.clock import FrozenClock
+from core.errors import UserError
 from core.i18n import Translator
 from core.outbox import OutboxMessage
 from handlers.rapport import parse_month, post_monthly
@@ -47,6 +48,10 @@ async def test_rapport_in_chat_for_oliemannetjes_only(
     assert by_name.title == october.title
     wrong = await chat.say("/rapport 2026-13")
     assert "Geef een maand als jjjj-mm" in wrong.text
+    # A year typed wrong gives no report of zeros that looks real.
+    future = await chat.say("/rapport 2027-11")
+    assert future.text == "2027-11 is nog niet begonnen: er is nog niets te tellen."
+    assert not future.attachments
     refused = await chat.as_("joost").say("/rapport")
     assert "voor oliemannetjes, procesregisseurs en beheerders" in refused.text
     assert not refused.attachments
@@ -59,6 +64,8 @@ def test_month_words() -> None:
     assert parse_month("december", now, "Europe/Amsterdam") == Month(2026, 12)
     assert parse_month("januari", now, "Europe/Amsterdam") == Month(2026, 1)
     assert parse_month("2025-02", now, "Europe/Amsterdam") == Month(2025, 2)
+    with pytest.raises(UserError):
+        parse_month("2027-01", now, "Europe/Amsterdam")
     # Midnight on 1 December in Amsterdam is still 30 November in UTC.
     assert Month.of(local(2026, 12, 1, 0, 30), "Europe/Amsterdam") == Month(2026, 12)
 
