@@ -69,6 +69,8 @@ class Dispatcher:
         except UserError as error:
             await self._finish(inv)
             label = f"{label}:user_error"
+            if error.language:
+                tr = self._translator(error.language)
             # Marked so a modal can show it next to the field instead of closing.
             return Reply(
                 text=tr.gettext(error.msgid, **error.values),
@@ -134,8 +136,20 @@ class Dispatcher:
             )
             await uow.commit()
         language = (actor.language if actor else None) or inv.language_hint
-        tr = self._translator(language)
+        try:
+            return await self._route(inv, actor, convo, self._translator(language))
+        except UserError as error:
+            # Answered in the asker's own language, not the platform's hint.
+            error.language = language
+            raise
 
+    async def _route(
+        self,
+        inv: Invocation,
+        actor: Actor | None,
+        convo: conversation.Conversation | None,
+        tr: Translator,
+    ) -> tuple[str, Reply]:
         if inv.submission is not None:
             return await self._submit(inv, inv.submission, actor, tr)
         if inv.action is not None and inv.action.action_id in (

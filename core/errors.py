@@ -18,6 +18,8 @@ class UserError(Exception):
         self.values = values
         # The form field the mistake is in, so a modal can show the message next to it.
         self.form_field = form_field
+        # The asker's language, set by the dispatcher once it knows who is asking.
+        self.language: str | None = None
 
 
 class NotRegistered(UserError):

@@ -32,6 +32,13 @@ async def test_language_is_per_user(app: App, chat: Chat) -> None:
     assert "What I can do" in render(await chat.say("/help"))
 
 
+async def test_a_mistake_is_explained_in_the_language_the_user_chose(app: App, chat: Chat) -> None:
+    await make_person(app, "Joost de Wit", email="joost@example.org", language="en")
+    # The console gives no language hint; Joost chose English with /taal en.
+    reply = await chat.as_("joost").say("/ik telefoon 06-1234")
+    assert reply.text.startswith('"06-1234" is not a valid phone number.')
+
+
 async def test_unknown_account_gets_onboarding_not_an_error(app: App) -> None:
     reply = await app.dispatcher.handle(
         Invocation(platform="console", account="nobody", chat="c", text="/taal en")
