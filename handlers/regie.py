@@ -125,6 +125,21 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                     case=handover.case_id,
                 )
             )
+            # The request with these buttons may be long gone; here they are one tap again.
+            buttons.append(
+                Button(
+                    tr.gettext("Kennismaking gepland #{case}", case=handover.case_id),
+                    "handover.kennismaking_plan",
+                    str(handover.id),
+                )
+            )
+            buttons.append(
+                Button(
+                    tr.gettext("Kennismaking gehouden #{case}", case=handover.case_id),
+                    "handover.kennismaking_held",
+                    str(handover.id),
+                )
+            )
     if not lines:
         lines.append(
             tr.gettext(

@@ -50,8 +50,15 @@ async def test_regie_shows_cases_and_open_handovers_with_ages(
             ("1", ["Je hebt de overdracht geaccepteerd"]),
             (
                 "/regie",
-                ["Regie bij jou:", "sinds net", "Kennismaking met Fatima nog niet vastgelegd"],
+                [
+                    "Regie bij jou:",
+                    "sinds net",
+                    "Kennismaking met Fatima nog niet vastgelegd",
+                    "Kennismaking gepland #1",
+                    "Kennismaking gehouden #1",
+                ],
             ),
+            ("1", ["Wanneer is de kennismaking?"]),
         ]
     )
 
