@@ -25,10 +25,15 @@ def theme_name(theme: Theme, tr: Translator) -> str:
 
 
 def role_text(person: Person, tr: Translator) -> str:
-    """Job title, department and special roles: 'wijkcoach, Team Noord (oliemannetje)'."""
+    """Job title, department and special roles: 'wijkcoach, Team Noord (oliemannetje)'.
+
+    A special role the job title already names is not repeated.
+    """
     parts = [p for p in (person.role_title, person.department) if p]
     text = ", ".join(parts)
-    special = [tr.gettext(ROLE_LABELS[r]) for r in person.roles or () if r in ROLE_LABELS]
+    title = (person.role_title or "").lower()
+    labels = (tr.gettext(ROLE_LABELS[r]) for r in person.roles or () if r in ROLE_LABELS)
+    special = [label for label in labels if label.lower() not in title]
     if special:
         text = f"{text} ({', '.join(special)})" if text else ", ".join(special)
     return text
