@@ -25,6 +25,13 @@ TELEGRAM_REFUSAL = N_(
     "buiten de gemeente. Gebruik Slack, of bel je collega."
 )
 
+# Platforms where a group sees every step of a form and every answer (no private modals).
+GROUP_VISIBLE_PLATFORMS = ("telegram",)
+GROUP_REFUSAL = N_(
+    "Overdrachten en regie bespreek ik alleen in een privégesprek: in een groep leest "
+    "iedereen mee. Stuur mij een privébericht."
+)
+
 
 def policy_of(deps: Deps) -> TimerPolicy:
     """The handover timers from the settings."""
@@ -46,9 +53,13 @@ def context_number(cmd: Command, key: str) -> int:
 
 
 def guard_platform(cmd: Command, deps: Deps) -> None:
-    """Refuse handover work on a platform the municipality keeps handovers off."""
-    if cmd.invocation.platform in avoided_platforms(deps):
+    """Refuse handover work on a platform the municipality keeps handovers off, or in a
+    group where everyone would read along."""
+    inv = cmd.invocation
+    if inv.platform in avoided_platforms(deps):
         raise UserError(TELEGRAM_REFUSAL)
+    if inv.platform in GROUP_VISIBLE_PLATFORMS and not inv.is_direct:
+        raise UserError(GROUP_REFUSAL)
 
 
 async def tell(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.bootstrap import App
-from tests.adapters.telegram.harness import TelegramHarness, User, labels
+from tests.adapters.telegram.harness import GROUP, TelegramHarness, User, labels
 from tests.adapters.telegram.test_webhook import link_telegram
 from tests.support import Chat, make_person
 
@@ -100,3 +100,18 @@ async def test_a_full_handover_with_buttons_when_allowed(
 
     await app.delivery.flush()
     assert "Joost de Wit heeft de overdracht geaccepteerd" in api.texts_to(FATIMA.id)[-1]
+
+
+async def test_handovers_stay_out_of_groups_even_when_allowed(
+    app: App, telegram: TelegramHarness
+) -> None:
+    await _people(app)
+    telegram.allow_handovers(True)
+    for text in ("/overdracht@GroeneKrokodilBot", "/regie@GroeneKrokodilBot"):
+        await telegram.say(FATIMA, text, chat=GROUP)
+        # The group sees nothing of it; the asker is told why, privately.
+        assert telegram.api.texts_to(GROUP["id"]) == []
+        assert "alleen in een privégesprek" in telegram.api.texts_to(FATIMA.id)[-1]
+    # In the private chat the same command works.
+    await telegram.say(FATIMA, "/overdracht")
+    assert "Wat heeft de inwoner nodig?" in telegram.api.last_to(FATIMA.id).params["text"]
