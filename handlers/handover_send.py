@@ -28,6 +28,7 @@ from handlers.handover_people import (
     can_receive,
     candidates,
     choices_for,
+    first_name,
     parse_choice,
     people_named,
     person_of,
@@ -191,6 +192,14 @@ async def create(cmd: Command, deps: Deps, request: HandoverRequest) -> Reply:
                     name=receiver.name,
                 )
             )
+            if other_sender is not None and other_sender.id != cmd.person_id:
+                notes.append(
+                    cmd.tr.gettext(
+                        "Die overdracht is van {sender}; bel {first} ook even.",
+                        sender=other_sender.name,
+                        first=first_name(other_sender),
+                    )
+                )
         await uow.commit()
     deps.wake_delivery()
     if handover.reminder_due_at is not None:
@@ -220,9 +229,10 @@ async def _flag(
         now=now, kind="handover.conflict", key=f"handover:{other.id}:conflict:{handover.id}",
     )  # fmt: skip
     if other_sender is not None and other_sender.id != handover.sender_id:
+        sender = await person_of(session, handover.sender_id)
         await tell(
             session, deps, other_sender,
-            lambda tr: texts.conflict(other, handover, receiver, now, tr),
+            lambda tr: texts.conflict_for_sender(other, handover, sender, receiver, now, tr),
             now=now, kind="handover.conflict",
             key=f"handover:{other.id}:conflict-sender:{handover.id}",
         )  # fmt: skip

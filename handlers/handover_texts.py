@@ -164,6 +164,26 @@ def conflict(
     )
 
 
+def conflict_for_sender(
+    own: Handover, other: Handover, other_sender: Person, other_receiver: Person,
+    now: datetime, tr: Translator,
+) -> Reply:  # fmt: skip
+    """An earlier sender hears that a colleague used the same label: call that colleague."""
+    return Reply(
+        title=tr.gettext("Let op: twee overdrachten voor één inwoner?"),
+        text=tr.gettext(
+            "{sender} heeft ook een overdracht gestuurd met kenmerk {label}, naar {other}. "
+            "Er kan maar één regiehouder zijn. Bel {first} even om af te spreken wie het oppakt.",
+            sender=other_sender.name,
+            label=label_of(own, tr),
+            other=other_receiver.name,
+            first=first_name(other_sender),
+        ),
+        cards=(card(other_sender, now, tr),),
+        data={"handover_id": own.id, "conflicts_with": other.id, "event": "conflict"},
+    )
+
+
 def accepted_for_sender(
     handover: Handover, receiver: Person, now: datetime, tr: Translator
 ) -> Reply:

@@ -295,6 +295,29 @@ async def test_same_label_to_two_receivers_is_flagged_to_both(app: App, chat: Ch
     assert "Anna Bakker" in last_for(chat, "joost")
     flagged_anna = [m for m in chat.messages_for("anna") if "één regiehouder" in m]
     assert flagged_anna and "Joost de Wit" in flagged_anna[0]
+
+
+async def test_same_label_tells_the_earlier_sender_whom_to_call(app: App, chat: Chat) -> None:
+    from tests.support import make_person
+
+    await network(app)
+    await make_person(
+        app, "Els Visser", email="els@example.org", themes=["schulden"], phone="+31612345679"
+    )
+    await send_to(chat, "Joost de Wit", label="D-2026-0042")
+    chat.as_("els")
+    await chat.say("/overdracht")
+    await chat.say("Hulp bij schulden.")
+    await chat.say("1")
+    await chat.say("-")
+    await chat.say("Anna Bakker")
+    await chat.say("D-2026-0042")
+    sent = await chat.say("ja")
+    assert "Die overdracht is van Fatima el Amrani; bel Fatima ook even." in sent.text
+    to_fatima = last_for(chat, "f.elamrani")
+    assert "Els Visser heeft ook een overdracht gestuurd met kenmerk D-2026-0042" in to_fatima
+    assert "Bel Els even" in to_fatima
+    assert "06 12345679" in to_fatima
     assert any("één regiehouder" in m for m in chat.messages_for("f.elamrani"))
 
 
