@@ -25,6 +25,9 @@ TELEGRAM_REFUSAL = N_(
     "buiten de gemeente. Gebruik Slack, of bel je collega."
 )
 
+# The commands that are handover work: a platform that keeps handovers off leaves them out
+# of its command menu.
+HANDOVER_COMMANDS = ("overdracht", "regie")
 # Platforms where a group sees every step of a form and every answer (no private modals).
 GROUP_VISIBLE_PLATFORMS = ("telegram",)
 GROUP_REFUSAL = N_(

@@ -34,6 +34,7 @@ from core.i18n import N_
 from core.messages import Reply
 from directory import linking
 from directory.identity import IdentityRepository
+from handlers.handover_common import HANDOVER_COMMANDS, avoided_platforms
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -126,9 +127,11 @@ class TelegramAdapter(Adapter):
         return self._ready
 
     async def publish_menu(self) -> None:
-        """setMyCommands in Dutch (the default) and English."""
+        """setMyCommands in Dutch (the default) and English; handovers only where allowed."""
+        refused = self.name in avoided_platforms(self.app.deps)
+        leave_out = HANDOVER_COMMANDS if refused else ()
         for language, code in MENU_LANGUAGES:
-            commands = menu(self.app.deps.registry, self.app.deps.translator(language))
+            commands = menu(self.app.deps.registry, self.app.deps.translator(language), leave_out)
             try:
                 await self.application.bot.set_my_commands(commands, language_code=code)
             except TelegramError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from telegram import BotCommand
 
@@ -17,11 +18,11 @@ MAX_COMMANDS = 100
 MENU_LANGUAGES: tuple[tuple[str, str | None], ...] = (("nl", None), ("en", "en"))
 
 
-def menu(registry: Registry, tr: Translator) -> list[BotCommand]:
-    """Every visible command with its translated one-line summary."""
+def menu(registry: Registry, tr: Translator, leave_out: Collection[str] = ()) -> list[BotCommand]:
+    """Every visible command with its translated one-line summary, except `leave_out`."""
     commands: list[BotCommand] = []
     for spec in registry.commands.values():
-        if spec.hidden or not _NAME.match(spec.name):
+        if spec.hidden or spec.name in leave_out or not _NAME.match(spec.name):
             continue
         description = tr.gettext(spec.summary).strip() or spec.name
         commands.append(BotCommand(spec.name, description[:MAX_DESCRIPTION]))

@@ -115,3 +115,20 @@ async def test_handovers_stay_out_of_groups_even_when_allowed(
     # In the private chat the same command works.
     await telegram.say(FATIMA, "/overdracht")
     assert "Wat heeft de inwoner nodig?" in telegram.api.last_to(FATIMA.id).params["text"]
+
+
+async def test_the_menu_offers_handovers_only_where_they_are_allowed(
+    app: App, telegram: TelegramHarness
+) -> None:
+    await _people(app)
+    menus = [c.params["commands"] for c in telegram.api.ok("setMyCommands")]
+    offered = {c["command"] for c in menus[-1]}
+    assert "wie" in offered and not {"overdracht", "regie"} & offered
+    # Nothing left in the menu is refused on Telegram.
+    for command in sorted(offered):
+        await telegram.say(FATIMA, f"/{command}")
+        assert "niet via Telegram" not in telegram.api.texts_to(FATIMA.id)[-1], command
+    telegram.allow_handovers(True)
+    await telegram.adapter.publish_menu()
+    menus = [c.params["commands"] for c in telegram.api.ok("setMyCommands")]
+    assert {"overdracht", "regie"} <= {c["command"] for c in menus[-1]}
