@@ -5,9 +5,12 @@
 /ik telefoon 06-12345678              /ik bereikbaar ma-do 9-17; vr 9-12
 /ik afwezig tot 12 januari, vervanger Joost de Wit
 /ik terug                             /ik klopt
+/ik koppel                            a code to link Telegram (as /koppel)
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +27,8 @@ from handlers.base import ActionSpec, Command, CommandSpec, Deps, Registry
 
 ORDER = 12
 CONFIRM_ACTION = "directory.confirm"
+# "/ik koppel" does what /koppel does.
+LINK_WORDS = ("koppel", "koppelen", "link")
 EDIT_ACTION = "directory.edit"
 
 FIELDS = {
@@ -59,6 +64,10 @@ FIELDS = {
 async def me(cmd: Command, deps: Deps) -> Reply:
     """Show or edit the asker's own directory entry."""
     word, _sep, rest = cmd.args.strip().partition(" ")
+    linking = deps.registry.lookup("koppel")
+    if word.lower() in LINK_WORDS and linking is not None:
+        # "/ik koppel": a code to link another chat account to this entry, as /koppel.
+        return await linking.handler(replace(cmd, name=linking.name, args=rest.strip()), deps)
     field = FIELDS.get(word.lower()) if word else None
     if word and field is None:
         raise UserError(
