@@ -42,7 +42,7 @@ NOBODY_AT_ALL = N_(
 )
 
 
-def _holds(role: str) -> list[Any]:
+def holds_role(role: str) -> list[Any]:
     """Active people with a special role (roles are a short JSON list)."""
     return [
         Person.active.is_(True),
@@ -62,7 +62,7 @@ async def best_with_role(
         select(Person.id)
         .outerjoin(person_themes, person_themes.c.person_id == Person.id)
         .outerjoin(Theme, Theme.id == person_themes.c.theme_id)
-        .where(*_holds(role))
+        .where(*holds_role(role))
         .group_by(Person.id)
     )
     if exclude:

@@ -11,10 +11,11 @@ import re
 from core.errors import UserError
 from core.i18n import N_
 from core.messages import ContactCard, Reply
-from directory.cards import card_json, contact_card
+from directory.cards import ROLE_LABELS, card_json, contact_card
 from directory.models import Person
 from directory.people import find_by_name
 from directory.reachability import is_absent
+from directory.roles import find_role_holders
 from directory.search import SearchResult, find_people
 from handlers._directory_view import (
     absence_note,
@@ -92,6 +93,16 @@ async def who(cmd: Command, deps: Deps) -> Reply:
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
     async with deps.uow() as uow:
+        holders = await find_role_holders(
+            uow.session,
+            query,
+            now=cmd.now,
+            timezone=deps.settings.bot.timezone,
+            limit=deps.settings.directory.max_results,
+            exclude=(asker,) if asker is not None else (),
+        )
+        if holders is not None and holders[1].matches:
+            return _role_holders(cmd, *holders, show)
         result = await find_people(
             uow.session,
             query,
@@ -127,6 +138,26 @@ async def who(cmd: Command, deps: Deps) -> Reply:
         cards=tuple(cards),
         data={**data, "contacts": contacts, "fallback": False},
     )
+
+
+def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> Reply:
+    """'/wie vertrouwenspersoon': the people with that special role, reachable ones first."""
+    _ = cmd.tr.gettext
+    cards, contacts = cards_for(result.matches, {}, result.wijk, cmd.now, cmd.tr, show_contact=show)
+    label = _(ROLE_LABELS[role])
+    if result.wijk:
+        title = _("Wie is {role} in {wijk}", role=label, wijk=result.wijk)
+    else:
+        title = _("Wie is {role}", role=label)
+    if show:
+        text = _("Bel gerust. Wie nu bereikbaar is, staat bovenaan.")
+    else:
+        text = _(
+            "Telefoonnummers en bereikbaarheid zie je zodra je account bij de sociale kaart "
+            "hoort. Vraag je beheerder om je toe te voegen, of koppel je account met /koppel."
+        )
+    data: dict[str, object] = {"themes": [], "wijk": result.wijk, "role": role, "fallback": False}
+    return Reply(title=title, text=text, cards=tuple(cards), data={**data, "contacts": contacts})
 
 
 def _fallback(

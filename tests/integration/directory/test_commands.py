@@ -52,6 +52,20 @@ async def test_plain_questions_reach_wie(demo_app: App) -> None:
     assert "werkt in Molenwijk" in molenwijk.cards[0].note
 
 
+async def test_wie_a_special_role_lists_the_people_with_that_role(demo_app: App) -> None:
+    chat = samira(demo_app)
+    reply = await chat.say("/wie vertrouwenspersoon")
+    assert reply.title == "Wie is vertrouwenspersoon"
+    assert [c.name for c in reply.cards] == ["Anton Mulder"]
+    assert reply.data["role"] == "vertrouwenspersoon" and not reply.data["fallback"]
+    assert reply.cards[0].phone  # call, don't mail
+    wijk = await chat.say("/wie een ervaringsdeskundige in Molenwijk")
+    assert wijk.title == "Wie is ervaringsdeskundige in Molenwijk"
+    assert {c.name for c in wijk.cards} == {"Linda Brinkman", "Marco Sedney"}
+    linda = next(c for c in wijk.cards if c.name == "Linda Brinkman")
+    assert linda.note == "werkt in Molenwijk"
+
+
 async def test_plain_questions_reach_bel(demo_app: App) -> None:
     chat = samira(demo_app)
     for question in (
