@@ -147,10 +147,12 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                 "een warme overdracht met /overdracht."
             )
         )
+    # Whose cases wait where is for the asker's eyes only, also when asked in a channel.
     return Reply(
         title=tr.gettext("Regie"),
         text="\n".join(lines),
         buttons=tuple(buttons[:MAX_BUTTONS]),
+        private=True,
         data={
             "held": [c.id for c in held],
             "sent": [h.id for h in sent.values()],

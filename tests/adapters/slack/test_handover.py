@@ -155,3 +155,21 @@ async def test_a_plain_question_that_needs_a_form_gets_a_button_that_opens_it(
     await slack.click(action_id, value, user="U1", channel="C1")
     [gone] = await slack.fake.wait_for("respond")
     assert "verlopen" in gone.blocks_text()
+
+
+async def test_regie_asked_in_a_channel_is_shown_to_the_asker_only(slack: SlackHarness) -> None:
+    await _people(slack)
+    await slack.event(
+        {
+            "type": "app_mention",
+            "user": "U1",
+            "channel": "C1",
+            "ts": "1700000000.000400",
+            "text": "<@UBOT> /regie",
+        }
+    )
+    [shown] = await slack.fake.wait_for("chat.postEphemeral")
+    assert (shown.params["channel"], shown.params["user"]) == ("C1", "U1")
+    assert "Regie" in shown.blocks_text()
+    await slack.settle()
+    assert [c for c in slack.fake.to("chat.postMessage") if c.params["channel"] == "C1"] == []
