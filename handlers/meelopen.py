@@ -81,7 +81,8 @@ async def _opt_in(cmd: Command, deps: Deps, rest: str) -> Reply:
             "Je doet mee met de mee-loop-dagen ({how}). Elke {weeks} weken koppel ik je aan "
             "iemand van een andere organisatie die je nog niet kent.",
             how=tr.gettext(FREQUENCY_LABELS[every]),
-            weeks=_round_weeks(deps),
+            # 'om de ronde' means every other round: say the weeks that applies to you.
+            weeks=every * _round_weeks(deps),
         )
     ]
     if keys:
@@ -127,6 +128,7 @@ async def _status(cmd: Command, deps: Deps) -> Reply:
     tr = cmd.tr
     async with deps.uow() as uow:
         row = await meelopen.participant(uow.session, cmd.person_id)
+        names = await theme_names(uow.session, row.themes, tr) if row and row.themes else []
     intro = tr.gettext(
         "Mee-loop-dagen: een dagdeel meelopen met een collega van een andere organisatie. "
         "Zo leer je elkaar kennen, en bel je elkaar later makkelijker."
@@ -145,6 +147,8 @@ async def _status(cmd: Command, deps: Deps) -> Reply:
             "Je doet mee ({how}).",
             how=tr.gettext(FREQUENCY_LABELS.get(row.every_rounds, FREQUENCY_LABELS[1])),
         )
+        if names:
+            status += "\n" + tr.gettext("Je bent benieuwd naar: {themes}.", themes=", ".join(names))
     return Reply(text=f"{intro}\n{status}")
 
 

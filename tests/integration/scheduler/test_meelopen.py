@@ -48,7 +48,12 @@ async def test_opt_in_with_frequency_and_themes_then_pause_and_stop(app: App, ch
     await chat.script(
         [
             ("/meelopen", ["Je doet nog niet mee"]),
-            ("/meelopen aan om de ronde wonen, schulden", ["(om de ronde)", "Wonen, Schulden"]),
+            (
+                "/meelopen aan om de ronde wonen, schulden",
+                ["(om de ronde)", "Elke 8 weken koppel ik je", "Wonen, Schulden"],
+            ),
+            ("/meelopen", ["Je doet mee (om de ronde)", "Je bent benieuwd naar: Wonen, Schulden"]),
+            ("/meelopen aan per kwartaal", ["Elke 12 weken koppel ik je"]),
             ("/meelopen aan elke ronde flapdrol", ["ken ik niet"]),
             ("/meelopen pauze 8", ["Pauze tot dinsdag 19 januari"]),
             ("/meelopen", ["Je hebt pauze tot"]),
