@@ -68,7 +68,7 @@ class ProfileCache:
         try:
             async with asyncio.timeout(self.timeout):
                 response = await self.client.users_info(user=user_id, include_locale=True)
-        except (SlackApiError, SlackClientError, TimeoutError, OSError) as error:
+        except (SlackApiError, SlackClientError, ClientError, TimeoutError, OSError) as error:
             log.warning("users.info failed: %s", type(error).__name__)
             profile = SlackProfile(user_id=user_id)
             self._entries[user_id] = (self._monotonic() + self.miss_ttl, profile)
