@@ -184,6 +184,11 @@ class Dispatcher:
         if parsed.word is None:
             natural = match_natural(self.registry, parsed.args)
             if natural is None:
+                for name, guess in self.registry.guesses.items():
+                    cmd = Command(inv, name, parsed.args, actor, tr, self.deps.clock.now())
+                    guessed = await guess(cmd, self.deps)
+                    if guessed is not None:
+                        return f"{name}.guess", guessed
                 hint = tr.gettext(
                     "Ik begreep je vraag niet helemaal. Probeer bijvoorbeeld /wie schulden, "
                     "of typ /help voor alles wat ik kan."

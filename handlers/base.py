@@ -74,6 +74,8 @@ class Deps:
 Handler = Callable[[Command, Deps], Awaitable[Reply]]
 Suggest = Callable[[Command, Deps, str, dict[str, Any]], Awaitable[tuple[Choice, ...]]]
 Ticker = Callable[[Deps, datetime], Awaitable[int]]
+# Plain text no command pattern matched: a reply when the text is understood anyway, else None.
+Guess = Callable[[Command, Deps], Awaitable[Reply | None]]
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class Registry:
     actions: dict[str, ActionSpec] = field(default_factory=dict)
     forms: dict[str, FormSpec] = field(default_factory=dict)
     tickers: dict[str, Ticker] = field(default_factory=dict)
+    guesses: dict[str, Guess] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)
 
     def command(self, spec: CommandSpec) -> None:
@@ -146,6 +149,12 @@ class Registry:
         if name in self.tickers:
             raise ValueError(f"ticker {name!r} registered twice")
         self.tickers[name] = fn
+
+    def guess(self, command: str, fn: Guess) -> None:
+        """Let a command try plain text that no pattern matched ('kan de huur niet betalen')."""
+        if command in self.guesses:
+            raise ValueError(f"guess for /{command} registered twice")
+        self.guesses[command] = fn
 
     def lookup(self, word: str) -> CommandSpec | None:
         """The command for a name or alias (case-insensitive)."""

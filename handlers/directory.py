@@ -12,11 +12,13 @@ from core.errors import UserError
 from core.i18n import N_
 from core.messages import ContactCard, Reply
 from directory.cards import ROLE_LABELS, card_json, contact_card
+from directory.matching import understand_themes
 from directory.models import Person
 from directory.people import find_by_name
 from directory.reachability import is_absent
-from directory.roles import find_role_holders
-from directory.search import SearchResult, find_people
+from directory.reference import reference
+from directory.roles import find_role_holders, role_asked
+from directory.search import SearchResult, find_people, split_wijk
 from handlers._directory_view import (
     absence_note,
     cards_for,
@@ -140,6 +142,16 @@ async def who(cmd: Command, deps: Deps) -> Reply:
     )
 
 
+async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
+    """Plain text that names a social problem or a role ('kan de huur niet betalen') is /wie."""
+    async with deps.uow() as uow:
+        ref = await reference(uow.session)
+    text, _wijk = split_wijk(cmd.args, list(ref.wijken))
+    if not understand_themes(text, ref.themes) and role_asked(text) is None:
+        return None
+    return await who(cmd, deps)
+
+
 def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> Reply:
     """'/wie vertrouwenspersoon': the people with that special role, reachable ones first."""
     _ = cmd.tr.gettext
@@ -249,6 +261,7 @@ def register(registry: Registry) -> None:
             patterns=WHO_PATTERNS,
         )
     )
+    registry.guess("wie", guess_who)
     registry.command(
         CommandSpec(
             name="bel",

@@ -52,6 +52,20 @@ async def test_plain_questions_reach_wie(demo_app: App) -> None:
     assert "werkt in Molenwijk" in molenwijk.cards[0].note
 
 
+async def test_a_plain_message_that_names_a_problem_is_answered_as_wie(demo_app: App) -> None:
+    chat = samira(demo_app)
+    await chat.script(
+        [
+            ("kan de huur niet betalen", ["Wie helpt met Schulden en Wonen", "☎"]),
+            ("schuldhulpverleneing", ["Wie helpt met Schulden"]),
+            ("een vertrouwenspersoon?", ["Wie is vertrouwenspersoon", "Anton Mulder"]),
+            ("hallo", ["Ik begreep je vraag niet helemaal"]),
+        ]
+    )
+    assert chat.replies[0].data["themes"] == ["schulden", "wonen"]
+    assert not chat.replies[3].cards
+
+
 async def test_wie_a_special_role_lists_the_people_with_that_role(demo_app: App) -> None:
     chat = samira(demo_app)
     reply = await chat.say("/wie vertrouwenspersoon")
