@@ -102,7 +102,10 @@ async def _list(cmd: Command, deps: Deps, rest: str) -> Reply:
         ]
         upcoming = await repo.upcoming(mine, cmd.now, cmd.now + timedelta(days=400))
     if not upcoming:
-        raise UserError("Je organiseert geen casuïstiekoverleg. Noem het nummer: /casus lijst 12")
+        raise UserError(
+            "Alleen de organisator ziet de casussen, en jij organiseert nu geen "
+            "casuïstiekoverleg. Je eigen casus intrekken: /casus intrekken en het nummer."
+        )
     return await participants(cmd, deps, upcoming[0].meeting.id, upcoming[0].occurrence.key)
 
 

@@ -107,11 +107,15 @@ async def erase_old(session: AsyncSession, now: datetime, keep: timedelta) -> in
 
 
 async def withdraw(session: AsyncSession, item_id: int, person_id: int, now: datetime) -> Meeting:
-    """Take your own question off the agenda (its text is erased at once)."""
+    """Take your own question off the agenda: it is gone, not shown as an erased item.
+
+    The audit trail (written by the caller) keeps that it was withdrawn.
+    """
     item = await session.get(CasusItem, item_id) if names_a_row(item_id) else None
     if item is None or item.submitted_by != person_id or item.erased_at is not None:
         raise UserError("Ik vind geen casus {id} van jou.", id=item_id)
-    item.question, item.erased_at = None, now
     meeting = await session.get(Meeting, item.meeting_id)
     assert meeting is not None
+    await session.delete(item)
+    await session.flush()
     return meeting
