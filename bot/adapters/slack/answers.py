@@ -170,7 +170,7 @@ class Responder:
         elif in_app_dm:
             await self.sender.post(await self.sender.dm_channel(user), reply, thread_ts=thread_ts)
         elif reply.private:
-            await self.sender.post_ephemeral(inv.chat, user, reply)
+            await self.sender.post_ephemeral(inv.chat, user, reply, thread_ts=thread_ts)
         else:
             await self.sender.post(inv.chat, reply, thread_ts=thread_ts)
 

@@ -108,9 +108,12 @@ class SlackSender:
             ts = await self.upload(channel, attachment) or ts
         return ts
 
-    async def post_ephemeral(self, channel: str, user: str, reply: Reply) -> str:
+    async def post_ephemeral(
+        self, channel: str, user: str, reply: Reply, *, thread_ts: str | None = None
+    ) -> str:
         """chat.postEphemeral: only `user` sees it (attachments go to their DM)."""
         await self.pacer.wait(channel)
+        extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         response = await self._call(
             "chat.postEphemeral",
             self.client.chat_postEphemeral,
@@ -118,6 +121,7 @@ class SlackSender:
             user=user,
             text=fallback_text(reply),
             blocks=reply_blocks(reply),
+            **extra,
         )
         if reply.attachments:
             await self.attachments_to(user, reply.attachments)

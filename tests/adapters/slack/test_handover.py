@@ -170,6 +170,8 @@ async def test_regie_asked_in_a_channel_is_shown_to_the_asker_only(slack: SlackH
     )
     [shown] = await slack.fake.wait_for("chat.postEphemeral")
     assert (shown.params["channel"], shown.params["user"]) == ("C1", "U1")
+    # In the thread the mention started, where the asker is looking.
+    assert shown.params["thread_ts"] == "1700000000.000400"
     assert "Regie" in shown.blocks_text()
     await slack.settle()
     assert [c for c in slack.fake.to("chat.postMessage") if c.params["channel"] == "C1"] == []
