@@ -255,7 +255,7 @@ def register(registry: Registry) -> None:
             name="wie",
             handler=who,
             summary=N_("wie werkt aan een thema en is nu te bellen"),
-            example="/wie schulden in Molenwijk",
+            example=N_("/wie schulden in Molenwijk"),
             aliases=("who",),
             public=True,
             patterns=WHO_PATTERNS,
@@ -267,7 +267,7 @@ def register(registry: Registry) -> None:
             name="bel",
             handler=call,
             summary=N_("het nummer van een collega en het beste moment om te bellen"),
-            example="/bel Joost de Wit",
+            example=N_("/bel Joost de Wit"),
             aliases=("call",),
             patterns=CALL_PATTERNS,
         )

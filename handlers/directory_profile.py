@@ -239,7 +239,7 @@ def register(registry: Registry) -> None:
             name="ik",
             handler=me,
             summary=N_("bekijk en verbeter je eigen gegevens: thema's, wijken, bereikbaarheid"),
-            example="/ik afwezig tot 12 januari, vervanger Joost de Wit",
+            example=N_("/ik afwezig tot 12 januari, vervanger Joost de Wit"),
             aliases=("me",),
         )
     )

@@ -75,7 +75,7 @@ def register(registry: Registry) -> None:
             name="themas",
             handler=themes,
             summary=N_("alle thema's en hoeveel mensen eraan werken"),
-            example="/themas",
+            example=N_("/themas"),
             aliases=("themes", "thema"),
             public=True,
         )

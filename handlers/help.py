@@ -18,8 +18,9 @@ async def help_(cmd: Command, deps: Deps) -> Reply:
     for spec in deps.registry.commands.values():
         if spec.hidden:
             continue
-        lines.append(f"/{spec.name} — {_(spec.summary)}")
-        lines.append("    " + _("bijvoorbeeld: {example}", example=spec.example))
+        example = _(spec.example)
+        lines.append(f"/{_shown_name(spec, example, deps.registry)} — {_(spec.summary)}")
+        lines.append("    " + _("bijvoorbeeld: {example}", example=example))
     lines.append(
         _("Je kunt ook gewoon een vraag typen, zoals: wie kan helpen met schulden in Noord?")
     )
@@ -28,6 +29,12 @@ async def help_(cmd: Command, deps: Deps) -> Reply:
         title=_("Wat ik kan"),
         data={"commands": list(deps.registry.commands)},
     )
+
+
+def _shown_name(spec: CommandSpec, example: str, registry: Registry) -> str:
+    """The command word the (translated) example uses: '/who' next to 'for example: /who debt'."""
+    word = example.split(maxsplit=1)[0].lstrip("/") if example.startswith("/") else ""
+    return word.lower() if word and registry.lookup(word) is spec else spec.name
 
 
 async def language(cmd: Command, deps: Deps) -> Reply:
@@ -63,7 +70,7 @@ def register(registry: Registry) -> None:
             name="taal",
             handler=language,
             summary=N_("kies je taal: Nederlands of Engels"),
-            example="/taal en",
+            example=N_("/taal en"),
             aliases=("language",),
         )
     )
