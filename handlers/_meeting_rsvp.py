@@ -94,13 +94,15 @@ def moved_up_notice(meeting: Meeting, occurrence: Occurrence, tr: Translator) ->
     return Reply(
         title=headline(meeting, tr),
         text=tr.gettext(
-            "Er is een plek vrijgekomen: je staat nu op de lijst voor {title} op {when}. "
-            "Kun je toch niet? Tik dan op Nee.",
+            "Er is een plek vrijgekomen. Je hebt nu een plek bij {title} op {when}. "
+            "Kun je toch niet? Tik dan op 'Ik kom niet'.",
             title=meeting.title,
             when=when_text(occurrence, tr),
         ),
         buttons=(
-            Button(tr.gettext("Nee"), "meetings.rsvp", ref(meeting.id, occurrence.key, "nee")),
+            Button(
+                tr.gettext("Ik kom niet"), "meetings.rsvp", ref(meeting.id, occurrence.key, "nee")
+            ),
         ),
     )
 

@@ -60,7 +60,7 @@ async def submit_plan(cmd: Command, deps: Deps) -> Reply:
                 text=cmd.tr.gettext("Gepland, maar ik vind geen enkele datum in de reeks.")
             )
         intro = cmd.tr.gettext(
-            "Gepland! Deel het nummer {id}, dan kan iedereen zich aanmelden.", id=meeting.id
+            "Gepland! Collega's melden zich aan met /agenda {id}.", id=meeting.id
         )
         card = await meeting_card(
             uow.session, meeting, occurrence, cmd.person_id, cmd.tr, cmd.now, intro

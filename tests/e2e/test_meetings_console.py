@@ -61,7 +61,7 @@ async def test_plan_a_dialoogtafel_invite_a_mix_and_answer(app: App, chat: Chat)
                 "3",
                 [
                     "== Dialoogtafel: Schulden en schaamte ==",
-                    "Gepland! Deel het nummer 1",
+                    "Gepland! Collega's melden zich aan met /agenda 1.",
                     "dinsdag 8 december 14:00–15:30 (eenmalig)",
                     "📍 Wijkcentrum De Schakel",
                     "Plaatsen: 0 van 3 bezet",

@@ -57,7 +57,8 @@ async def test_a_cancellation_moves_the_first_waiting_person_up_and_tells_them(
     assert "Genoteerd: je komt niet" in reply and "1 op de wachtlijst" in reply
     await chat.deliver()
     [told] = chat.messages_for("cor")
-    assert "Er is een plek vrijgekomen" in told
+    assert "Er is een plek vrijgekomen. Je hebt nu een plek bij" in told
+    assert "[1] Ik kom niet" in told
     assert chat.messages_for("dina") == []
     assert "Je staat op de wachtlijst (plek 1)" in render(
         await press(app, "dina", "meetings.show", ref(meeting_id, KEY))
