@@ -44,3 +44,17 @@ def test_nonsense_matches_nothing_but_has_a_closest_theme() -> None:
 
 def test_filler_words_alone_match_nothing() -> None:
     assert keys("wie kan mij helpen") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("who can help with rent arrears", {"schulden", "wonen"}),
+        ("can't pay the rent", {"schulden", "wonen"}),
+        ("homeless", {"dakloosheid"}),
+        ("domestic abuse", {"huiselijk_geweld"}),
+        ("refugees", {"statushouders"}),
+    ],
+)
+def test_everyday_english_finds_the_theme(query: str, expected: set[str]) -> None:
+    assert expected <= set(keys(query)[:2])
