@@ -7,6 +7,7 @@ from core.i18n import N_, SUPPORTED_LANGUAGES
 from core.messages import Reply
 from directory.models import Person
 from handlers.base import Command, CommandSpec, Deps, Registry
+from handlers.handover_common import HANDOVER_COMMANDS, avoided_platforms
 
 ORDER = 0
 
@@ -15,8 +16,10 @@ async def help_(cmd: Command, deps: Deps) -> Reply:
     """List every command with one line and an example."""
     _ = cmd.tr.gettext
     lines = [_("Groene Krokodil helpt je de juiste collega te vinden en te bellen.")]
+    # Handover commands are not offered where the municipality keeps handovers off.
+    refused = HANDOVER_COMMANDS if cmd.invocation.platform in avoided_platforms(deps) else ()
     for spec in deps.registry.commands.values():
-        if spec.hidden:
+        if spec.hidden or spec.name in refused:
             continue
         example = _(spec.example)
         lines.append(f"/{_shown_name(spec, example, deps.registry)} — {_(spec.summary)}")

@@ -117,7 +117,7 @@ async def test_handovers_stay_out_of_groups_even_when_allowed(
     assert "Wat heeft de inwoner nodig?" in telegram.api.last_to(FATIMA.id).params["text"]
 
 
-async def test_the_menu_offers_handovers_only_where_they_are_allowed(
+async def test_menu_and_help_offer_handovers_only_where_they_are_allowed(
     app: App, telegram: TelegramHarness
 ) -> None:
     await _people(app)
@@ -128,7 +128,11 @@ async def test_the_menu_offers_handovers_only_where_they_are_allowed(
     for command in sorted(offered):
         await telegram.say(FATIMA, f"/{command}")
         assert "niet via Telegram" not in telegram.api.texts_to(FATIMA.id)[-1], command
+    await telegram.say(FATIMA, "/help")
+    assert "/overdracht" not in telegram.api.texts_to(FATIMA.id)[-1]
     telegram.allow_handovers(True)
+    await telegram.say(FATIMA, "/help")
+    assert "/overdracht" in telegram.api.texts_to(FATIMA.id)[-1]
     await telegram.adapter.publish_menu()
     menus = [c.params["commands"] for c in telegram.api.ok("setMyCommands")]
     assert {"overdracht", "regie"} <= {c["command"] for c in menus[-1]}
