@@ -19,6 +19,9 @@ from handlers.base import Command, CommandSpec, Deps, Registry
 
 ORDER = 90
 FOR_WORDS = ("voor", "for")
+# Platforms where a private answer is never seen by anyone else, also in a channel (Slack
+# answers ephemerally or in the DM). Elsewhere a code is only shown in a private chat.
+PRIVATE_ANSWERS_EVERYWHERE = ("slack",)
 
 OUTCOMES = {
     "already_linked": N_("Dit account is al aan jou gekoppeld. Typ /help om te zien wat ik kan."),
@@ -54,7 +57,7 @@ async def koppel(cmd: Command, deps: Deps) -> Reply:
 
 async def _issue_for_self(cmd: Command, deps: Deps) -> Reply:
     _ = cmd.tr.gettext
-    if not cmd.invocation.is_direct:
+    if not _answer_is_private(cmd):
         raise UserError("Vraag een koppelcode aan in een privégesprek met mij, niet in een groep.")
     async with deps.uow() as uow:
         issued = await linking.issue(
@@ -85,7 +88,7 @@ async def _issue_for_other(cmd: Command, deps: Deps, who: str) -> Reply:
     _ = cmd.tr.gettext
     if cmd.actor is None:
         raise UserError("Alleen een beheerder kan een koppelcode voor iemand anders maken.")
-    if not cmd.invocation.is_direct:
+    if not _answer_is_private(cmd):
         raise UserError("Vraag een koppelcode aan in een privégesprek met mij, niet in een groep.")
     email = who.strip()
     if "@" not in email:
@@ -156,6 +159,11 @@ async def _redeem(cmd: Command, deps: Deps, raw: str) -> Reply:
         private=True,
         data={"outcome": "linked", "person_id": person.id},
     )
+
+
+def _answer_is_private(cmd: Command) -> bool:
+    inv = cmd.invocation
+    return inv.is_direct or inv.platform in PRIVATE_ANSWERS_EVERYWHERE
 
 
 def _minutes() -> int:
