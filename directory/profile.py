@@ -80,7 +80,9 @@ async def set_themes(
     for item in _items(text):
         found = resolver.known(item)
         if not found:
-            close = resolver.suggestions(item)
+            # Names people can type back, not keys ('digitale_vaardigheden').
+            names = {t.key: t.name_nl for t in resolver.rows}
+            close = [names.get(k, k) for k in resolver.suggestions(item)]
             raise UserError(
                 'Het thema "{value}" ken ik niet. Bedoel je {options}? Alle thema\'s zie je met '
                 "/themas.",

@@ -195,6 +195,12 @@ async def test_ik_shows_and_edits_the_entry(demo_app: App) -> None:
     assert me.wijken == []
 
 
+async def test_an_unknown_theme_suggests_names_you_can_type(demo_app: App) -> None:
+    reply = await samira(demo_app).say("/ik themas digitale vaardighedn")
+    assert reply.text.startswith('Het thema "digitale vaardighedn" ken ik niet. Bedoel je ')
+    assert "Digitale vaardigheden" in reply.text and "_" not in reply.text
+
+
 async def test_absence_sends_askers_to_the_stand_in(demo_app: App) -> None:
     chat = samira(demo_app)
     joyce = Chat(demo_app, "j.kromodimedjo")
