@@ -123,6 +123,17 @@ async def test_url_verification_echoes_the_challenge(slack: SlackHarness) -> Non
     assert "3eZbrw1aBm2rZgRNFdxV2595E9CY" in answer.text
 
 
+async def test_slacks_ssl_check_gets_200_and_starts_nothing(slack: SlackHarness) -> None:
+    signed = await slack.post("ssl_check=1&token=legacy")
+    unsigned = await slack.post("ssl_check=1", headers={"X-Slack-Signature": ""})
+    assert (signed.status, unsigned.status) == (200, 200)
+    # Anything more than the probe still needs a valid signature.
+    smuggled = await slack.post(COMMAND + "&ssl_check=1", secret="not-the-signing-secret")
+    await slack.settle()
+    assert smuggled.status == 401
+    assert slack.fake.calls == []
+
+
 async def test_events_we_do_not_use_are_acknowledged(slack: SlackHarness) -> None:
     answer = await slack.event({"type": "reaction_added", "user": "U1"})
     assert answer.status == 200
