@@ -20,12 +20,15 @@ def render_card(card: ContactCard, index: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def render_buttons(buttons: tuple[Button, ...]) -> str:
-    """Buttons as numbered choices the user can type."""
-    return "\n".join(f"  [{i}] {b.label}" for i, b in enumerate(buttons, start=1))
+def render_buttons(buttons: tuple[Button, ...], *, numbered: bool = True) -> str:
+    """Buttons as numbered choices the user can type; unnumbered, the word to type instead
+    (a form's '-' keeps the answer, 'stop' cancels in any language)."""
+    if numbered:
+        return "\n".join(f"  [{i}] {b.label}" for i, b in enumerate(buttons, start=1))
+    return "\n".join(f"  [{b.value if b.value == '-' else 'stop'}] {b.label}" for b in buttons)
 
 
-def render(reply: Reply) -> str:
+def render(reply: Reply, *, numbered: bool = True) -> str:
     """The whole reply as text."""
     parts: list[str] = []
     if reply.title:
@@ -39,5 +42,5 @@ def render(reply: Reply) -> str:
             "\n".join(f"📎 {a.filename} ({len(a.content)} bytes)" for a in reply.attachments)
         )
     if reply.buttons:
-        parts.append(render_buttons(reply.buttons))
+        parts.append(render_buttons(reply.buttons, numbered=numbered))
     return "\n".join(parts)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.adapters.console import CollectingAdapter, ConsoleAdapter
+from bot.adapters.console import CollectingAdapter, ConsoleAdapter, by_number
 from bot.bootstrap import App
 from bot.render_text import render
 from core.messages import Reply
@@ -61,7 +61,8 @@ class Chat:
     async def script(self, turns: Sequence[tuple[str, Sequence[str]]]) -> None:
         """Verify a dialogue: each line sent must get a reply containing every expected piece."""
         for line, expected in turns:
-            shown = render(await self.say(line))
+            reply = await self.say(line)
+            shown = render(reply, numbered=by_number(reply.buttons))
             for piece in expected:
                 assert piece in shown, f"after {line!r} expected {piece!r} in:\n{shown}"
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.adapters.base import Adapter, Target
+from bot.forms import ANSWER_ACTION, CANCEL_ACTION
 from bot.render_text import render
 from core.messages import Action, Button, Invocation, Reply
 
@@ -66,7 +67,11 @@ class ConsoleAdapter(Adapter):
     def invocation(self, text: str) -> Invocation:
         """A typed line as an invocation; a bare number presses that button of the last reply."""
         stripped = text.strip()
-        if stripped.isdigit() and 0 < int(stripped) <= len(self._buttons):
+        if (
+            stripped.isdigit()
+            and by_number(self._buttons)
+            and 0 < int(stripped) <= len(self._buttons)
+        ):
             button = self._buttons[int(stripped) - 1]
             return Invocation(
                 platform="console",
@@ -88,7 +93,7 @@ class ConsoleAdapter(Adapter):
     async def _show(self, reply: Reply) -> None:
         async with self._lock:
             self._buttons = reply.buttons
-            self._print(render(reply))
+            self._print(render(reply, numbered=by_number(reply.buttons)))
             self._print("")
 
     async def stop(self) -> None:
@@ -105,7 +110,7 @@ class ConsoleAdapter(Adapter):
                     # A message for whoever is typing now: its buttons are the ones to press.
                     self._buttons = reply.buttons
             self._print(f"--- bericht voor {who} ---")
-            self._print(render(reply))
+            self._print(render(reply, numbered=by_number(reply.buttons)))
             self._print("---")
         return f"console:{who}"
 
@@ -132,3 +137,18 @@ class CollectingAdapter(Adapter):
         """Keep the message with its recipient handle or chat."""
         self.sent.append((target.user or target.chat or "?", reply))
         return f"collected:{len(self.sent)}"
+
+
+def by_number(buttons: tuple[Button, ...]) -> bool:
+    """Whether a typed number presses one of these buttons.
+
+    Not when a form asks for typed text and the buttons only keep or cancel it: there a
+    number is the answer (a seat limit of 1 is not 'Annuleren'), and the words stand in.
+    """
+    return any(not _keeps_or_cancels(b) for b in buttons)
+
+
+def _keeps_or_cancels(button: Button) -> bool:
+    return button.action_id == CANCEL_ACTION or (
+        button.action_id == ANSWER_ACTION and button.value == "-"
+    )

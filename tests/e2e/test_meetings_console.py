@@ -103,6 +103,20 @@ async def test_plan_a_dialoogtafel_invite_a_mix_and_answer(app: App, chat: Chat)
     await chat.as_("joost").script([("/agenda", ["Schulden en schaamte (#1)", "jij: ja"])])
 
 
+async def test_a_number_typed_for_a_text_question_is_the_answer_not_a_button(
+    app: App, chat: Chat
+) -> None:
+    await _people(app)
+    for line in ("/plan", "1", "Netwerk Noord", "-", "Noord", "1 dec 14:00", "2", "2", "2"):
+        await chat.say(line)
+    await chat.script(
+        [
+            ("Wijkcentrum De Schakel", ["Vraag 10 van 10", "plaatsen", "[stop] Annuleren"]),
+            ("1", ["Gepland!", "Plaatsen: 0 van 1 bezet"]),
+        ]
+    )
+
+
 async def test_a_wrong_date_is_asked_again_without_starting_over(app: App, chat: Chat) -> None:
     await _people(app)
     for line in ("/plan", "1", "Netwerk Noord", "-", "Noord", "31 nov 14:00", "2", "2", "2"):
