@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,14 @@ def test_missing_explicit_config_is_an_error(
 ) -> None:
     assert main(["--config", str(tmp_path / "nope.toml"), "db", "upgrade"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_say_into_a_pipe_that_closes_early_stops_quietly(tmp_path: Path, no_demo: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pipe.db'}"
+    command = (
+        f'{sys.executable} -c "from bot.cli import main; raise SystemExit(main())" '
+        # `true` never reads: the pipe is closed before the answer is written.
+        f"--config {no_demo} --db {url} say --as iemand /help | true"
+    )
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
