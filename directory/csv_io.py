@@ -94,9 +94,12 @@ class ImportReport:
                 )
             )
         lines.append(
-            tr.gettext(
+            tr.ngettext(
+                "{total} regel gelezen: {created} nieuw, {updated} bijgewerkt, "
+                "{unchanged} ongewijzigd.",
                 "{total} regels gelezen: {created} nieuw, {updated} bijgewerkt, "
                 "{unchanged} ongewijzigd.",
+                self.total,
                 total=self.total,
                 created=self.created,
                 updated=self.updated,

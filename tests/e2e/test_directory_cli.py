@@ -51,6 +51,21 @@ def test_import_reports_errors_and_imports_nothing_then_skips(
     assert code == 2
 
 
+def test_import_counts_read_one_line_in_proper_dutch(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "kaart.csv"
+    csv_file.write_text(HEADER + GOOD + "Joost de Wit,Noord\n", encoding="utf-8")
+    base = ("--config", config(tmp_path, demo=False), "--db", database_url)
+    code, out = run(capsys, *base, "directory", "import", str(csv_file))
+    assert code == 1
+    assert "regel 3: deze regel heeft 2 in plaats van 9 cellen, zoals de kop" in out
+    csv_file.write_text(HEADER + GOOD, encoding="utf-8")
+    code, out = run(capsys, *base, "directory", "import", str(csv_file))
+    assert code == 0
+    assert "1 regel gelezen: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd." in out
+
+
 def test_say_json_lists_the_ranked_contacts(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
