@@ -127,16 +127,9 @@ async def who(cmd: Command, deps: Deps) -> Reply:
         title = _("Wie helpt met {themes} in {wijk}", themes=themes, wijk=result.wijk)
     else:
         title = _("Wie helpt met {themes}", themes=themes)
-    if show:
-        text = _("Bel gerust. Wie nu bereikbaar is, staat bovenaan.")
-    else:
-        text = _(
-            "Telefoonnummers en bereikbaarheid zie je zodra je account bij de sociale kaart "
-            "hoort. Vraag je beheerder om je toe te voegen, of koppel je account met /koppel."
-        )
     return Reply(
         title=title,
-        text=text,
+        text=_lead(cmd, result, show),
         cards=tuple(cards),
         data={**data, "contacts": contacts, "fallback": False},
     )
@@ -152,6 +145,21 @@ async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
     return await who(cmd, deps)
 
 
+def _lead(cmd: Command, result: SearchResult, show: bool) -> str:
+    """The line above the cards: call now, or when, or how to see numbers at all."""
+    _ = cmd.tr.gettext
+    if not show:
+        return _(
+            "Telefoonnummers en bereikbaarheid zie je zodra je account bij de sociale kaart "
+            "hoort. Vraag je beheerder om je toe te voegen, of koppel je account met /koppel."
+        )
+    if any(m.reachable_now for m in result.matches):
+        return _("Bel gerust. Wie nu bereikbaar is, staat bovenaan.")
+    return _(
+        "Op dit moment is niemand van hen bereikbaar. Bij iedereen staat wanneer je kunt bellen."
+    )
+
+
 def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> Reply:
     """'/wie vertrouwenspersoon': the people with that special role, reachable ones first."""
     _ = cmd.tr.gettext
@@ -161,13 +169,7 @@ def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> 
         title = _("Wie is {role} in {wijk}", role=label, wijk=result.wijk)
     else:
         title = _("Wie is {role}", role=label)
-    if show:
-        text = _("Bel gerust. Wie nu bereikbaar is, staat bovenaan.")
-    else:
-        text = _(
-            "Telefoonnummers en bereikbaarheid zie je zodra je account bij de sociale kaart "
-            "hoort. Vraag je beheerder om je toe te voegen, of koppel je account met /koppel."
-        )
+    text = _lead(cmd, result, show)
     data: dict[str, object] = {"themes": [], "wijk": result.wijk, "role": role, "fallback": False}
     return Reply(title=title, text=text, cards=tuple(cards), data={**data, "contacts": contacts})
 

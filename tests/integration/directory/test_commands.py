@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from bot.bootstrap import App
 from bot.render_text import render
+from core.clock import FrozenClock
 from core.messages import Invocation
 from directory.models import Person
 from tests.support import Chat, make_person
@@ -33,6 +36,18 @@ async def test_wie_leads_with_phone_and_reachability(demo_app: App) -> None:
     assert reachable == sorted(reachable, reverse=True)
     # The phone comes before the e-mail in what people read.
     assert shown.index("☎") < shown.index("✉")
+
+
+async def test_at_night_wie_says_nobody_can_be_called_now(
+    demo_app: App, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 11, 24, 22, 0, tzinfo=UTC))  # Tuesday 23:00 in Amsterdam
+    reply = await samira(demo_app).say("/wie schulden")
+    assert not any(card.reachable_now for card in reply.cards)
+    assert reply.text == (
+        "Op dit moment is niemand van hen bereikbaar. Bij iedereen staat wanneer je kunt bellen."
+    )
+    assert all("volgende belmoment" in card.reachability for card in reply.cards)
 
 
 async def test_plain_questions_reach_wie(demo_app: App) -> None:
