@@ -20,6 +20,11 @@ DOMAIN_NAMES = {
 }
 
 
+def _domain_words(domain: str, label: str) -> set[str]:
+    """What names a domain: 'jeugd', and for the label 'Jeugd (youth)' also 'youth'."""
+    return {normalise(domain), normalise(label), normalise(label.partition("(")[2])} - {""}
+
+
 async def themes(cmd: Command, deps: Deps) -> Reply:
     """Every theme with its number of people; '/themas jeugd' shows one domain or a search."""
     _ = cmd.tr.gettext
@@ -42,14 +47,16 @@ async def themes(cmd: Command, deps: Deps) -> Reply:
     english = cmd.tr.language == "en"
     lines: list[str] = []
     listed: list[dict[str, object]] = []
-    domains = [d for d in DOMAINS if not wanted or normalise(d) == wanted] or list(DOMAINS)
+    # A domain is asked for by its Dutch name or its label in the reader's language.
+    named = {d for d in DOMAINS if wanted and wanted in _domain_words(d, _(DOMAIN_NAMES[d]))}
+    domains = sorted(named, key=DOMAINS.index) or list(DOMAINS)
     for domain in domains:
         entries = []
         for key, nl, en, theme_domain, count in rows:
             name = en if english and en else nl
             if theme_domain != domain:
                 continue
-            if wanted and normalise(domain) != wanted and wanted not in normalise(f"{nl} {en}"):
+            if wanted and domain not in named and wanted not in normalise(f"{nl} {en}"):
                 continue
             entries.append(f"{name} ({count or 0})")
             listed.append({"key": key, "name": name, "domain": domain, "people": count or 0})

@@ -245,3 +245,15 @@ async def test_themas_lists_every_domain_with_counts(demo_app: App) -> None:
     assert listed["ondermijning"] == 0
     only = await chat.say("/themas jeugd")
     assert only.text.startswith("Jeugd:") and "Opvang:" not in only.text
+
+
+async def test_themes_in_english_shows_a_domain_by_its_english_label(demo_app: App) -> None:
+    chat = samira(demo_app)
+    await chat.say("/taal en")
+    youth = await chat.say("/themes youth")
+    assert youth.text.startswith("Jeugd (youth): Youth (")
+    assert "Child protection" in youth.text and "Opvang" not in youth.text
+    shelter = await chat.say("/themes shelter")
+    assert shelter.text.startswith("Opvang (shelter): ") and "Jeugd" not in shelter.text
+    # A word inside a label is no domain: "and" is not "work and income".
+    assert "Paperwork" not in (await chat.say("/themes and")).text
