@@ -127,8 +127,8 @@ async def test_regie_overdragen_after_a_decline_keeps_the_question_and_skips_the
     chat.as_("f.elamrani")
     await chat.script(
         [
-            ("/regie overdragen 1", ["Nu: De inwoner heeft een huurachterstand", "Zo houden"]),
-            ("1", ["thema's"]),  # Zo houden
+            ("/regie overdragen 1", ["Nu: De inwoner heeft een huurachterstand", "[-] Zo houden"]),
+            ("-", ["thema's"]),  # Zo houden
             ("1", ["wijk"]),
         ]
     )
