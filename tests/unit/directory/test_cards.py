@@ -32,3 +32,10 @@ def test_in_english_the_role_is_explained_after_the_dutch_job_title() -> None:
     assert role_text(person, Translator.for_language("en")) == (
         "ervaringsdeskundige (expert by experience)"
     )
+
+
+def test_in_english_the_oliemannetje_is_explained_as_everywhere_else() -> None:
+    person = _person("beleidsadviseur jeugd", ["oliemannetje"])
+    assert role_text(person, Translator.for_language("en")) == (
+        "beleidsadviseur jeugd (oliemannetje, red-tape cutter)"
+    )
