@@ -37,7 +37,7 @@ DURATIONS = (
     ("180min", N_("3 uur")),
 )
 HOLIDAYS = (
-    ("skip", N_("overslaan")),
+    ("skip", N_("die keer vervalt")),
     ("move", N_("naar de volgende werkdag")),
     ("keep", N_("gaat gewoon door")),
 )
@@ -117,7 +117,7 @@ def _fields(tr: Translator) -> dict[str, Field]:
             "seats",
             _("Hoeveel plaatsen zijn er?"),
             required=False,
-            hint=_("Een getal; typ - als er geen maximum is"),
+            hint=_("Een getal. Geen maximum? Sla deze vraag over."),
         ),
     }
 

@@ -114,8 +114,12 @@ def where_text(meeting: Meeting, occurrence: Occurrence | None = None) -> str:
 
 
 def headline(meeting: Meeting, tr: Translator) -> str:
-    """'Dialoogtafel: Schulden en schaamte'."""
-    return f"{kind_label(meeting.kind, tr)}: {meeting.title}"
+    """'Dialoogtafel: Schulden en schaamte'; a title that already names the kind stands alone
+    ('Dialoogtafel schulden', not 'Dialoogtafel: Dialoogtafel schulden')."""
+    kind = kind_label(meeting.kind, tr)
+    if meeting.title.casefold().startswith(kind.casefold()):
+        return meeting.title
+    return f"{kind}: {meeting.title}"
 
 
 def agenda_line(meeting: Meeting, occurrence: Occurrence, tr: Translator, status: str = "") -> str:

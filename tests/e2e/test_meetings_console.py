@@ -117,6 +117,22 @@ async def test_a_number_typed_for_a_text_question_is_the_answer_not_a_button(
     )
 
 
+async def test_a_title_that_names_the_kind_is_not_repeated(app: App, chat: Chat) -> None:
+    await _people(app)
+    for line in ("/plan", "2", "Dialoogtafel schulden", "schulden", "-", "1 dec 14:00", "2"):
+        await chat.say(line)
+    await chat.script(
+        [
+            ("3", ["feestdag", "die keer vervalt", "naar de volgende werkdag"]),
+            ("1", ["Waar?"]),
+            ("Wijkcentrum De Schakel", ["Geen maximum? Sla deze vraag over."]),
+        ]
+    )
+    planned = render(await chat.say("-"))
+    assert "== Dialoogtafel schulden ==" in planned
+    assert "Dialoogtafel: Dialoogtafel" not in planned
+
+
 async def test_a_wrong_date_is_asked_again_without_starting_over(app: App, chat: Chat) -> None:
     await _people(app)
     for line in ("/plan", "1", "Netwerk Noord", "-", "Noord", "31 nov 14:00", "2", "2", "2"):
@@ -152,7 +168,7 @@ async def test_agenda_shows_this_channels_meetings_and_everything(app: App, chat
     await chat.as_("piet").script(
         [
             ("/agenda", ["Je hebt de komende tijd geen bijeenkomsten"]),
-            ("/agenda alles", ["Kanaaloverleg (#1)", "Intervisie: Intervisie Joost (#2)"]),
+            ("/agenda alles", ["Kanaaloverleg (#1)", "— Intervisie Joost (#2)"]),
             ("1", ["== Netwerkbijeenkomst: Kanaaloverleg ==", "Kom je?"]),
             ("/agenda 99", ["Ik ken geen bijeenkomst met nummer 99."]),
             ("/agenda feest", ["Noem het nummer van de bijeenkomst"]),
