@@ -146,6 +146,29 @@ def next_call_moment(
     return None
 
 
+class CallMoments:
+    """next_call_moment for many people at one moment, worked out once per distinct schedule.
+
+    Most of a directory keeps the same few weekly windows, so ranking a pool of hundreds
+    costs a handful of calendar walks instead of one per person.
+    """
+
+    def __init__(self, now: datetime, timezone: str = "Europe/Amsterdam") -> None:
+        self._now, self._timezone = now, timezone
+        self._known: dict[object, datetime | None] = {}
+
+    def of(self, person: Reachable) -> datetime | None:
+        """The first moment from `now` on at which `person` can be called (aware UTC)."""
+        key = (
+            tuple(tuple(w) for w in person.availability or ()),
+            person.absent_from,
+            person.absent_until,
+        )
+        if key not in self._known:
+            self._known[key] = next_call_moment(person, self._now, self._timezone)
+        return self._known[key]
+
+
 def _moment_text(moment: datetime, now: datetime, tr: Translator) -> str:
     zone = _zone(tr.timezone)
     local = moment.astimezone(zone)

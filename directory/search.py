@@ -2,9 +2,10 @@
 
 Ranking, in order of weight: how well a person's themes match the question; whether
 they can be called right now; whether they work in the wijk asked about (or the
-asker's wijken); whether they already know the asker. Someone who is away is
-replaced by their stand-in. When nobody matches, the oliemannetje of the closest
-domain is named, with the reason, never "niet ons domein".
+asker's wijken); whether they already know the asker. Among people equal on all of
+that, whoever can be called sooner comes first (at night: 08:30 tomorrow before
+Wednesday). Someone who is away is replaced by their stand-in. When nobody matches,
+the oliemannetje of the closest domain is named, with the reason, never "niet ons domein".
 
 SQL picks a bounded pool of candidates and scores theme, wijk and acquaintance
 (directory.candidates); reachability is scored in Python on that pool only; full
@@ -14,6 +15,7 @@ cache (directory.reference), the theme matcher from a per-catalog cache.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +29,14 @@ from directory.fallback import fallback_person, oliemannetje_for, stand_in_if_aw
 from directory.matching import normalise, understand_themes
 from directory.models import Acquaintance, Person
 from directory.people import load_people
-from directory.reachability import is_absent, local_now, reachable_at, reachable_now
+from directory.reachability import (
+    CallMoments,
+    Reachable,
+    is_absent,
+    local_now,
+    reachable_at,
+    reachable_now,
+)
 from directory.reference import Reference, ThemeRow, reference
 
 WEIGHT_REACHABLE = 0.5
@@ -166,8 +175,11 @@ async def _rank(
     stand_ins = await _stand_ins(session, pool, now, exclude, asker_id)
     at = local_now(now, timezone)
     ranked: dict[int, tuple[float, int, int | None, bool, bool]] = {}
+    # Whose call windows decide when the shown person can be called (None: no phone).
+    schedule: dict[int, Reachable | None] = {}
     for cand in pool:
         who, substitute, knows, callable_ = cand.person_id, None, cand.knows, cand.has_phone
+        shown: Reachable = cand
         reachable = reachable_at(cand, at)
         penalty = 0.0
         if is_absent(cand, now):
@@ -175,6 +187,7 @@ async def _rank(
             if stand_in is not None:
                 who, substitute, knows = stand_in.person_id, cand.person_id, stand_in.knows
                 reachable, callable_ = reachable_at(stand_in, at), stand_in.has_phone
+                shown = stand_in
             else:
                 penalty = PENALTY_ABSENT
         if not callable_:
@@ -189,7 +202,18 @@ async def _rank(
         )
         if who not in ranked or ranked[who][0] < score:
             ranked[who] = (score, who, substitute, reachable, knows)
-    return sorted(ranked.values(), key=lambda r: (-r[0], r[1]))
+            schedule[who] = shown if callable_ else None
+    moments = CallMoments(now, timezone)
+
+    def order(row: tuple[float, int, int | None, bool, bool]) -> tuple[float, float, int]:
+        score, who, _, reachable, _ = row
+        if reachable:
+            return (-score, 0.0, who)
+        person = schedule[who]
+        moment = moments.of(person) if person is not None else None
+        return (-score, moment.timestamp() if moment is not None else math.inf, who)
+
+    return sorted(ranked.values(), key=order)
 
 
 def _names(ref: Reference, keys: Sequence[str]) -> dict[str, tuple[str, str]]:

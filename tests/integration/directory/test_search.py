@@ -79,6 +79,46 @@ async def test_an_absent_person_without_stand_in_sinks(app: App) -> None:
     assert names(await search(app, "schulden")) == ["Wendy Woensdag", "Anna Afwezig"]
 
 
+async def test_at_night_whoever_can_be_called_sooner_comes_first(
+    app: App, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))  # Monday 23:00 in Amsterdam
+    await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
+    await make_person(
+        app, "Vera Vroeg", themes=["schulden"], availability=((1, 510, 1020), (2, 510, 1020))
+    )
+    await make_person(app, "Bram Bereikbaar", themes=["schulden"])
+    result = await search(app, "schulden")
+    # Tuesday 08:30, Tuesday 09:00, Wednesday 09:00.
+    assert names(result) == ["Vera Vroeg", "Bram Bereikbaar", "Wendy Woensdag"]
+    assert not any(m.reachable_now for m in result.matches)
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))  # Tuesday 10:00: Vera and Bram can
+    result = await search(app, "schulden")
+    assert names(result)[2] == "Wendy Woensdag"
+    assert [m.reachable_now for m in result.matches] == [True, True, False]
+
+
+async def test_a_stand_in_is_ranked_by_when_the_stand_in_can_be_called(
+    app: App, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))  # Monday 23:00 in Amsterdam
+    await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
+    stand_in = await make_person(app, "Joost de Wit", themes=["jeugd"])  # Tuesday 09:00
+    absent = await make_person(app, "Anna Afwezig", themes=["schulden"])
+    async with app.deps.uow() as uow:
+        await uow.session.execute(
+            update(Person)
+            .where(Person.id == absent.id)
+            .values(
+                absent_from=datetime(2026, 11, 1, tzinfo=UTC),
+                absent_until=datetime(2027, 1, 11, 23, tzinfo=UTC),
+                stand_in_id=stand_in.id,
+            )
+        )
+        await uow.commit()
+    assert names(await search(app, "schulden")) == ["Joost de Wit", "Wendy Woensdag"]
+
+
 async def test_nobody_is_reachable_on_a_public_holiday(app: App, clock: FrozenClock) -> None:
     # Friday 26 December 2025, Tweede Kerstdag, 10:00 in Amsterdam.
     clock.set(datetime(2025, 12, 26, 9, 0, tzinfo=UTC))
