@@ -338,7 +338,11 @@ class Dispatcher:
                     row.step, row.values, row.updated_at = index, values, now
                 await uow.commit()
             nxt = await forms.step(self.deps, form, index, values, cmd)
-            return "form.answer", forms.prompt(tr, form, nxt, index, first=False)
+            question = forms.prompt(tr, form, nxt, index, first=False)
+            note = await self._note(form, step.field.name, values, cmd)
+            if note:
+                question = replace(question, text=f"{note}\n\n{question.text}")
+            return "form.answer", question
         async with self.deps.uow() as uow:
             await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
             await uow.commit()
@@ -353,6 +357,13 @@ class Dispatcher:
             language_hint=inv.language_hint,
         )
         return await self._submit(done, submission, actor, tr)
+
+    async def _note(self, form: Form, field: str, values: dict[str, Any], cmd: Command) -> str:
+        """What the form's spec wants said about this answer before the next question."""
+        spec = self.registry.forms.get(form.form_id)
+        if spec is None or spec.note is None:
+            return ""
+        return await spec.note(cmd, self.deps, field, {**form.context, **values})
 
     async def _cancel(self, inv: Invocation, tr: Translator) -> tuple[str, Reply]:
         async with self.deps.uow() as uow:

@@ -73,6 +73,9 @@ class Deps:
 
 Handler = Callable[[Command, Deps], Awaitable[Reply]]
 Suggest = Callable[[Command, Deps, str, dict[str, Any]], Awaitable[tuple[Choice, ...]]]
+# A line to show right after one answer of a step-by-step form (field name, answers so far),
+# or "" for nothing.
+Note = Callable[[Command, Deps, str, dict[str, Any]], Awaitable[str]]
 Ticker = Callable[[Deps, datetime], Awaitable[int]]
 # Plain text no command pattern matched: a reply when the text is understood anyway, else None.
 Guess = Callable[[Command, Deps], Awaitable[Reply | None]]
@@ -106,11 +109,17 @@ class ActionSpec:
 
 @dataclass(frozen=True)
 class FormSpec:
-    """A form's submit handler and, optionally, choices that depend on earlier answers."""
+    """A form's submit handler and, optionally, choices that depend on earlier answers.
+
+    ``note`` is asked after each answer on platforms that ask a form step by step, so
+    something worth knowing about that answer is said at once rather than after the last
+    question (a modal submits every answer together, so its submit handler says it).
+    """
 
     form_id: str
     submit: Handler
     suggest: Suggest | None = None
+    note: Note | None = None
 
 
 @dataclass

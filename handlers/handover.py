@@ -26,7 +26,7 @@ from handlers.handover_forms import (
     STANDIN,
     question_form,
 )
-from handlers.handover_send import submit_standin
+from handlers.handover_send import receiver_note, submit_standin
 from handlers.handover_timers import tick
 
 ORDER = 30
@@ -59,7 +59,7 @@ def register(registry: Registry) -> None:
         )
     )
     registry.form(FormSpec(QUESTION, submit_question, suggest))
-    registry.form(FormSpec(RECEIVER, submit_receiver))
+    registry.form(FormSpec(RECEIVER, submit_receiver, note=receiver_note))
     registry.form(FormSpec(STANDIN, submit_standin))
     registry.form(FormSpec(DECLINE, answer.submit_decline))
     registry.form(FormSpec(KENNISMAKING, kennismaking.submit_plan))

@@ -65,11 +65,54 @@ async def send_from_form(
         if receiver is None:
             raise UserError("Ik kan die collega niet (meer) vinden in de sociale kaart.")
         if absent_id is None and is_absent(receiver, cmd.now):
-            stand_in = await active_person(uow.session, receiver.stand_in_id)
-            if stand_in is not None and is_absent(stand_in, cmd.now):
-                stand_in = None
+            stand_in = await _present_stand_in(uow.session, receiver, cmd)
             return Reply(form=standin_form(cmd.tr, context, receiver, stand_in, cmd.now))
     return await create(cmd, deps, _request(cmd, context, receiver_id, absent_id))
+
+
+async def receiver_note(cmd: Command, deps: Deps, field: str, values: dict[str, Any]) -> str:
+    """Step by step, an absent receiver is named right after the receiver question, with
+    their stand-in; which of the two gets it is asked after the last question, as in a modal."""
+    if field != "receiver":
+        return ""
+    typed = str(values.get("receiver") or "").strip()
+    picked = parse_choice(typed)
+    if picked is not None and picked[1] is not None:
+        return ""  # the stand-in was picked from the list, which already said why
+    tr = cmd.tr
+    async with deps.uow() as uow:
+        if picked is None:
+            people = await people_named(uow.session, typed, exclude=cmd.person_id)
+            receiver = people[0] if len(people) == 1 else None
+        else:
+            receiver = await active_person(uow.session, picked[0])
+        if receiver is None or not is_absent(receiver, cmd.now):
+            return ""
+        stand_in = await _present_stand_in(uow.session, receiver, cmd)
+    away = reachability_text(receiver, cmd.now, tr)
+    if stand_in is None:
+        return tr.gettext(
+            "Let op: {name} is {away}; er is geen vervanger bekend. Na de laatste vraag kies "
+            "je of de overdracht toch naar {name} gaat, of naar iemand anders.",
+            name=receiver.name,
+            away=away,
+        )
+    return tr.gettext(
+        "Let op: {name} is {away}; vervanger: {stand_in} ({reach}). Na de laatste vraag kies "
+        "je of de overdracht naar {stand_in} of naar {name} gaat.",
+        name=receiver.name,
+        away=away,
+        stand_in=stand_in.name,
+        reach=reachability_text(stand_in, cmd.now, tr),
+    )
+
+
+async def _present_stand_in(session: AsyncSession, absent: Person, cmd: Command) -> Person | None:
+    """The absent person's stand-in, unless they are away too."""
+    stand_in = await active_person(session, absent.stand_in_id)
+    if stand_in is not None and is_absent(stand_in, cmd.now):
+        return None
+    return stand_in
 
 
 async def _ask_again(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import App
 from core.clock import FrozenClock
-from core.messages import Action, Invocation
+from core.messages import Action, FormSubmission, Invocation
 from handovers.models import Handover, HandoverCase
 from tests.integration.handlers.handover_network import last_for, network, send_to
 from tests.support import Chat
@@ -229,8 +229,13 @@ async def test_an_absent_receiver_is_said_up_front_with_the_stand_in(
     await chat.say("Hulp bij een schuldregeling.")
     await chat.say("1")
     await chat.say("-")
-    # Typed by name, the absent receiver is not sent to silently.
-    await chat.say("Joost de Wit")
+    # Typed by name, the absent receiver is named at once, with the stand-in, before the
+    # next question (not only after the label and consent).
+    label_question = await chat.say("Joost de Wit")
+    assert label_question.text.startswith(
+        "Let op: Joost de Wit is afwezig tot 1 december; vervanger: Anna Bakker ("
+    )
+    assert "Vraag 2 van 3: Jouw eigen kenmerk" in label_question.text
     await chat.say("D-7")
     asked = await chat.say("ja")
     assert "Joost de Wit is afwezig tot 1 december" in asked.text
@@ -244,6 +249,61 @@ async def test_an_absent_receiver_is_said_up_front_with_the_stand_in(
     assert chat.messages_for("joost") == []
     handover = await _handover(app)
     assert (handover.receiver_id, handover.stand_in_for_id) == (people.anna.id, people.joost.id)
+
+
+async def test_an_absent_receiver_without_a_stand_in_is_said_at_once_too(
+    app: App, chat: Chat, clock: FrozenClock
+) -> None:
+    people = await network(app)
+    async with app.deps.uow() as uow:
+        from directory.models import Person
+
+        joost = await uow.session.get(Person, people.joost.id)
+        assert joost is not None
+        joost.absent_from = clock.now() - timedelta(days=1)
+        joost.absent_until = clock.now() + timedelta(days=7)
+        await uow.commit()
+    chat.as_("f.elamrani")
+    await chat.say("/overdracht")
+    await chat.say("Hulp bij een schuldregeling.")
+    await chat.say("1")
+    await chat.say("-")
+    label_question = await chat.say("joost de wit")
+    assert label_question.text.startswith(
+        "Let op: Joost de Wit is afwezig tot 1 december; er is geen vervanger bekend."
+    )
+
+
+async def test_a_modal_submits_the_receiver_at_once_and_gets_the_stand_in_form(
+    app: App, clock: FrozenClock
+) -> None:
+    # Slack: the whole receiver form comes in one submission, so there is no step to say
+    # it at; the follow-up form asks about the stand-in.
+    people = await network(app)
+    async with app.deps.uow() as uow:
+        from directory.models import Person
+
+        joost = await uow.session.get(Person, people.joost.id)
+        assert joost is not None
+        joost.absent_from = clock.now() - timedelta(days=1)
+        joost.stand_in_id = people.anna.id
+        await uow.commit()
+    app.dispatcher.modal_platforms = frozenset({"console"})
+    reply = await app.dispatcher.handle(
+        Invocation(
+            platform="console",
+            account="f.elamrani",
+            chat="c",
+            submission=FormSubmission(
+                form_id="handover.receiver",
+                values={"receiver": "Joost de Wit", "reference": "D-9", "consent": "ja"},
+                context={"need": "Hulp bij schulden.", "themes": "schulden", "wijk": ""},
+            ),
+        )
+    )
+    assert reply.form is not None and reply.form.form_id == "handover.standin"
+    assert reply.form.fields[0].label.startswith("Joost de Wit is afwezig")
+    assert reply.form.fields[0].choices[0].label == "Naar Anna Bakker, de vervanger"
 
 
 async def test_the_stand_in_choice_in_the_list_sends_to_the_stand_in(
@@ -269,7 +329,8 @@ async def test_the_stand_in_choice_in_the_list_sends_to_the_stand_in(
         for label in labels
     ), labels
     stand_in = next(i for i, label in enumerate(labels, 1) if "vervangt Joost" in label)
-    await chat.say(str(stand_in))
+    label_question = await chat.say(str(stand_in))
+    assert "Let op" not in label_question.text  # the list already said Joost is away
     await chat.say("D-8")
     sent = await chat.say("ja")
     assert "Verstuurd naar Olga Mulder" in sent.text
