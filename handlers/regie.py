@@ -24,6 +24,8 @@ from handovers.repository import HandoverRepository
 
 ORDER = 31
 MAX_BUTTONS = 8
+# Which buttons get a place first when there are more than MAX_BUTTONS.
+RECEIVED, SENT, TO_MEET = 0, 1, 2
 
 
 async def regie(cmd: Command, deps: Deps) -> Reply:
@@ -49,7 +51,8 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
     """Everything where I hold regie or a handover waits, oldest first."""
     tr, now, me = cmd.tr, cmd.now, cmd.person_id
     lines: list[str] = []
-    buttons: list[Button] = []
+    # Buttons come in groups per case; see _fit for which groups get a place.
+    groups: list[tuple[int, tuple[Button, ...]]] = []
     async with deps.uow() as uow:
         repo = uow.repo(HandoverRepository)
         held = await repo.cases_held(me)
@@ -79,13 +82,12 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                         age=age_text(waiting.created_at, now, tr),
                     )
                 )
-                buttons.append(
-                    Button(
-                        tr.gettext("Intrekken #{case}", case=case.id),
-                        "handover.withdraw",
-                        str(waiting.id),
-                    )
+                withdraw = Button(
+                    tr.gettext("Intrekken #{case}", case=case.id),
+                    "handover.withdraw",
+                    str(waiting.id),
                 )
+                groups.append((SENT, (withdraw,)))
         if received:
             lines.append(tr.gettext("Wacht op jouw antwoord:"))
         for handover in received:
@@ -100,21 +102,29 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                     need=handover.need or "—",
                 )
             )
-            buttons.append(
+            answers: tuple[Button, ...] = (
                 Button(
                     tr.gettext("Accepteren #{case}", case=handover.case_id),
                     "handover.accept",
                     str(handover.id),
                     "primary",
-                )
-            )
-            buttons.append(
+                ),
                 Button(
                     tr.gettext("Niet aannemen #{case}", case=handover.case_id),
                     "handover.decline",
                     str(handover.id),
-                )
+                ),
             )
+            if handover.call_requested_at is None:
+                # As in the request itself, until the sender has been asked to call.
+                answers += (
+                    Button(
+                        tr.gettext("Bel me eerst #{case}", case=handover.case_id),
+                        "handover.callme",
+                        str(handover.id),
+                    ),
+                )
+            groups.append((RECEIVED, answers))
         for handover in to_meet:
             other_id = handover.sender_id if handover.receiver_id == me else handover.receiver_id
             other = await someone(uow.session, other_id)
@@ -126,20 +136,19 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                 )
             )
             # The request with these buttons may be long gone; here they are one tap again.
-            buttons.append(
+            meeting = (
                 Button(
                     tr.gettext("Kennismaking gepland #{case}", case=handover.case_id),
                     "handover.kennismaking_plan",
                     str(handover.id),
-                )
-            )
-            buttons.append(
+                ),
                 Button(
                     tr.gettext("Kennismaking gehouden #{case}", case=handover.case_id),
                     "handover.kennismaking_held",
                     str(handover.id),
-                )
+                ),
             )
+            groups.append((TO_MEET, meeting))
     if not lines:
         lines.append(
             tr.gettext(
@@ -147,11 +156,19 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                 "een warme overdracht met /overdracht."
             )
         )
+    buttons = _fit(groups)
+    if len(buttons) < sum(len(g) for _, g in groups):
+        lines.append(
+            tr.gettext(
+                "Niet elke casus past in de knoppen hieronder; de knoppen van de andere staan "
+                "in het bericht over die overdracht."
+            )
+        )
     # Whose cases wait where is for the asker's eyes only, also when asked in a channel.
     return Reply(
         title=tr.gettext("Regie"),
         text="\n".join(lines),
-        buttons=tuple(buttons[:MAX_BUTTONS]),
+        buttons=buttons,
         private=True,
         data={
             "held": [c.id for c in held],
@@ -159,6 +176,19 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
             "received": [h.id for h in received],
         },
     )
+
+
+def _fit(groups: list[tuple[int, tuple[Button, ...]]]) -> tuple[Button, ...]:
+    """At most MAX_BUTTONS, whole groups only (never 'Accepteren' without 'Niet aannemen'),
+    handovers waiting for my answer first; shown in the order of the text."""
+    kept: set[int] = set()
+    room = MAX_BUTTONS
+    for index in sorted(range(len(groups)), key=lambda i: (groups[i][0], i)):
+        size = len(groups[index][1])
+        if size <= room:
+            kept.add(index)
+            room -= size
+    return tuple(b for i, (_, group) in enumerate(groups) if i in kept for b in group)
 
 
 async def _my_case(cmd: Command, deps: Deps, reference: str) -> HandoverCase:

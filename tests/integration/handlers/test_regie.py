@@ -63,6 +63,43 @@ async def test_regie_shows_cases_and_open_handovers_with_ages(
     )
 
 
+async def test_regie_offers_bel_me_eerst_until_it_was_asked(app: App, chat: Chat) -> None:
+    await network(app)
+    await send_to(chat, "Joost de Wit")
+    chat.as_("joost")
+    overview = await chat.say("/regie")
+    assert [b.label for b in overview.buttons] == [
+        "Accepteren #1",
+        "Niet aannemen #1",
+        "Bel me eerst #1",
+    ]
+    asked = await chat.say("3")
+    assert "Ik heb Fatima el Amrani gevraagd je te bellen" in asked.text
+    assert "Joost de Wit wil eerst even met je bellen" in last_for(chat, "f.elamrani")
+    again = await chat.say("/regie")
+    assert [b.label for b in again.buttons] == ["Accepteren #1", "Niet aannemen #1"]
+
+
+async def test_regie_buttons_stop_at_a_whole_case(app: App, chat: Chat) -> None:
+    await network(app)
+    for label in ("D-1", "D-2", "D-3"):
+        await send_to(chat, "Joost de Wit", label=label)
+    chat.as_("joost")
+    overview = await chat.say("/regie")
+    labels = [b.label for b in overview.buttons]
+    # Three buttons per case and at most eight: two whole cases, not half of the third.
+    assert labels == [
+        "Accepteren #1",
+        "Niet aannemen #1",
+        "Bel me eerst #1",
+        "Accepteren #2",
+        "Niet aannemen #2",
+        "Bel me eerst #2",
+    ]
+    assert "casus #3 van Fatima el Amrani" in overview.text
+    assert "Niet elke casus past in de knoppen" in overview.text
+
+
 async def test_regie_overdragen_hands_on_a_case_that_needs_acceptance(app: App, chat: Chat) -> None:
     people = await network(app)
     await send_to(chat, "Joost de Wit")
