@@ -154,6 +154,15 @@ async def support_number(cmd: Command, deps: Deps, knelpunt_id: int) -> Reply:
             return Reply(
                 text=_("Je hebt knelpunt #{id} zelf gemeld; je telt al mee.", id=knelpunt.id)
             )
+        if knelpunt.handler_id == cmd.person_id:
+            # The notice's 'ik ook' button stays on the message after 'ik pak dit op'.
+            return Reply(
+                text=_(
+                    "Je hebt knelpunt #{id} zelf opgepakt. Kies de uitkomst als het zover is.",
+                    id=knelpunt.id,
+                ),
+                buttons=_outcome_buttons(knelpunt, cmd),
+            )
         added = await repo.add_support(knelpunt.id, cmd.person_id, cmd.now)
         if added:
             audit(uow.session, cmd, "knelpunt.supported", knelpunt)

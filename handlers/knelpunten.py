@@ -201,7 +201,7 @@ async def _show(cmd: Command, deps: Deps, knelpunt_id: int) -> Reply:
         )
     if knelpunt.status == lifecycle.IN_PROGRESS and (knelpunt.handler_id == cmd.person_id or admin):
         buttons += texts.outcome_buttons(knelpunt.id, cmd.tr)
-    if lifecycle.is_open(knelpunt) and cmd.person_id not in (knelpunt.reporter_id, *supporters):
+    if lifecycle.may_support(knelpunt, cmd.person_id, counted=cmd.person_id in supporters):
         buttons += (
             Button(cmd.tr.gettext("Ik loop hier ook tegenaan"), texts.SUPPORT, str(knelpunt.id)),
         )
@@ -212,7 +212,9 @@ async def list_open(cmd: Command, deps: Deps) -> Reply:
     """/knelpunten: open knelpunten per domain, the most often met first."""
     _ = cmd.tr.gettext
     async with deps.uow() as uow:
-        found = await uow.repo(KnelpuntRepository).open_ones()
+        repo = uow.repo(KnelpuntRepository)
+        found = await repo.open_ones()
+        joined = await repo.supported_by(cmd.person_id)
     if not found:
         return Reply(
             text=_(
@@ -226,13 +228,20 @@ async def list_open(cmd: Command, deps: Deps) -> Reply:
         if mine:
             lines.append(_(texts.DOMAIN_LABELS[domain]))
             lines.extend("  " + texts.list_line(o.knelpunt, o.count, cmd.tr) for o in mine)
-    lines.append("")
-    lines.append(_("Loop jij er ook tegenaan? Tik op de knop, of typ /knelpunt ook <nummer>."))
+    # 'Ik ook' only where it would count: not on your own report, one you handle, or one
+    # you already said you ran into.
+    can_join = [
+        o
+        for o in found
+        if lifecycle.may_support(o.knelpunt, cmd.person_id, counted=o.knelpunt.id in joined)
+    ]
     buttons = tuple(
         Button(_("Ik ook: #{id}", id=o.knelpunt.id), texts.SUPPORT, str(o.knelpunt.id))
-        for o in found[:5]
-        if o.knelpunt.reporter_id != cmd.person_id
+        for o in can_join[:5]
     )
+    if buttons:
+        lines.append("")
+        lines.append(_("Loop jij er ook tegenaan? Tik op de knop, of typ /knelpunt ook <nummer>."))
     return Reply(
         title=_("Open knelpunten"),
         text="\n".join(lines),

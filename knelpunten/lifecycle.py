@@ -145,6 +145,14 @@ def is_open(knelpunt: Knelpunt) -> bool:
     return knelpunt.status in OPEN_STATUSES
 
 
+def may_support(knelpunt: Knelpunt, person_id: int, *, counted: bool) -> bool:
+    """Whether 'ik loop hier ook tegenaan' would count: an open knelpunt that this person
+    did not report, does not handle, and is not ``counted`` for already."""
+    if not is_open(knelpunt) or counted:
+        return False
+    return person_id not in (knelpunt.reporter_id, knelpunt.handler_id)
+
+
 def redact(knelpunt: Knelpunt, now: datetime) -> None:
     """Drop the free text after the retention period; status and times stay for reports."""
     knelpunt.description = ""

@@ -53,6 +53,13 @@ class KnelpuntRepository:
         )
         return list(rows)
 
+    async def supported_by(self, person_id: int) -> set[int]:
+        """The knelpunten this person said 'ik loop hier ook tegenaan' to."""
+        rows = await self.session.scalars(
+            select(KnelpuntSupport.knelpunt_id).where(KnelpuntSupport.person_id == person_id)
+        )
+        return set(rows)
+
     async def add_support(self, knelpunt_id: int, person_id: int, now: datetime) -> bool:
         """Count this person once; False when they had already said so."""
         try:

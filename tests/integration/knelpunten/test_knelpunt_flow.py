@@ -224,6 +224,46 @@ async def test_only_oliemannetjes_take_and_only_the_handler_closes(app: App, cha
     assert "Alleen wie het knelpunt oppakte" in stolen.text
 
 
+async def test_ik_ook_is_not_offered_to_the_handler_the_reporter_or_who_is_counted(
+    app: App, chat: Chat
+) -> None:
+    from core.messages import Action, Invocation
+
+    await _people(app)
+    await chat.say("/knelpunt Wmo: een traplift aanvragen kan alleen op papier")
+    await chat.say("/knelpunt Wmo: de eigen bijdrage wordt twee keer gevraagd")
+    await chat.as_("joost").say("/knelpunt ook 1")
+    # Ricardo takes #1 on from the notice; pressing its 'ik ook' button later is not counted.
+    await chat.as_("r.doelwijt").say("/knelpunt 1")
+    await chat.say("1")
+    shown = await chat.say("/knelpunt 1")
+    assert "Ik loop hier ook tegenaan" not in [b.label for b in shown.buttons]
+    pressed = await app.dispatcher.handle(
+        Invocation(
+            platform="console",
+            account="r.doelwijt",
+            chat="c",
+            action=Action("knelpunten.support", "1"),
+        )
+    )
+    assert "Je hebt knelpunt #1 zelf opgepakt" in pressed.text
+    assert pressed.buttons[0].label == "Opgelost"
+    assert "2 mensen lopen hier tegenaan" in (await chat.say("/knelpunt 1")).text
+
+    ricardo = await chat.say("/knelpunten")
+    assert [b.label for b in ricardo.buttons] == ["Ik ook: #2"]
+    # Joost already counts for #1: only #2 is offered.
+    joost = await chat.as_("joost").say("/knelpunten")
+    assert [b.label for b in joost.buttons] == ["Ik ook: #2"]
+    # Fatima reported both: nothing to offer, and no line inviting her to tap.
+    fatima = await chat.as_("f.elamrani").say("/knelpunten")
+    assert fatima.buttons == ()
+    assert "Loop jij er ook tegenaan" not in fatima.text
+    # Someone new gets both.
+    ingrid = await chat.as_("i.veldkamp").say("/knelpunten")
+    assert [b.label for b in ingrid.buttons] == ["Ik ook: #1", "Ik ook: #2"]
+
+
 async def test_channel_per_domain_gets_the_notice(app: App, chat: Chat) -> None:
     from dataclasses import replace
 
