@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.audit import person_actor, record
 from core.errors import UserError
-from core.i18n import N_
+from core.i18n import N_, Translator
 from core.messages import Reply
 from handlers._meeting_common import meeting_number, tell
 from handlers._meeting_rsvp import participants
@@ -114,7 +116,9 @@ async def _withdraw(cmd: Command, deps: Deps, rest: str) -> Reply:
         raise UserError("Noem het nummer van je casus, bijvoorbeeld: /casus intrekken 3")
     item_id = int(rest.strip().lstrip("#"))
     async with deps.uow() as uow:
-        meeting = await casus.withdraw(uow.session, item_id, cmd.person_id, cmd.now)
+        withdrawn = await casus.withdraw(uow.session, item_id, cmd.person_id, cmd.now)
+        meeting = withdrawn.meeting
+        await _tell_organiser_withdrawn(uow.session, cmd, deps, withdrawn)
         record(
             uow.session,
             at=cmd.now,
@@ -125,7 +129,52 @@ async def _withdraw(cmd: Command, deps: Deps, rest: str) -> Reply:
             origin=cmd.invocation.platform,
         )
         await uow.commit()
+    deps.wake_delivery()
     return Reply(text=cmd.tr.gettext("Je casus is van de agenda gehaald en gewist."), private=True)
+
+
+async def _tell_organiser_withdrawn(
+    session: AsyncSession, cmd: Command, deps: Deps, withdrawn: casus.Withdrawn
+) -> None:
+    """The organiser hears that the agenda of a coming session got shorter: no text and no
+    name, as the question itself is gone (and chat platforms are not the municipality's)."""
+    meeting = withdrawn.meeting
+    organiser = meeting.organiser_id
+    if organiser is None or organiser == cmd.person_id:
+        return
+    occurrence = await MeetingRepository(session).occurrence(meeting, withdrawn.occurrence_key)
+    if occurrence is None or occurrence.cancelled or occurrence.start <= cmd.now:
+        return  # nothing left to prepare for
+    left = len(await casus.agenda(session, meeting.id, occurrence.key))
+
+    def message(t: Translator) -> Reply:
+        when = short_when(occurrence, t)
+        text = (
+            t.gettext(
+                "Er is een casus van de agenda van {when} gehaald ({n} over). Bekijk ze met "
+                "/casus lijst {id}.",
+                when=when,
+                n=left,
+                id=meeting.id,
+            )
+            if left
+            else t.gettext(
+                "Er is een casus van de agenda van {when} gehaald. Er staan nu geen casussen "
+                "meer op.",
+                when=when,
+            )
+        )
+        return Reply(title=headline(meeting, t), text=text)
+
+    await tell(
+        session,
+        deps,
+        [organiser],
+        message,
+        cmd.now,
+        kind="casus",
+        dedupe=f"casus:{withdrawn.item_id}:withdrawn",
+    )
 
 
 # Retention is a matter of days: looking every few minutes is plenty, and keeps this write

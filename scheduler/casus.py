@@ -7,6 +7,7 @@ of days after the session; the row stays so the organiser's counts remain true.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -106,7 +107,16 @@ async def erase_old(session: AsyncSession, now: datetime, keep: timedelta) -> in
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def withdraw(session: AsyncSession, item_id: int, person_id: int, now: datetime) -> Meeting:
+@dataclass(frozen=True)
+class Withdrawn:
+    """Which session a withdrawn question was on (its text is gone)."""
+
+    item_id: int
+    meeting: Meeting
+    occurrence_key: datetime
+
+
+async def withdraw(session: AsyncSession, item_id: int, person_id: int, now: datetime) -> Withdrawn:
     """Take your own question off the agenda: it is gone, not shown as an erased item.
 
     The audit trail (written by the caller) keeps that it was withdrawn.
@@ -116,6 +126,7 @@ async def withdraw(session: AsyncSession, item_id: int, person_id: int, now: dat
         raise UserError("Ik vind geen casus {id} van jou.", id=item_id)
     meeting = await session.get(Meeting, item.meeting_id)
     assert meeting is not None
+    key = item.occurrence_start
     await session.delete(item)
     await session.flush()
-    return meeting
+    return Withdrawn(item_id, meeting, key)

@@ -277,17 +277,27 @@ async def test_a_case_can_be_withdrawn_by_who_brought_it(app: App, chat: Chat) -
     await plan(
         app, 1, local(2026, 12, 10, 13, 0), kind="casuistiekoverleg", title="Casuïstiek Noord"
     )
-    await chat.as_("joost").say("/casus Jongere van 17 valt tussen Jeugdwet en Wmo")
+    first = await chat.as_("joost").say("/casus Jongere van 17 valt tussen Jeugdwet en Wmo")
     reply = await chat.as_("joost").say("/casus Gezin met schulden en een uithuiszetting dreigt")
     item = reply.data["casus_id"]
     await chat.as_("piet").script([(f"/casus intrekken {item}", ["Ik vind geen casus"])])
+    before = len(chat.messages_for("f.elamrani"))
     await chat.as_("joost").script([(f"/casus intrekken {item}", ["van de agenda gehaald"])])
+    # The organiser hears it, briefly: no case text and no name.
+    told = chat.messages_for("f.elamrani")[before:]
+    assert len(told) == 1
+    assert "Er is een casus van de agenda van do 10 dec 13:00 gehaald (1 over)" in told[0]
+    assert "/casus lijst 1" in told[0]
+    assert "uithuiszetting" not in told[0] and "Joost" not in told[0]
     await chat.as_("joost").script([(f"/casus intrekken {item}", ["Ik vind geen casus"])])
+    assert len(chat.messages_for("f.elamrani")) == before + 1
     # The organiser sees only what is still on the agenda, not an 'erased' withdrawn item.
     listed = render(await chat.as_("f.elamrani").say("/casus lijst 1"))
     assert "Casussen op de agenda (1):" in listed
     assert "Jeugdwet en Wmo" in listed
     assert "uithuiszetting" not in listed and "bewaartermijn" not in listed
+    await chat.as_("joost").say(f"/casus intrekken {first.data['casus_id']}")
+    assert "Er staan nu geen casussen meer op" in chat.messages_for("f.elamrani")[-1]
 
 
 async def test_the_card_speaks_english_to_who_chose_english(app: App, chat: Chat) -> None:
