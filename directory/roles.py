@@ -19,9 +19,10 @@ from directory.fallback import holds_role
 from directory.matching import normalise
 from directory.models import Person, person_wijken
 from directory.people import load_people
+from directory.place import read_place
 from directory.reachability import is_absent, reachable_now
 from directory.reference import reference
-from directory.search import Match, SearchResult, split_wijk
+from directory.search import Match, SearchResult
 
 # What people type for each special role, Dutch and English (normalised).
 ROLE_WORDS = {
@@ -77,7 +78,8 @@ async def find_role_holders(
 ) -> tuple[str, SearchResult] | None:
     """The role the query asks for and its holders, best first; None when it names no role."""
     ref = await reference(session)
-    text, wijk = split_wijk(query, list(ref.wijken))
+    place = read_place(query, list(ref.wijken), ref.themes)
+    text, wijk = place.text, place.wijk
     role = role_asked(text)
     if role is None:
         return None
@@ -114,4 +116,6 @@ async def find_role_holders(
         Match(person=p, score=0.0, matched_themes=(), reachable_now=reachable_now(p, now, timezone))
         for p in best
     )
-    return role, SearchResult(matches=matches, themes=(), wijk=wijk)
+    return role, SearchResult(
+        matches=matches, themes=(), wijk=wijk, unknown_wijk=place.unknown, wijk_hints=place.hints
+    )

@@ -16,9 +16,8 @@ cache (directory.reference), the theme matcher from a per-catalog cache.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from directory.fallback import fallback_person, oliemannetje_for, stand_in_if_aw
 from directory.matching import normalise, understand_themes
 from directory.models import Acquaintance, Person
 from directory.people import load_people
+from directory.place import Place, read_place
 from directory.reachability import (
     CallMoments,
     Reachable,
@@ -47,12 +47,6 @@ WEIGHT_KNOWS = 0.1
 PENALTY_ABSENT = 0.2
 # More than every bonus together: whoever can be called comes before whoever cannot.
 PENALTY_NO_PHONE = 2.0
-
-_WIJK_TAIL = re.compile(
-    r"\b(?:in|bij|rond|around|near)\s+(?:de\s+|het\s+|wijk\s+|the\s+)?(?P<wijk>[^,;?!.]+?)"
-    r"\s*[?!.]*\s*$",
-    re.IGNORECASE,
-)
 
 __all__ = ["DROPPED", "Match", "SearchResult", "find_people", "oliemannetje_for"]
 
@@ -82,23 +76,15 @@ class SearchResult:
     fallback_values: Mapping[str, str] = field(default_factory=dict)
     # Dutch and English names of the understood theme keys.
     theme_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # 'in Xyzwijk' that names no known wijk (the answer then covers the whole municipality),
+    # with the known wijken that look most like it.
+    unknown_wijk: str | None = None
+    wijk_hints: tuple[str, ...] = ()
 
 
 async def load_themes(session: AsyncSession) -> tuple[ThemeRow, ...]:
     """Every theme (id, key, names, domain, synonyms), from the per-database cache."""
     return (await reference(session)).themes
-
-
-def split_wijk(query: str, wijken: Sequence[str]) -> tuple[str, str | None]:
-    """'schulden in Molenwijk' → ('schulden', 'Molenwijk') when Molenwijk is a known wijk."""
-    found = _WIJK_TAIL.search(query)
-    if not found:
-        return query, None
-    wanted = normalise(found.group("wijk"))
-    for name in wijken:
-        if normalise(name) == wanted:
-            return query[: found.start()].strip(), name
-    return query, None
 
 
 async def find_people(
@@ -114,9 +100,11 @@ async def find_people(
 ) -> SearchResult:
     """The best people to call about `query` (free text, optionally ending 'in <wijk>')."""
     ref = await reference(session)
-    text, named = split_wijk(query, list(ref.wijken))
+    place = read_place(query, list(ref.wijken), ref.themes)
+    text, named = place.text, place.wijk
     if wijk is not None:
         named = next((n for n in ref.wijken if normalise(n) == normalise(wijk)), wijk)
+        place = Place(text, named)
     understood = understand_themes(text, ref.themes)
     keys = tuple(k for k, _ in understood)
     weights = {ref.by_key[k].id: score for k, score in understood}
@@ -134,7 +122,8 @@ async def find_people(
             prefer_asker_wijken=named is None,
         )
     if not pool:
-        return await _fallback(session, ref, text, keys, named, exclude, now, timezone)
+        found = await _fallback(session, ref, text, keys, named, exclude, now, timezone)
+        return replace(found, unknown_wijk=place.unknown, wijk_hints=place.hints)
     ranked = await _rank(
         session, pool, sum(weights.values()), named is not None, now, timezone, asker_id, exclude
     )
@@ -157,7 +146,12 @@ async def find_people(
             )
         )
     return SearchResult(
-        matches=tuple(matches), themes=keys, wijk=named, theme_names=_names(ref, keys)
+        matches=tuple(matches),
+        themes=keys,
+        wijk=named,
+        theme_names=_names(ref, keys),
+        unknown_wijk=place.unknown,
+        wijk_hints=place.hints,
     )
 
 

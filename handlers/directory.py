@@ -15,10 +15,11 @@ from directory.cards import ROLE_LABELS, card_json, contact_card
 from directory.matching import understand_themes
 from directory.models import Person
 from directory.people import find_by_name
+from directory.place import read_place
 from directory.reachability import is_absent
 from directory.reference import reference
 from directory.roles import find_role_holders, role_asked
-from directory.search import SearchResult, find_people, split_wijk
+from directory.search import SearchResult, find_people
 from handlers._directory_view import (
     absence_note,
     cards_for,
@@ -117,7 +118,11 @@ async def who(cmd: Command, deps: Deps) -> Reply:
     english = cmd.tr.language == "en"
     names = {k: (en if english and en else nl) for k, (nl, en) in result.theme_names.items()}
     themes = cmd.tr.join(names.get(k, k) for k in result.themes)
-    data: dict[str, object] = {"themes": list(result.themes), "wijk": result.wijk}
+    data: dict[str, object] = {
+        "themes": list(result.themes),
+        "wijk": result.wijk,
+        "unknown_wijk": result.unknown_wijk,
+    }
     if not result.matches:
         return _fallback(cmd, result, themes, data, show)
     cards, contacts = cards_for(
@@ -129,7 +134,7 @@ async def who(cmd: Command, deps: Deps) -> Reply:
         title = _("Wie helpt met {themes}", themes=themes)
     return Reply(
         title=title,
-        text=_lead(cmd, result, show),
+        text=_with_unknown_wijk(cmd, result, _lead(cmd, result, show)),
         cards=tuple(cards),
         data={**data, "contacts": contacts, "fallback": False},
     )
@@ -139,10 +144,28 @@ async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
     """Plain text that names a social problem or a role ('kan de huur niet betalen') is /wie."""
     async with deps.uow() as uow:
         ref = await reference(uow.session)
-    text, _wijk = split_wijk(cmd.args, list(ref.wijken))
+    text = read_place(cmd.args, list(ref.wijken), ref.themes).text
     if not understand_themes(text, ref.themes) and role_asked(text) is None:
         return None
     return await who(cmd, deps)
+
+
+def _with_unknown_wijk(
+    cmd: Command, result: SearchResult, text: str, *, whole_town: bool = True
+) -> str:
+    """`text` after a line saying the wijk asked about is unknown, with wijken that exist."""
+    if result.unknown_wijk is None:
+        return text
+    _ = cmd.tr.gettext
+    parts = [_('De wijk "{wijk}" ken ik niet.', wijk=result.unknown_wijk)]
+    if whole_town:
+        parts.append(_("Daarom zie je mensen uit de hele gemeente."))
+    if result.wijk_hints:
+        parts.append(
+            _("Bekende wijken zijn bijvoorbeeld: {wijken}.", wijken=cmd.tr.join(result.wijk_hints))
+        )
+    line = " ".join(parts)
+    return f"{line}\n{text}" if text else line
 
 
 def _lead(cmd: Command, result: SearchResult, show: bool) -> str:
@@ -169,8 +192,14 @@ def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> 
         title = _("Wie is {role} in {wijk}", role=label, wijk=result.wijk)
     else:
         title = _("Wie is {role}", role=label)
-    text = _lead(cmd, result, show)
-    data: dict[str, object] = {"themes": [], "wijk": result.wijk, "role": role, "fallback": False}
+    text = _with_unknown_wijk(cmd, result, _lead(cmd, result, show))
+    data: dict[str, object] = {
+        "themes": [],
+        "wijk": result.wijk,
+        "unknown_wijk": result.unknown_wijk,
+        "role": role,
+        "fallback": False,
+    }
     return Reply(title=title, text=text, cards=tuple(cards), data={**data, "contacts": contacts})
 
 
@@ -180,6 +209,7 @@ def _fallback(
     """Nobody matched: the oliemannetje (or procesregisseur) of the closest domain, and why."""
     values = {**result.fallback_values, "themes": themes or cmd.args.strip()}
     reason = cmd.tr.gettext(result.fallback_reason, **values) if result.fallback_reason else ""
+    reason = _with_unknown_wijk(cmd, result, reason, whole_town=False)
     if result.fallback is None:
         return Reply(text=reason, data={**data, "contacts": [], "fallback": True})
     match = result.fallback

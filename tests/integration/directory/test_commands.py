@@ -126,6 +126,33 @@ async def test_a_question_typed_into_an_open_form_ends_the_form_and_is_answered(
     assert "geen van de keuzes" not in render(await chat.say("1"))
 
 
+async def test_an_unknown_wijk_is_named_and_the_whole_municipality_answers(
+    demo_app: App,
+) -> None:
+    chat = samira(demo_app)
+    reply = await chat.say("/wie schulden in xyzwijk")
+    assert reply.title == "Wie helpt met Schulden"
+    assert reply.text.startswith(
+        'De wijk "xyzwijk" ken ik niet. Daarom zie je mensen uit de hele gemeente. '
+        "Bekende wijken zijn bijvoorbeeld: Molenwijk, "
+    )
+    assert reply.data["unknown_wijk"] == "xyzwijk" and reply.data["wijk"] is None
+    everywhere = await chat.say("/wie schulden")
+    assert [c.name for c in reply.cards] == [c.name for c in everywhere.cards]
+    # A typo in a wijk that exists is that wijk; a free-text phrase is no wijk at all.
+    typo = await chat.say("/wie schulden in molenwjik")
+    assert typo.title == "Wie helpt met Schulden in Molenwijk"
+    assert "ken ik niet" not in typo.text
+    family = await chat.say("/wie problemen in het gezin")
+    assert family.data["unknown_wijk"] is None and "ken ik niet" not in family.text
+    await chat.say("/taal en")
+    english = await chat.say("/who debt in xyzwijk")
+    assert english.text.startswith(
+        'I don\'t know a neighbourhood called "xyzwijk". So these are people from the whole '
+        "municipality. Neighbourhoods I know include: Molenwijk, "
+    )
+
+
 async def test_english_speakers_get_english(demo_app: App) -> None:
     chat = samira(demo_app)
     await chat.say("/taal en")
