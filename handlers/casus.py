@@ -213,7 +213,7 @@ def register(registry: Registry) -> None:
             name="casus",
             handler=casus_command,
             summary=N_("zet een anonieme casus op de agenda van het volgende casuïstiekoverleg"),
-            example="/casus Jongere van 17 valt tussen Jeugdwet en Wmo; wie pakt regie?",
+            example=N_("/casus Jongere van 17 valt tussen Jeugdwet en Wmo; wie pakt regie?"),
             aliases=("case",),
             patterns=(re.compile(r"^casus inbrengen:?\s*(?P<args>.+)$", re.IGNORECASE),),
         )

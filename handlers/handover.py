@@ -45,7 +45,7 @@ def register(registry: Registry) -> None:
             name="overdracht",
             handler=start,
             summary=N_("draag een inwoner warm over aan een collega"),
-            example="/overdracht",
+            example=N_("/overdracht"),
             aliases=("handover",),
             patterns=(
                 re.compile(

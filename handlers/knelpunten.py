@@ -259,7 +259,7 @@ def register(registry: Registry) -> None:
             summary=N_(
                 "meld een regel of procedure die je vastzette bij het helpen van een inwoner"
             ),
-            example="/knelpunt Wmo: de aanvraag voor een traplift moet op papier",
+            example=N_("/knelpunt Wmo: de aanvraag voor een traplift moet op papier"),
             aliases=("meld", "blocker"),
             patterns=(
                 re.compile(
@@ -274,7 +274,7 @@ def register(registry: Registry) -> None:
             name="knelpunten",
             handler=list_open,
             summary=N_("open knelpunten per domein, de vaakst gemelde eerst"),
-            example="/knelpunten",
+            example=N_("/knelpunten"),
             aliases=("blockers",),
         )
     )

@@ -185,7 +185,7 @@ def register(registry: Registry) -> None:
             name="koppel",
             handler=koppel,
             summary=N_("koppel je Telegram-account met een eenmalige code"),
-            example="/koppel",
+            example=N_("/koppel"),
             aliases=("link",),
             public=True,
             patterns=(

@@ -25,11 +25,18 @@ from scheduler import meelopen
 ORDER = 44
 FREQUENCIES = (
     (3, re.compile(r"\b(?:per|elk|ieder|eens per|1x per) kwartaal\b|\bquarterly\b")),
-    (2, re.compile(r"\bom de (?:ronde|maand)\b|\belke 2 (?:rondes|maanden)\b|\btweemaandelijks\b")),
+    (
+        2,
+        re.compile(
+            r"\bom de (?:ronde|maand)\b|\belke 2 (?:rondes|maanden)\b|\btweemaandelijks\b"
+            r"|\bevery other (?:round|month)\b"
+        ),
+    ),
     (
         1,
         re.compile(
             r"\b(?:elke|iedere) (?:ronde|maand)\b|\bmaandelijks\b|\b1x per maand\b|\bmonthly\b"
+            r"|\bevery (?:round|month)\b"
         ),
     ),
 )
@@ -175,7 +182,7 @@ def register(registry: Registry) -> None:
             name="meelopen",
             handler=meelopen_command,
             summary=N_("doe mee met mee-loop-dagen: een dag meelopen bij een andere organisatie"),
-            example="/meelopen aan om de ronde schulden",
+            example=N_("/meelopen aan om de ronde schulden"),
             aliases=("walkalong", "meeloopdag"),
         )
     )

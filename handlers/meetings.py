@@ -239,7 +239,7 @@ def register(registry: Registry) -> None:
             name="agenda",
             handler=agenda,
             summary=N_("je bijeenkomsten, en die van dit kanaal"),
-            example="/agenda",
+            example=N_("/agenda"),
             aliases=("bijeenkomsten", "meetings"),
             patterns=(
                 re.compile(

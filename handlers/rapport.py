@@ -163,7 +163,7 @@ def register(registry: Registry) -> None:
             summary=N_(
                 "netwerkrapport van een maand, alleen totalen (oliemannetjes en regisseurs)"
             ),
-            example="/rapport 2026-11",
+            example=N_("/rapport 2026-11"),
             aliases=("report",),
         )
     )

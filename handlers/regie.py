@@ -265,7 +265,7 @@ def register(registry: Registry) -> None:
             name="regie",
             handler=regie,
             summary=N_("zie waar jij de regie hebt en welke overdrachten openstaan"),
-            example="/regie",
+            example=N_("/regie"),
             aliases=("mycases",),
             patterns=(re.compile(r"^\s*(?:wie heeft|waar heb ik|mijn)\s+(?:de\s+)?regie\b", re.I),),
         )
