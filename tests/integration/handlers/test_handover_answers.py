@@ -9,9 +9,29 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from core.clock import FrozenClock
 from core.messages import Action, FormSubmission, Invocation
+from directory.models import Person
 from handovers.models import Handover, HandoverCase
 from tests.integration.handlers.handover_network import last_for, network, send_to
 from tests.support import Chat
+
+
+async def _away(
+    app: App,
+    person_id: int,
+    clock: FrozenClock,
+    *,
+    days: int | None = None,
+    stand_in: int | None = None,
+) -> None:
+    """Make someone absent since yesterday (for `days` more, else open-ended)."""
+    async with app.deps.uow() as uow:
+        person = await uow.session.get(Person, person_id)
+        assert person is not None
+        person.absent_from = clock.now() - timedelta(days=1)
+        if days is not None:
+            person.absent_until = clock.now() + timedelta(days=days)
+        person.stand_in_id = stand_in
+        await uow.commit()
 
 
 async def _handover(app: App) -> Handover:
@@ -215,15 +235,7 @@ async def test_an_absent_receiver_is_said_up_front_with_the_stand_in(
     app: App, chat: Chat, clock: FrozenClock
 ) -> None:
     people = await network(app)
-    async with app.deps.uow() as uow:
-        from directory.models import Person
-
-        joost = await uow.session.get(Person, people.joost.id)
-        assert joost is not None
-        joost.absent_from = clock.now() - timedelta(days=1)
-        joost.absent_until = clock.now() + timedelta(days=7)
-        joost.stand_in_id = people.anna.id
-        await uow.commit()
+    await _away(app, people.joost.id, clock, days=7, stand_in=people.anna.id)
     chat.as_("f.elamrani")
     await chat.say("/overdracht")
     await chat.say("Hulp bij een schuldregeling.")
@@ -255,14 +267,7 @@ async def test_an_absent_receiver_without_a_stand_in_is_said_at_once_too(
     app: App, chat: Chat, clock: FrozenClock
 ) -> None:
     people = await network(app)
-    async with app.deps.uow() as uow:
-        from directory.models import Person
-
-        joost = await uow.session.get(Person, people.joost.id)
-        assert joost is not None
-        joost.absent_from = clock.now() - timedelta(days=1)
-        joost.absent_until = clock.now() + timedelta(days=7)
-        await uow.commit()
+    await _away(app, people.joost.id, clock, days=7)
     chat.as_("f.elamrani")
     await chat.say("/overdracht")
     await chat.say("Hulp bij een schuldregeling.")
@@ -280,14 +285,7 @@ async def test_a_modal_submits_the_receiver_at_once_and_gets_the_stand_in_form(
     # Slack: the whole receiver form comes in one submission, so there is no step to say
     # it at; the follow-up form asks about the stand-in.
     people = await network(app)
-    async with app.deps.uow() as uow:
-        from directory.models import Person
-
-        joost = await uow.session.get(Person, people.joost.id)
-        assert joost is not None
-        joost.absent_from = clock.now() - timedelta(days=1)
-        joost.stand_in_id = people.anna.id
-        await uow.commit()
+    await _away(app, people.joost.id, clock, stand_in=people.anna.id)
     app.dispatcher.modal_platforms = frozenset({"console"})
     reply = await app.dispatcher.handle(
         Invocation(
@@ -310,14 +308,7 @@ async def test_the_stand_in_choice_in_the_list_sends_to_the_stand_in(
     app: App, chat: Chat, clock: FrozenClock
 ) -> None:
     people = await network(app)
-    async with app.deps.uow() as uow:
-        from directory.models import Person
-
-        joost = await uow.session.get(Person, people.joost.id)
-        assert joost is not None
-        joost.absent_from = clock.now() - timedelta(days=1)
-        joost.stand_in_id = people.olga.id
-        await uow.commit()
+    await _away(app, people.joost.id, clock, stand_in=people.olga.id)
     chat.as_("f.elamrani")
     await chat.say("/overdracht")
     await chat.say("Hulp bij een schuldregeling.")
@@ -385,8 +376,6 @@ async def test_same_label_tells_the_earlier_sender_whom_to_call(app: App, chat: 
 async def test_each_person_reads_their_own_language(app: App, chat: Chat) -> None:
     people = await network(app)
     async with app.deps.uow() as uow:
-        from directory.models import Person
-
         joost = await uow.session.get(Person, people.joost.id)
         assert joost is not None
         joost.language = "en"
@@ -408,8 +397,6 @@ async def test_a_sender_who_left_the_directory_does_not_block_the_answer(
     people = await network(app)
     await send_to(chat, "Joost de Wit")
     async with app.deps.uow() as uow:
-        from directory.models import Person
-
         fatima = await uow.session.get(Person, people.fatima.id)
         assert fatima is not None
         fatima.active = False
