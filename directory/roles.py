@@ -21,7 +21,7 @@ from directory.models import Person, person_wijken
 from directory.people import load_people
 from directory.place import read_place
 from directory.reachability import is_absent, reachable_now
-from directory.reference import reference
+from directory.reference import Reference, reference
 from directory.search import Match, SearchResult
 
 # What people type for each special role, Dutch and English (normalised).
@@ -75,9 +75,10 @@ async def find_role_holders(
     timezone: str = "Europe/Amsterdam",
     limit: int = 5,
     exclude: Collection[int] = (),
+    ref: Reference | None = None,
 ) -> tuple[str, SearchResult] | None:
     """The role the query asks for and its holders, best first; None when it names no role."""
-    ref = await reference(session)
+    ref = ref or await reference(session)
     place = read_place(query, list(ref.wijken), ref.themes)
     text, wijk = place.text, place.wijk
     role = role_asked(text)

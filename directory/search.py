@@ -97,9 +97,11 @@ async def find_people(
     wijk: str | None = None,
     limit: int = 5,
     exclude: Collection[int] = (),
+    ref: Reference | None = None,
 ) -> SearchResult:
-    """The best people to call about `query` (free text, optionally ending 'in <wijk>')."""
-    ref = await reference(session)
+    """The best people to call about `query` (free text, optionally ending 'in <wijk>');
+    `ref` saves the themes-and-wijken check when the caller has just made it."""
+    ref = ref or await reference(session)
     place = read_place(query, list(ref.wijken), ref.themes)
     text, named = place.text, place.wijk
     if wijk is not None:

@@ -96,9 +96,12 @@ async def who(cmd: Command, deps: Deps) -> Reply:
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
     async with deps.uow() as uow:
+        # One look at the themes and wijken serves both the role check and the search.
+        ref = await reference(uow.session)
         holders = await find_role_holders(
             uow.session,
             query,
+            ref=ref,
             now=cmd.now,
             timezone=deps.settings.bot.timezone,
             limit=deps.settings.directory.max_results,
@@ -109,6 +112,7 @@ async def who(cmd: Command, deps: Deps) -> Reply:
         result = await find_people(
             uow.session,
             query,
+            ref=ref,
             now=cmd.now,
             timezone=deps.settings.bot.timezone,
             asker_id=asker,
