@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import UserError
-from core.i18n import N_
+from core.i18n import N_, Translator
 from core.messages import Choice, Reply
 from directory.models import Person
 from directory.reachability import is_absent, reachability_text
@@ -72,7 +72,8 @@ async def send_from_form(
 
 async def receiver_note(cmd: Command, deps: Deps, field: str, values: dict[str, Any]) -> str:
     """Step by step, an absent receiver is named right after the receiver question, with
-    their stand-in; which of the two gets it is asked after the last question, as in a modal."""
+    their stand-in, and a name that fits nobody or several people is said then too; the
+    choice itself is asked after the last question, as in a modal."""
     if field != "receiver":
         return ""
     typed = str(values.get("receiver") or "").strip()
@@ -83,7 +84,9 @@ async def receiver_note(cmd: Command, deps: Deps, field: str, values: dict[str, 
     async with deps.uow() as uow:
         if picked is None:
             people = await people_named(uow.session, typed, exclude=cmd.person_id)
-            receiver = people[0] if len(people) == 1 else None
+            if len(people) != 1:
+                return _unclear_name(tr, typed, people)
+            receiver: Person | None = people[0]
         else:
             receiver = await active_person(uow.session, picked[0])
         if receiver is None or not is_absent(receiver, cmd.now):
@@ -104,6 +107,20 @@ async def receiver_note(cmd: Command, deps: Deps, field: str, values: dict[str, 
         away=away,
         stand_in=stand_in.name,
         reach=reachability_text(stand_in, cmd.now, tr),
+    )
+
+
+def _unclear_name(tr: Translator, typed: str, people: list[Person]) -> str:
+    """Nobody or several people by the typed name: said at once, chosen after the last question."""
+    if people:
+        return tr.gettext(
+            "Let op: '{name}' past bij meer collega's. Na de laatste vraag kies je wie je bedoelt.",
+            name=typed,
+        )
+    return tr.gettext(
+        "Let op: ik vind niemand met de naam '{name}'. Na de laatste vraag kies je iemand "
+        "uit de lijst of typ je een andere naam.",
+        name=typed,
     )
 
 

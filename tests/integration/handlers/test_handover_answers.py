@@ -279,6 +279,25 @@ async def test_an_absent_receiver_without_a_stand_in_is_said_at_once_too(
     )
 
 
+async def test_a_typed_name_that_fits_nobody_is_said_at_once(app: App, chat: Chat) -> None:
+    await network(app)
+    chat.as_("f.elamrani")
+    for line in ("/overdracht", "Hulp bij een schuldregeling.", "1", "-"):
+        await chat.say(line)
+    label_question = await chat.say("Pietje Puk")
+    assert label_question.text.startswith("Let op: ik vind niemand met de naam 'Pietje Puk'.")
+    assert "Jouw eigen kenmerk" in label_question.text
+
+
+async def test_a_typed_name_that_fits_several_is_said_at_once(app: App, chat: Chat) -> None:
+    await network(app)
+    chat.as_("f.elamrani")
+    for line in ("/overdracht", "Hulp bij een schuldregeling.", "1", "-"):
+        await chat.say(line)
+    label_question = await chat.say("er")  # Anna Bakker, Olga Mulder, Els Visser …
+    assert label_question.text.startswith("Let op: 'er' past bij meer collega's.")
+
+
 async def test_a_modal_submits_the_receiver_at_once_and_gets_the_stand_in_form(
     app: App, clock: FrozenClock
 ) -> None:
