@@ -7,6 +7,7 @@ would find nobody and fall back.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from directory.matching import normalise
 from directory.models import Person, person_wijken
 from directory.people import load_people
 from directory.place import read_place
-from directory.reachability import is_absent, reachable_now
+from directory.reachability import CallMoments, is_absent, reachable_now
 from directory.reference import Reference, reference
 from directory.search import Match, SearchResult
 
@@ -102,13 +103,18 @@ async def find_role_holders(
             )
         )
     people = await load_people(session, ids)
+    moments = CallMoments(now, timezone)
 
-    def rank(person: Person) -> tuple[bool, bool, bool, bool, int]:
+    def rank(person: Person) -> tuple[bool, bool, bool, bool, float, int]:
+        reachable = reachable_now(person, now, timezone)
+        moment = None if reachable else moments.of(person)
         return (
             person.phone is None,
             is_absent(person, now),
-            not reachable_now(person, now, timezone),
+            not reachable,
             person.id not in in_wijk,
+            # Nobody reachable now: whoever can be called sooner first, as in the theme search.
+            moment.timestamp() if moment is not None else (0.0 if reachable else math.inf),
             person.id,
         )
 

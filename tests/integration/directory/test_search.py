@@ -10,6 +10,7 @@ from bot.bootstrap import App
 from core.clock import FrozenClock
 from directory.identity import record_acquaintance
 from directory.models import Person
+from directory.roles import find_role_holders
 from directory.search import DROPPED, find_people, oliemannetje_for
 from tests.support import make_person
 
@@ -96,6 +97,21 @@ async def test_at_night_whoever_can_be_called_sooner_comes_first(
     result = await search(app, "schulden")
     assert names(result)[2] == "Wendy Woensdag"
     assert [m.reachable_now for m in result.matches] == [True, True, False]
+
+
+async def test_at_night_role_holders_who_can_be_called_sooner_come_first(
+    app: App, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))  # Monday 23:00 in Amsterdam
+    role = ["vertrouwenspersoon"]
+    await make_person(
+        app, "Wendy Woensdag", themes=["ggz"], roles=role, availability=WEDNESDAY_ONLY
+    )
+    await make_person(app, "Bram Bereikbaar", themes=["ggz"], roles=role)  # Tuesday 09:00
+    async with app.deps.uow() as uow:
+        found = await find_role_holders(uow.session, "vertrouwenspersoon", now=clock.now())
+    assert found is not None
+    assert names(found[1]) == ["Bram Bereikbaar", "Wendy Woensdag"]
 
 
 async def test_a_stand_in_is_ranked_by_when_the_stand_in_can_be_called(
