@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from bot.bootstrap import App
 from directory.models import Person
+from handovers.models import Handover
 from tests.support import Chat, make_person
 
 NEED = "De inwoner heeft een huurachterstand en wil hulp bij het regelen van de schulden."
@@ -59,3 +62,11 @@ def last_for(chat: Chat, handle: str) -> str:
     messages = chat.messages_for(handle)
     assert messages, f"nothing was delivered to {handle}"
     return messages[-1]
+
+
+async def latest_handover(app: App) -> Handover:
+    """The handover sent last."""
+    async with app.deps.uow() as uow:
+        found = await uow.session.scalar(select(Handover).order_by(Handover.id.desc()))
+        assert found is not None
+        return found
