@@ -45,13 +45,17 @@ async def network(app: App) -> Network:
     return Network(fatima, joost, anna, olga)
 
 
+async def up_to_the_receiver(chat: Chat, need: str = NEED) -> None:
+    """Whoever chat speaks as starts /overdracht and answers up to the receiver question
+    (the first suggested theme, no wijk)."""
+    for line in ("/overdracht", need, "1", "-"):
+        await chat.say(line)
+
+
 async def send_to(chat: Chat, receiver: str, label: str = "D-2026-0042", need: str = NEED) -> None:
     """Fatima sends a handover to the named receiver through the two forms."""
     chat.as_("f.elamrani")
-    await chat.say("/overdracht")
-    await chat.say(need)
-    await chat.say("1")
-    await chat.say("-")
+    await up_to_the_receiver(chat, need)
     await chat.say(receiver)
     await chat.say(label)
     await chat.say("ja")

@@ -8,7 +8,13 @@ from bot.bootstrap import App
 from core.messages import Action, Invocation
 from directory.models import Person
 from handovers.models import Handover, HandoverCase
-from tests.integration.handlers.handover_network import last_for, latest_handover, network, send_to
+from tests.integration.handlers.handover_network import (
+    last_for,
+    latest_handover,
+    network,
+    send_to,
+    up_to_the_receiver,
+)
 from tests.support import Chat
 
 
@@ -171,10 +177,7 @@ async def test_without_consent_nothing_is_sent_or_stored(app: App, chat: Chat) -
     await network(app)
     await send_to(chat, "Joost de Wit")
     # send_to answered 'ja'; start again and answer 'nee' this time.
-    await chat.say("/overdracht")
-    await chat.say("Hulp bij het aanvragen van bijzondere bijstand.")
-    await chat.say("1")
-    await chat.say("-")
+    await up_to_the_receiver(chat, "Hulp bij het aanvragen van bijzondere bijstand.")
     await chat.say("Anna Bakker")
     await chat.say("Z-9")
     reply = await chat.say("nee")
@@ -191,10 +194,7 @@ async def test_same_label_to_two_receivers_is_flagged_to_both(app: App, chat: Ch
     await make_person(app, "Els Visser", email="els@example.org", themes=["schulden"])
     await send_to(chat, "Joost de Wit", label="D-2026-0042")
     chat.as_("els")
-    await chat.say("/overdracht")
-    await chat.say("Hulp bij schulden.")
-    await chat.say("1")
-    await chat.say("-")
+    await up_to_the_receiver(chat, "Hulp bij schulden.")
     await chat.say("Anna Bakker")
     await chat.say("d 2026 0042")
     sent = await chat.say("ja")
@@ -214,10 +214,7 @@ async def test_same_label_tells_the_earlier_sender_whom_to_call(app: App, chat: 
     )
     await send_to(chat, "Joost de Wit", label="D-2026-0042")
     chat.as_("els")
-    await chat.say("/overdracht")
-    await chat.say("Hulp bij schulden.")
-    await chat.say("1")
-    await chat.say("-")
+    await up_to_the_receiver(chat, "Hulp bij schulden.")
     await chat.say("Anna Bakker")
     await chat.say("D-2026-0042")
     sent = await chat.say("ja")

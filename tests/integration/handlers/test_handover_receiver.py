@@ -8,7 +8,12 @@ from bot.bootstrap import App
 from core.clock import FrozenClock
 from core.messages import FormSubmission, Invocation
 from directory.models import Person
-from tests.integration.handlers.handover_network import last_for, latest_handover, network
+from tests.integration.handlers.handover_network import (
+    last_for,
+    latest_handover,
+    network,
+    up_to_the_receiver,
+)
 from tests.support import Chat
 
 
@@ -34,10 +39,7 @@ async def _away(
 async def test_a_typed_name_finds_the_receiver_or_asks_again(app: App, chat: Chat) -> None:
     await network(app)
     chat.as_("f.elamrani")
-    await chat.say("/overdracht")
-    await chat.say("Hulp bij een schuldregeling.")
-    await chat.say("1")
-    await chat.say("-")
+    await up_to_the_receiver(chat, "Hulp bij een schuldregeling.")
     await chat.say("Pietje Puk")
     await chat.say("K-1")
     again = await chat.say("ja")
@@ -55,10 +57,7 @@ async def test_an_absent_receiver_is_said_up_front_with_the_stand_in(
     people = await network(app)
     await _away(app, people.joost.id, clock, days=7, stand_in=people.anna.id)
     chat.as_("f.elamrani")
-    await chat.say("/overdracht")
-    await chat.say("Hulp bij een schuldregeling.")
-    await chat.say("1")
-    await chat.say("-")
+    await up_to_the_receiver(chat, "Hulp bij een schuldregeling.")
     # Typed by name, the absent receiver is named at once, with the stand-in, before the
     # next question (not only after the label and consent).
     label_question = await chat.say("Joost de Wit")
@@ -87,10 +86,7 @@ async def test_an_absent_receiver_without_a_stand_in_is_said_at_once_too(
     people = await network(app)
     await _away(app, people.joost.id, clock, days=7)
     chat.as_("f.elamrani")
-    await chat.say("/overdracht")
-    await chat.say("Hulp bij een schuldregeling.")
-    await chat.say("1")
-    await chat.say("-")
+    await up_to_the_receiver(chat, "Hulp bij een schuldregeling.")
     label_question = await chat.say("joost de wit")
     assert label_question.text.startswith(
         "Let op: Joost de Wit is afwezig tot 1 december; er is geen vervanger bekend."
@@ -100,8 +96,7 @@ async def test_an_absent_receiver_without_a_stand_in_is_said_at_once_too(
 async def test_a_typed_name_that_fits_nobody_is_said_at_once(app: App, chat: Chat) -> None:
     await network(app)
     chat.as_("f.elamrani")
-    for line in ("/overdracht", "Hulp bij een schuldregeling.", "1", "-"):
-        await chat.say(line)
+    await up_to_the_receiver(chat, "Hulp bij een schuldregeling.")
     label_question = await chat.say("Pietje Puk")
     assert label_question.text.startswith("Let op: ik vind niemand met de naam 'Pietje Puk'.")
     assert "Jouw eigen kenmerk" in label_question.text
@@ -110,8 +105,7 @@ async def test_a_typed_name_that_fits_nobody_is_said_at_once(app: App, chat: Cha
 async def test_a_typed_name_that_fits_several_is_said_at_once(app: App, chat: Chat) -> None:
     await network(app)
     chat.as_("f.elamrani")
-    for line in ("/overdracht", "Hulp bij een schuldregeling.", "1", "-"):
-        await chat.say(line)
+    await up_to_the_receiver(chat, "Hulp bij een schuldregeling.")
     label_question = await chat.say("er")  # Anna Bakker, Olga Mulder, Els Visser …
     assert label_question.text.startswith("Let op: 'er' past bij meer collega's.")
 
