@@ -26,6 +26,21 @@ def names(result) -> list[str]:  # type: ignore[no-untyped-def]
     return [m.person.name for m in result.matches]
 
 
+async def away_until_january(app: App, person_id: int, stand_in_id: int) -> None:
+    """Absent from 1 November 2026 to 11 January 2027, with a stand-in."""
+    async with app.deps.uow() as uow:
+        await uow.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(
+                absent_from=datetime(2026, 11, 1, tzinfo=UTC),
+                absent_until=datetime(2027, 1, 11, 23, tzinfo=UTC),
+                stand_in_id=stand_in_id,
+            )
+        )
+        await uow.commit()
+
+
 async def test_reachable_now_beats_not_reachable(app: App) -> None:
     await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
     await make_person(app, "Bram Bereikbaar", themes=["schulden"])
@@ -48,17 +63,7 @@ async def test_a_stand_in_replaces_an_absent_person(app: App) -> None:
     stand_in = await make_person(app, "Joost de Wit", themes=["jeugd"])
     absent = await make_person(app, "Anna Afwezig", themes=["schulden"])
     await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
-    async with app.deps.uow() as uow:
-        await uow.session.execute(
-            update(Person)
-            .where(Person.id == absent.id)
-            .values(
-                absent_from=datetime(2026, 11, 1, tzinfo=UTC),
-                absent_until=datetime(2027, 1, 11, 23, tzinfo=UTC),
-                stand_in_id=stand_in.id,
-            )
-        )
-        await uow.commit()
+    await away_until_january(app, absent.id, stand_in.id)
     result = await search(app, "schulden")
     assert names(result) == ["Joost de Wit", "Wendy Woensdag"]
     first = result.matches[0]
@@ -121,17 +126,7 @@ async def test_a_stand_in_is_ranked_by_when_the_stand_in_can_be_called(
     await make_person(app, "Wendy Woensdag", themes=["schulden"], availability=WEDNESDAY_ONLY)
     stand_in = await make_person(app, "Joost de Wit", themes=["jeugd"])  # Tuesday 09:00
     absent = await make_person(app, "Anna Afwezig", themes=["schulden"])
-    async with app.deps.uow() as uow:
-        await uow.session.execute(
-            update(Person)
-            .where(Person.id == absent.id)
-            .values(
-                absent_from=datetime(2026, 11, 1, tzinfo=UTC),
-                absent_until=datetime(2027, 1, 11, 23, tzinfo=UTC),
-                stand_in_id=stand_in.id,
-            )
-        )
-        await uow.commit()
+    await away_until_january(app, absent.id, stand_in.id)
     assert names(await search(app, "schulden")) == ["Joost de Wit", "Wendy Woensdag"]
 
 
