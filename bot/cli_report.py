@@ -13,7 +13,7 @@ from bot.bootstrap import build
 from core.config import Settings
 from core.errors import UserError
 from core.i18n import Translator
-from handlers.rapport import parse_month
+from handlers.reports.monthly import parse_month
 from reports.build import ReportOptions
 from reports.export import to_csv
 from reports.publish import publish

@@ -7,7 +7,7 @@ from core.i18n import N_, SUPPORTED_LANGUAGES
 from core.messages import Reply
 from directory.models import Person
 from handlers.base import Command, CommandSpec, Deps, Registry
-from handlers.handover_common import HANDOVER_COMMANDS, avoided_platforms
+from handlers.handover.common import HANDOVER_COMMANDS, avoided_platforms
 
 ORDER = 0
 

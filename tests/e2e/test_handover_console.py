@@ -8,7 +8,7 @@ from bot.bootstrap import App
 from core.audit import trail
 from directory.models import Acquaintance
 from handovers.models import Handover, HandoverCase
-from tests.integration.handlers.handover_network import NEED, network
+from tests.integration.handlers.handover.network import NEED, network
 from tests.support import Chat
 
 

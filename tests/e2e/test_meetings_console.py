@@ -11,7 +11,7 @@ from bot.bootstrap import App
 from bot.render_text import render
 from core.clock import FrozenClock
 from core.messages import Invocation
-from handlers.casus import erase_old_cases
+from handlers.casus.questions import erase_old_cases
 from scheduler.models import CasusItem
 from tests.integration.scheduler.helpers import local, plan
 from tests.support import Chat, make_person

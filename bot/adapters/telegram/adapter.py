@@ -34,7 +34,7 @@ from core.i18n import N_
 from core.messages import Reply
 from directory import linking
 from directory.identity import IdentityRepository
-from handlers.handover_common import HANDOVER_COMMANDS, avoided_platforms
+from handlers.handover.common import HANDOVER_COMMANDS, avoided_platforms
 
 if TYPE_CHECKING:
     from bot.bootstrap import App

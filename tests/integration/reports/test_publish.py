@@ -18,7 +18,7 @@ from core.clock import FrozenClock
 from core.errors import UserError
 from core.i18n import Translator
 from core.outbox import OutboxMessage
-from handlers.rapport import parse_month, post_monthly
+from handlers.reports.monthly import parse_month, post_monthly
 from reports.build import ReportOptions
 from reports.export import to_csv
 from reports.period import Month

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from core.messages import Action, Invocation, Reply
 from core.outbox import OutboxMessage
-from handlers._meeting_text import ref
+from handlers.meetings.texts import ref
 from scheduler.models import Meeting, Reminder
 from scheduler.repository import MeetingDraft, MeetingRepository
 

@@ -14,7 +14,7 @@ from bot.render_text import render
 from core.clock import FrozenClock
 from core.config import Settings
 from directory.models import Acquaintance
-from handlers import _meelopen_rounds
+from handlers.meelopen import rounds as meelopen_rounds
 from scheduler.models_meelopen import MeeloopGroup, MeeloopRound
 from scheduler.pairing import pairs_of
 from tests.integration.scheduler.helpers import count
@@ -68,7 +68,7 @@ async def test_a_round_introduces_everyone_across_organisations_with_phone_numbe
     app: App, chat: Chat, clock: FrozenClock
 ) -> None:
     await _people_opted_in(app, chat)
-    handled = await _meelopen_rounds.tick(app.deps, clock.now())
+    handled = await meelopen_rounds.tick(app.deps, clock.now())
     assert handled == 5
     groups = await _groups(app)
     assert sorted(len(g.members) for g in groups) == [2, 3]  # five people: a pair and a trio
@@ -81,18 +81,18 @@ async def test_a_round_introduces_everyone_across_organisations_with_phone_numbe
     intro = chat.messages_for(first)[0]
     for member in group.members:
         assert NAMES[member - 1][2][-4:] in intro.replace(" ", "")  # every phone number is there
-    assert await _meelopen_rounds.tick(app.deps, clock.now()) == 0  # the round ran once
+    assert await meelopen_rounds.tick(app.deps, clock.now()) == 0  # the round ran once
 
 
 async def test_the_next_round_repeats_no_pair_and_skips_paused_people(
     app: App, chat: Chat, clock: FrozenClock
 ) -> None:
     await _people_opted_in(app, chat)
-    await _meelopen_rounds.tick(app.deps, clock.now())
+    await meelopen_rounds.tick(app.deps, clock.now())
     first = set().union(*(pairs_of(g.members) for g in await _groups(app)))
     await chat.as_("eva").say("/meelopen pauze 6")
     clock.advance(timedelta(weeks=4))
-    await _meelopen_rounds.tick(app.deps, clock.now())
+    await meelopen_rounds.tick(app.deps, clock.now())
     second_groups = [
         g
         for g in await _groups(app)
@@ -118,12 +118,12 @@ async def test_follow_up_asks_if_it_happened_and_a_yes_makes_acquaintances(
         meetings=replace(meetings, meelopen=replace(meetings.meelopen, followup_days=3)),
     )
     await _people_opted_in(app, chat)
-    await _meelopen_rounds.tick(app.deps, clock.now())
+    await meelopen_rounds.tick(app.deps, clock.now())
     pair = next(g for g in await _groups(app) if len(g.members) == 2)
     clock.advance(timedelta(days=2, hours=23))
-    assert await _meelopen_rounds.tick(app.deps, clock.now()) == 0
+    assert await meelopen_rounds.tick(app.deps, clock.now()) == 0
     clock.advance(timedelta(hours=1))
-    assert await _meelopen_rounds.tick(app.deps, clock.now()) == 5
+    assert await meelopen_rounds.tick(app.deps, clock.now()) == 5
     await chat.deliver()
     who = NAMES[pair.members[0] - 1][0].lower()
     question = chat.messages_for(who)[-1]
@@ -135,7 +135,7 @@ async def test_follow_up_asks_if_it_happened_and_a_yes_makes_acquaintances(
     assert [(k.person_a, k.person_b, k.source) for k in known] == [
         (*sorted(pair.members), "meeloopdag")
     ]
-    assert await _meelopen_rounds.tick(app.deps, clock.now()) == 0  # asked once
+    assert await meelopen_rounds.tick(app.deps, clock.now()) == 0  # asked once
 
 
 async def test_two_bots_run_a_round_once(
@@ -145,8 +145,8 @@ async def test_two_bots_run_a_round_once(
     other = build(settings, clock=clock, rng=random.Random(3))
     try:
         await asyncio.gather(
-            _meelopen_rounds.tick(app.deps, clock.now()),
-            _meelopen_rounds.tick(other.deps, clock.now()),
+            meelopen_rounds.tick(app.deps, clock.now()),
+            meelopen_rounds.tick(other.deps, clock.now()),
         )
     finally:
         await other.close()

@@ -12,8 +12,8 @@ from core.clock import FrozenClock
 from core.config import Settings
 from core.messages import Recipient, Reply
 from core.outbox import OutboxMessage
-from handlers import _meeting_reminders
-from handlers._meeting_text import ref
+from handlers.meetings import reminders as meeting_reminders
+from handlers.meetings.texts import ref
 from scheduler import reminders
 from scheduler.models import Reminder
 from tests.integration.scheduler.helpers import (
@@ -46,10 +46,10 @@ async def test_day_before_reminder_goes_out_at_its_moment_and_only_once(
 ) -> None:
     await _meeting_with_a_yes(app)
     clock.set(DUE - timedelta(seconds=1))
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 0
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 0
     clock.set(DUE)
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 1
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 0
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 1
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 0
     await chat.deliver()
     [message] = chat.messages_for("joost")
     assert "Herinnering: Netwerk Schulden is dinsdag 1 december 14:00–15:30." in message
@@ -63,13 +63,13 @@ async def test_a_restarted_bot_does_not_send_it_again(
 ) -> None:
     await _meeting_with_a_yes(app)
     clock.set(DUE + timedelta(seconds=2))
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 1
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 1
     await app.close()
     restarted = build(settings, clock=clock, rng=random.Random(1))
     try:
-        assert await _meeting_reminders.tick(restarted.deps, clock.now()) == 0
+        assert await meeting_reminders.tick(restarted.deps, clock.now()) == 0
         clock.advance(timedelta(minutes=5))
-        assert await _meeting_reminders.tick(restarted.deps, clock.now()) == 0
+        assert await meeting_reminders.tick(restarted.deps, clock.now()) == 0
         assert len(await outbox_rows(restarted, "reminder")) == 1
     finally:
         await restarted.close()
@@ -92,7 +92,7 @@ async def test_two_bots_on_one_database_send_each_reminder_once(
         clock.set(DUE + timedelta(minutes=10))
         # Both bots run passes at once, without the leader lock: the claims alone must hold.
         passes = [
-            _meeting_reminders.tick(bot.deps, clock.now()) for _ in range(4) for bot in (app, other)
+            meeting_reminders.tick(bot.deps, clock.now()) for _ in range(4) for bot in (app, other)
         ]
         done = await asyncio.gather(*passes)
         assert sum(done) == 120
@@ -110,7 +110,7 @@ async def test_missed_while_down_is_sent_late_within_the_grace_period(
 ) -> None:
     await _meeting_with_a_yes(app)
     clock.set(DUE + timedelta(hours=5, minutes=59))  # grace is 6 hours by default
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 1
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 1
     await chat.deliver()
     assert len(chat.messages_for("joost")) == 1
     assert (await outbox_rows(app, "reminder"))[0].created_at == clock.now()
@@ -121,7 +121,7 @@ async def test_missed_beyond_the_grace_period_is_skipped_and_recorded(
 ) -> None:
     await _meeting_with_a_yes(app)
     clock.set(DUE + timedelta(hours=6, seconds=1))
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 1
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 1
     await chat.deliver()
     assert chat.messages_for("joost") == []
     [row] = [r for r in await reminder_rows(app) if r.kind == "day_before"]
@@ -135,7 +135,7 @@ async def test_no_reminder_after_saying_nee_or_when_the_occurrence_is_cancelled(
     await rsvp(app, "joost", meeting_id, TUESDAY_14.astimezone(UTC), "nee")
     await make_person(app, "Anja Bos", email="anja@example.org", organisation="Cliëntenraad")
     await rsvp(app, "anja", meeting_id, TUESDAY_14.astimezone(UTC), "ja")
-    from handlers._meeting_text import ref
+    from handlers.meetings.texts import ref
     from tests.integration.scheduler.helpers import press
 
     done = await press(
@@ -146,7 +146,7 @@ async def test_no_reminder_after_saying_nee_or_when_the_occurrence_is_cancelled(
     )
     assert "Afgezegd" in done.text
     clock.set(DUE)
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 0
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 0
     assert await outbox_rows(app, "reminder") == []
     assert {r.status for r in await reminder_rows(app) if r.kind == "day_before"} == {"cancelled"}
 
@@ -176,9 +176,9 @@ async def test_a_moved_occurrence_moves_its_reminder_and_tells_who_comes(
     [row] = [r for r in await reminder_rows(app) if r.kind == "day_before"]
     assert row.due_at == local(2026, 12, 2, 10, 0).astimezone(UTC)
     clock.set(DUE)
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 0
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 0
     clock.set(local(2026, 12, 2, 10, 0))
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 1
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 1
 
 
 async def test_exact_wake_ups_are_asked_for_the_next_due_moments(
@@ -188,9 +188,9 @@ async def test_exact_wake_ups_are_asked_for_the_next_due_moments(
     asked: list[object] = []
     app.deps.wake_at = asked.append
     clock.set(DUE - timedelta(seconds=20))
-    await _meeting_reminders.tick(app.deps, clock.now())
+    await meeting_reminders.tick(app.deps, clock.now())
     assert asked == [DUE.astimezone(UTC)]
-    await _meeting_reminders.tick(app.deps, clock.now())
+    await meeting_reminders.tick(app.deps, clock.now())
     assert asked == [DUE.astimezone(UTC)]  # asked once, not on every pass
 
 
@@ -228,11 +228,11 @@ async def test_weekly_post_lists_the_weeks_meetings_in_their_channel(
     )
     monday_nine = local(2026, 11, 30, 9, 0)
     clock.set(monday_nine - timedelta(seconds=1))
-    await _meeting_reminders.tick(app.deps, clock.now())
+    await meeting_reminders.tick(app.deps, clock.now())
     await chat.deliver()
     assert chat.messages_for("kanaal-noord") == []
     clock.set(monday_nine)
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 2
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 2
     await chat.deliver()
     [north] = chat.messages_for("kanaal-noord")
     assert "Deze week" in north
@@ -240,7 +240,7 @@ async def test_weekly_post_lists_the_weeks_meetings_in_their_channel(
     assert "Volgende week" not in north and "Netwerk Zuid" not in north
     assert "Netwerk Zuid" in chat.messages_for("kanaal-zuid")[0]
     clock.advance(timedelta(hours=1))
-    assert await _meeting_reminders.tick(app.deps, clock.now()) == 0
+    assert await meeting_reminders.tick(app.deps, clock.now()) == 0
 
 
 async def test_planned_weekly_posts_follow_a_changed_day_and_time(
@@ -249,7 +249,7 @@ async def test_planned_weekly_posts_follow_a_changed_day_and_time(
     organiser = await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
     await plan(app, organiser.id, local(2026, 12, 4, 10, 0), platform="console", chat="kanaal")
     clock.set(local(2026, 11, 30, 7, 0))
-    await _meeting_reminders.tick(app.deps, clock.now())
+    await meeting_reminders.tick(app.deps, clock.now())
     assert {r.due_at for r in await reminder_rows(app)} == {
         local(2026, 11, 30, 9, 0).astimezone(UTC),
         local(2026, 12, 7, 9, 0).astimezone(UTC),
@@ -260,18 +260,18 @@ async def test_planned_weekly_posts_follow_a_changed_day_and_time(
     )
     restarted = build(moved, clock=clock, rng=random.Random(3))
     try:
-        await _meeting_reminders.tick(restarted.deps, clock.now())
+        await meeting_reminders.tick(restarted.deps, clock.now())
         assert {r.due_at for r in await reminder_rows(app)} == {
             local(2026, 12, 2, 8, 30).astimezone(UTC),
             local(2026, 12, 9, 8, 30).astimezone(UTC),
         }
         clock.set(local(2026, 11, 30, 9, 0))
-        assert await _meeting_reminders.tick(restarted.deps, clock.now()) == 0
+        assert await meeting_reminders.tick(restarted.deps, clock.now()) == 0
         clock.set(local(2026, 12, 2, 8, 30))
-        assert await _meeting_reminders.tick(restarted.deps, clock.now()) == 1
+        assert await meeting_reminders.tick(restarted.deps, clock.now()) == 1
         # Changed back on Thursday: this week's post is sent, next week's moves again.
         clock.set(local(2026, 12, 3, 12, 0))
-        await _meeting_reminders.tick(app.deps, clock.now())
+        await meeting_reminders.tick(app.deps, clock.now())
         assert sorted(r.due_at for r in await reminder_rows(app)) == [
             local(2026, 12, 2, 8, 30).astimezone(UTC),
             local(2026, 12, 7, 9, 0).astimezone(UTC),
@@ -286,7 +286,7 @@ async def test_a_channel_without_meetings_this_week_gets_no_post(
     organiser = await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
     await plan(app, organiser.id, local(2026, 12, 15, 10, 0), platform="console", chat="kanaal")
     clock.set(local(2026, 11, 30, 9, 0))
-    await _meeting_reminders.tick(app.deps, clock.now())
+    await meeting_reminders.tick(app.deps, clock.now())
     assert await outbox_rows(app, "reminder") == []
     assert [r.status for r in await reminder_rows(app) if r.occurrence_start <= clock.now()] == [
         "empty"

@@ -7,7 +7,7 @@ from datetime import UTC, timedelta
 from bot.bootstrap import App
 from bot.render_text import render
 from core.clock import FrozenClock
-from handlers._meeting_text import ref
+from handlers.meetings.texts import ref
 from tests.integration.scheduler.helpers import local, plan, press, reminder_rows, rsvp
 from tests.support import Chat, make_person
 

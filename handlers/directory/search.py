@@ -1,0 +1,281 @@
+"""/wie and /bel: whom to call about a social problem, and how to reach a colleague.
+
+Phone numbers, e-mail and reachability are shown only to registered professionals;
+an unregistered account sees who works on what, and how to get registered.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.errors import UserError
+from core.messages import ContactCard, Reply
+from directory.cards import ROLE_LABELS, card_json, contact_card
+from directory.matching import understand_themes
+from directory.models import Person
+from directory.people import find_by_name
+from directory.place import read_place
+from directory.reachability import is_absent
+from directory.reference import reference
+from directory.roles import find_role_holders, role_asked
+from directory.search import SearchResult, find_people
+from handlers.base import Command, Deps
+from handlers.directory.cards import (
+    absence_note,
+    cards_for,
+    person_note,
+)
+
+_I = re.IGNORECASE
+WHO_PATTERNS = (
+    # "wie kan helpen met schulden in Molenwijk?", "wie weet iets van leerplicht"
+    re.compile(
+        r"^\s*wie\s+(?:kan|kun|weet|doet|helpt|werkt|gaat|is|zit)\b.*?"
+        r"\b(?:met|voor|bij|over|aan|op|van|rond)\s+(?P<args>.+)$",
+        _I,
+    ),
+    # "wie doet schuldhulp in Noord"
+    re.compile(r"^\s*wie\s+(?:doet|kent|regelt)\s+(?P<args>.+)$", _I),
+    # "ik zoek iemand voor huurachterstand", "zoek een collega voor jeugd"
+    re.compile(
+        r"^\s*(?:ik\s+)?(?:zoek|zoeken|heb)\s+(?:nog\s+)?(?:iemand|een\s+collega|hulp|contact|"
+        r"een\s+contactpersoon)\s+(?:nodig\s+)?(?:voor|met|bij|over|die|rond)\s+(?P<args>.+)$",
+        _I,
+    ),
+    # "hulp bij verslaving in Oost", "ik heb hulp nodig met schulden"
+    re.compile(
+        r"^\s*(?:ik\s+)?(?:heb\s+|zoek\s+)?hulp\s+(?:nodig\s+)?(?:bij|met|voor|rond)\s+(?P<args>.+)$",
+        _I,
+    ),
+    # "who can help with debt", "who knows about housing in Noord"
+    re.compile(
+        r"^\s*who\s+(?:can|could|knows|does|works|helps|handles|is)\b.*?"
+        r"\b(?:with|on|for|about|in)\s+(?P<args>.+)$",
+        _I,
+    ),
+    # "I'm looking for someone for debt"
+    re.compile(
+        r"^\s*(?:i'?m\s+|i\s+am\s+)?(?:looking|searching)\s+for\s+(?:someone|somebody|a\s+colleague|"
+        r"help)\s+(?:for|with|on|about|who)\s+(?P<args>.+)$",
+        _I,
+    ),
+)
+
+CALL_PATTERNS = (
+    # "hoe bereik ik Joost de Wit?", "hoe bel ik Joost"
+    re.compile(r"^\s*hoe\s+(?:bereik|bel|spreek)\s+ik\s+(?P<args>.+)$", _I),
+    # "hoe kan ik Joost de Wit bereiken?"
+    re.compile(r"^\s*hoe\s+kan\s+ik\s+(?P<args>.+?)\s+(?:bereiken|bellen|spreken)\W*$", _I),
+    # "wat is het nummer van Joost?", "telefoonnummer van Joost de Wit"
+    re.compile(r"^\s*(?:wat\s+is\s+)?(?:het\s+)?(?:telefoon)?nummer\s+van\s+(?P<args>.+)$", _I),
+    # "bel Joost de Wit" without the slash
+    re.compile(r"^\s*bel\s+(?!(?:me|mij|je|jij|ik|terug)\b)(?P<args>[^?]+)$", _I),
+    # "how do I reach Joost?", "what is the phone number of Joost"
+    re.compile(r"^\s*how\s+(?:do|can)\s+i\s+(?:reach|call|contact)\s+(?P<args>.+)$", _I),
+    re.compile(
+        r"^\s*(?:what\s+is\s+)?(?:the\s+)?(?:phone\s+)?number\s+(?:of|for)\s+(?P<args>.+)$", _I
+    ),
+)
+
+
+async def who(cmd: Command, deps: Deps) -> Reply:
+    """The best few people to call about a theme or a question, reachable ones first."""
+    _ = cmd.tr.gettext
+    query = cmd.args.strip()
+    if not query:
+        return Reply(
+            text=_(
+                "Waarmee zoek je hulp? Typ bijvoorbeeld: /wie schulden in Molenwijk, of "
+                "/wie kan de huur niet betalen. Alle thema's zie je met /themas."
+            ),
+            data={"contacts": []},
+        )
+    asker = cmd.actor.person_id if cmd.actor else None
+    show = cmd.actor is not None
+    async with deps.uow() as uow:
+        # One look at the themes and wijken serves both the role check and the search.
+        ref = await reference(uow.session)
+        holders = await find_role_holders(
+            uow.session,
+            query,
+            ref=ref,
+            now=cmd.now,
+            timezone=deps.settings.bot.timezone,
+            limit=deps.settings.directory.max_results,
+            exclude=(asker,) if asker is not None else (),
+        )
+        if holders is not None and holders[1].matches:
+            return _role_holders(cmd, *holders, show)
+        result = await find_people(
+            uow.session,
+            query,
+            ref=ref,
+            now=cmd.now,
+            timezone=deps.settings.bot.timezone,
+            asker_id=asker,
+            limit=deps.settings.directory.max_results,
+            exclude=(asker,) if asker is not None else (),
+        )
+    english = cmd.tr.language == "en"
+    names = {k: (en if english and en else nl) for k, (nl, en) in result.theme_names.items()}
+    themes = cmd.tr.join(names.get(k, k) for k in result.themes)
+    data: dict[str, object] = {
+        "themes": list(result.themes),
+        "wijk": result.wijk,
+        "unknown_wijk": result.unknown_wijk,
+    }
+    if not result.matches:
+        return _fallback(cmd, result, themes, data, show)
+    cards, contacts = cards_for(
+        result.matches, names, result.wijk, cmd.now, cmd.tr, show_contact=show
+    )
+    if result.wijk:
+        title = _("Wie helpt met {themes} in {wijk}", themes=themes, wijk=result.wijk)
+    else:
+        title = _("Wie helpt met {themes}", themes=themes)
+    return Reply(
+        title=title,
+        text=_with_unknown_wijk(cmd, result, _lead(cmd, result, show)),
+        cards=tuple(cards),
+        data={**data, "contacts": contacts, "fallback": False},
+    )
+
+
+async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
+    """Plain text that names a social problem or a role ('kan de huur niet betalen') is /wie."""
+    async with deps.uow() as uow:
+        ref = await reference(uow.session)
+    text = read_place(cmd.args, list(ref.wijken), ref.themes).text
+    if not understand_themes(text, ref.themes) and role_asked(text) is None:
+        return None
+    return await who(cmd, deps)
+
+
+def _with_unknown_wijk(
+    cmd: Command, result: SearchResult, text: str, *, whole_town: bool = True
+) -> str:
+    """`text` after a line saying the wijk asked about is unknown, with wijken that exist."""
+    if result.unknown_wijk is None:
+        return text
+    _ = cmd.tr.gettext
+    parts = [_('De wijk "{wijk}" ken ik niet.', wijk=result.unknown_wijk)]
+    if whole_town:
+        parts.append(_("Daarom zie je mensen uit de hele gemeente."))
+    if result.wijk_hints:
+        parts.append(
+            _("Bekende wijken zijn bijvoorbeeld: {wijken}.", wijken=cmd.tr.join(result.wijk_hints))
+        )
+    line = " ".join(parts)
+    return f"{line}\n{text}" if text else line
+
+
+def _lead(cmd: Command, result: SearchResult, show: bool) -> str:
+    """The line above the cards: call now, or when, or how to see numbers at all."""
+    _ = cmd.tr.gettext
+    if not show:
+        return _(
+            "Telefoonnummers en bereikbaarheid zie je zodra je account bij de sociale kaart "
+            "hoort. Vraag je beheerder om je toe te voegen, of koppel je account met /koppel."
+        )
+    if any(m.reachable_now for m in result.matches):
+        return _("Bel gerust. Wie nu bereikbaar is, staat bovenaan.")
+    return _(
+        "Op dit moment is niemand van hen bereikbaar. Bij iedereen staat wanneer je kunt bellen."
+    )
+
+
+def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> Reply:
+    """'/wie vertrouwenspersoon': the people with that special role, reachable ones first."""
+    _ = cmd.tr.gettext
+    cards, contacts = cards_for(result.matches, {}, result.wijk, cmd.now, cmd.tr, show_contact=show)
+    label = _(ROLE_LABELS[role])
+    if result.wijk:
+        title = _("Wie is {role} in {wijk}", role=label, wijk=result.wijk)
+    else:
+        title = _("Wie is {role}", role=label)
+    text = _with_unknown_wijk(cmd, result, _lead(cmd, result, show))
+    data: dict[str, object] = {
+        "themes": [],
+        "wijk": result.wijk,
+        "unknown_wijk": result.unknown_wijk,
+        "role": role,
+        "fallback": False,
+    }
+    return Reply(title=title, text=text, cards=tuple(cards), data={**data, "contacts": contacts})
+
+
+def _fallback(
+    cmd: Command, result: SearchResult, themes: str, data: dict[str, object], show: bool
+) -> Reply:
+    """Nobody matched: the oliemannetje (or procesregisseur) of the closest domain, and why."""
+    values = {**result.fallback_values, "themes": themes or cmd.args.strip()}
+    reason = cmd.tr.gettext(result.fallback_reason, **values) if result.fallback_reason else ""
+    reason = _with_unknown_wijk(cmd, result, reason, whole_town=False)
+    if result.fallback is None:
+        return Reply(text=reason, data={**data, "contacts": [], "fallback": True})
+    match = result.fallback
+    note = ""
+    if match.substitute_for is not None:
+        note = cmd.tr.gettext(
+            "vervangt {name} ({absence})",
+            name=match.substitute_for.name,
+            absence=absence_note(match.substitute_for, cmd.tr),
+        )
+    card = contact_card(match.person, cmd.now, cmd.tr, show_contact=show, note=note)
+    contact = {**card_json(card), "fallback": True}
+    return Reply(
+        title=cmd.tr.gettext("Hier kan {name} je verder helpen", name=match.person.name),
+        text=reason,
+        cards=(card,),
+        data={**data, "contacts": [contact], "fallback": True},
+    )
+
+
+async def call(cmd: Command, deps: Deps) -> Reply:
+    """A colleague's number and the best moment to call; their stand-in when they are away."""
+    _ = cmd.tr.gettext
+    name = cmd.args.strip()
+    if not name:
+        raise UserError("Wie wil je bellen? Typ bijvoorbeeld: /bel Joost de Wit")
+    async with deps.uow() as uow:
+        people = await find_by_name(uow.session, name)
+        stand_ins: dict[int, Person] = {}
+        for person in people:
+            if is_absent(person, cmd.now) and person.stand_in_id is not None:
+                stand_in = await uow.session.get(Person, person.stand_in_id)
+                if stand_in is not None and stand_in.active:
+                    stand_ins[person.id] = stand_in
+    if not people:
+        raise UserError(
+            'Ik vond niemand die "{name}" heet. Zoek op thema met /wie, bijvoorbeeld '
+            "/wie schulden.",
+            name=name,
+        )
+    cards: list[ContactCard] = []
+    for person in people:
+        cards.append(
+            contact_card(
+                person,
+                cmd.now,
+                cmd.tr,
+                show_contact=True,
+                note=person_note(person, cmd.now, cmd.tr),
+            )
+        )
+        stand_in = stand_ins.get(person.id)
+        if stand_in is not None:
+            note = _(
+                "vervangt {name} ({absence})",
+                name=person.name,
+                absence=absence_note(person, cmd.tr),
+            )
+            cards.append(contact_card(stand_in, cmd.now, cmd.tr, show_contact=True, note=note))
+    if len(people) == 1:
+        text = _("Bellen gaat het snelst.")
+    else:
+        text = _("Ik vond meer mensen die zo heten. Bedoel je een van hen?")
+    return Reply(
+        text=text,
+        cards=tuple(cards),
+        data={"contacts": [card_json(c) for c in cards]},
+    )
