@@ -10,14 +10,14 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from sqlalchemy import text
 
+from bot import http_agenda
 from bot.gauges import refresh as refresh_gauges
+from bot.http_key import APP_KEY
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
 
 log = logging.getLogger("krokodil.http")
-
-APP_KEY: web.AppKey[App] = web.AppKey("krokodil", object)  # type: ignore[arg-type]
 
 
 def make_web_app(app: App) -> web.Application:
@@ -27,8 +27,6 @@ def make_web_app(app: App) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
     web_app.router.add_get("/metrics", metrics)
-    from bot import http_agenda  # imported here: it imports APP_KEY from this module
-
     http_agenda.add_routes(web_app)
     for adapter in app.adapters.values():
         add_routes = getattr(adapter, "add_routes", None)

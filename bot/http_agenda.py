@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from bot.http import APP_KEY
+from bot.http_key import APP_KEY
 from directory.models import Person
 from scheduler import feed
 
