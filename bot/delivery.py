@@ -120,10 +120,9 @@ class Delivery:
             return None
         for platform in PLATFORM_PREFERENCE:
             adapter = self.adapters.get(platform)
-            lookup = getattr(adapter, "account_for_email", None)
-            if platform in avoid or lookup is None:
+            if platform in avoid or adapter is None:
                 continue
-            external_id = await lookup(person.email)
+            external_id = await adapter.account_for_email(person.email)
             if external_id:
                 now = self.clock.now()
                 await uow.repo(IdentityRepository).link(person, platform, external_id, now)

@@ -29,9 +29,7 @@ def make_web_app(app: App) -> web.Application:
     web_app.router.add_get("/metrics", metrics)
     http_agenda.add_routes(web_app)
     for adapter in app.adapters.values():
-        add_routes = getattr(adapter, "add_routes", None)
-        if add_routes is not None:
-            add_routes(web_app)
+        adapter.add_routes(web_app)
     return web_app
 
 

@@ -132,9 +132,7 @@ async def shutdown(
     await app.delivery.flush()
     for adapter in app.adapters.values():
         # Adapters that hold connections release them only now: the flush above still sends.
-        close = getattr(adapter, "close", None)
-        if close is not None:
-            await close()
+        await adapter.close()
     await runner.cleanup()
     await app.close()
 

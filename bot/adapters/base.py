@@ -1,9 +1,49 @@
-"""The contract every chat platform adapter keeps."""
+"""The contract every chat platform adapter keeps, and the parts every adapter has.
+
+A platform lives in ``bot/adapters/<platform>/`` (Slack, Telegram; Teams is cut the same
+way), in the same modules with the same roles, so a reader who knows one adapter knows
+them all:
+
+``adapter.py``
+    The :class:`Adapter` subclass: builds the platform client and the parts below,
+    wires them together, and starts, stops and sends.
+``webhook.py``
+    The HTTP route on the bot's own aiohttp server: verify or authenticate a request
+    and parse it. Every bad request gets its 4xx here (bad signature or secret → 401/403,
+    unreadable body → 400), before anything else sees it; never a 500.
+``listeners.py``
+    Where the platform's SDK hands over what arrived (Bolt's listeners, PTB's update
+    handler): one function per kind of event, each running inbound → dispatch → respond.
+``inbound.py``
+    Platform payload → :class:`core.messages.Invocation`, with the payload shape checks
+    and the event id that makes a platform retry harmless.
+``respond.py``
+    Answering one invocation in the right place (a response URL, an ephemeral or
+    private message, a thread, the chat itself), with the outbox as the fallback when
+    the platform refuses; a private answer never lands in a group because a DM failed.
+``render.py``
+    :class:`core.messages.Reply` → the platform's message (Block Kit, Telegram HTML with
+    an inline keyboard): escaping, size limits, buttons.
+``outbound.py``
+    Sending rendered messages: pacing, retries after rate limits, files; whatever still
+    fails becomes :class:`DeliveryError`, so the outbox tries again later.
+``identity.py``
+    Platform account → person hints: profiles (e-mail, language) and their cache, and
+    finding or completing a link to a directory person.
+
+Anything only one platform has lives beside these under its own name (Slack's modals
+and App Home, Telegram's menu and callback data). A press of a button
+flows webhook → listeners → inbound → dispatcher → respond → render/outbound, each
+module visited once. The console adapter (``console.py``) has no network, so it is one
+module.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+
+from aiohttp import web
 
 from core.messages import Reply
 
@@ -44,3 +84,20 @@ class Adapter(ABC):
     @abstractmethod
     async def send(self, target: Target, reply: Reply) -> str:
         """Deliver a reply; return a platform message reference. Raise DeliveryError to retry."""
+
+    def add_routes(self, web_app: web.Application) -> None:
+        """Add the platform's webhook route to the bot's HTTP server (``webhook.py``)."""
+        # Nothing by default: the console, and Slack in Socket Mode, take no requests.
+        return None
+
+    async def account_for_email(self, email: str) -> str | None:
+        """The platform account with this e-mail, for a first message to someone; None: unknown.
+
+        Only platforms that can look people up (Slack's users.lookupByEmail) answer.
+        """
+        return None
+
+    async def close(self) -> None:
+        """Release connections, after the outbox was flushed at shutdown."""
+        # Nothing by default: adapters whose client holds connections close them here.
+        return None

@@ -155,7 +155,7 @@ async def test_an_outage_gets_calm_answers_and_the_bot_recovers_by_itself(
     caplog.set_level(logging.WARNING)
     assert CALM in await _slack_wie(platforms, fake_slack)
     # A new process knows no linked accounts yet: the Telegram adapter looks for a link first.
-    platforms.telegram.adapter._linked.clear()
+    platforms.telegram.adapter.identity._linked.clear()
     assert CALM in await _telegram_wie(platforms, bot_api)
     # A long button payload is read from the database: the tap still gets the calm answer.
     assert await platforms.telegram.post(_tap(platforms, "~0123456789abcdefghijkl")) == 200

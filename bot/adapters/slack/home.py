@@ -1,13 +1,43 @@
-"""The App Home tab: the neutral home reply (sections from each capability) as a home view."""
+"""The App Home tab: the neutral home reply (sections from each capability) as a home view,
+built from the hidden ``home`` command and published with views.publish."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from bot.adapters.slack.blocks import Block, plain, reply_blocks
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import inbound
+from bot.adapters.slack.identity import ProfileCache
+from bot.adapters.slack.outbound import SLACK_FAILURES
+from bot.adapters.slack.render import Block, plain, reply_blocks
+from bot.dispatch import Dispatcher
 from core.messages import Reply
 
+log = logging.getLogger("krokodil.slack")
+
 HOME_BLOCK_LIMIT = 100
+
+
+class HomePublisher:
+    """Publishes a person's App Home: on opening the tab, and after changes made from it."""
+
+    def __init__(
+        self, dispatcher: Dispatcher, client: AsyncWebClient, profiles: ProfileCache
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.client = client
+        self.profiles = profiles
+
+    async def publish(self, user: str) -> None:
+        """Build the home from the hidden 'home' command and publish it (views.publish)."""
+        profile = await self.profiles.get(user)
+        reply = await self.dispatcher.handle(inbound.home_invocation(user, profile))
+        try:
+            await self.client.views_publish(user_id=user, view=home_view(reply))
+        except SLACK_FAILURES as error:
+            log.warning("views.publish failed: %s", type(error).__name__)
 
 
 def home_view(reply: Reply) -> dict[str, Any]:

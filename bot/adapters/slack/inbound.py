@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.slack.identity import SlackProfile
+from bot.adapters.slack.render import LINK_ACTION, decode_action_id
 from bot.parsing import UMBRELLA
 from core.messages import Action, FormSubmission, Invocation
 
@@ -117,6 +118,15 @@ def action_chat(body: Payload) -> str:
     return channel or str(body["user"]["id"])
 
 
+def pressed(action: Payload) -> tuple[str, str] | None:
+    """The neutral action id and value of one pressed element; None for a link button."""
+    action_id = decode_action_id(str(action["action_id"]))
+    if action_id == LINK_ACTION:
+        return None
+    chosen = obj(action.get("selected_option")).get("value")
+    return action_id, str(action.get("value") or chosen or "")
+
+
 def action_invocation(
     body: Payload, action_id: str, value: str, action_ts: str | None, profile: SlackProfile
 ) -> Invocation:
@@ -165,3 +175,8 @@ def message_invocation(body: Payload, profile: SlackProfile) -> Invocation:
         event_id=str(body["event_id"]),
         **_hints(profile),
     )
+
+
+def home_invocation(user: str, profile: SlackProfile) -> Invocation:
+    """The hidden /home command the App Home is built from."""
+    return Invocation(platform="slack", account=user, chat=user, text="/home", **_hints(profile))

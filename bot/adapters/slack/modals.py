@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.adapters.slack.blocks import Block, clip, plain, text_sections
+from bot.adapters.slack.render import Block, clip, plain, text_sections
 from core.i18n import Translator
 from core.messages import Choice, Field, Form, FormSubmission, Reply
 

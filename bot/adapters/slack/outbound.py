@@ -20,10 +20,20 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import DeliveryError, Target
-from bot.adapters.slack.blocks import fallback_text, reply_blocks
+from bot.adapters.slack.render import fallback_text, reply_blocks
 from core.messages import Attachment, Reply
 
 log = logging.getLogger("krokodil.slack.outbound")
+
+# What a Slack Web API call may raise when Slack or the network fails.
+SLACK_FAILURES = (
+    DeliveryError,
+    SlackApiError,
+    SlackClientError,
+    ClientError,
+    OSError,
+    TimeoutError,
+)
 
 
 class ChannelPacer:

@@ -1,14 +1,19 @@
 """Telegram: python-telegram-bot's Application behind the neutral adapter contract.
 
-- ``wiring``: the Application on the configured Bot API, with rate limiting;
-- ``inbound``: updates as invocations (group chats: only messages for the bot);
-- ``render`` and ``outbound``: replies as HTML with inline keyboards;
-- ``responder``: answering an update in the right chat, with the outbox as fallback;
-- ``ordering``: one update at a time per chat;
-- ``callbacks``: button payloads within 64 bytes;
+The parts every adapter has (see ``bot.adapters.base``):
+
+- ``adapter``: the adapter; builds the Application (rate limited, on the configured Bot
+  API) and wires the parts;
 - ``webhook``: POST /telegram/webhook with the secret-token check;
-- ``menu``: the command menu (setMyCommands) in Dutch and English;
-- ``adapter``: the adapter that ties them together.
+- ``listeners``: PTB's update handler (messages, button presses, group joins);
+- ``inbound``: updates as invocations (group chats: only messages for the bot);
+- ``respond``: answering an update in the right chat, with the outbox as fallback;
+- ``render`` and ``outbound``: replies as HTML with inline keyboards, and sending them;
+- ``identity``: completing an imported @username link on a user's first message.
+
+Telegram's own: ``callbacks`` (button payloads within 64 bytes), ``menu`` (the command
+menu in Dutch and English), ``ordering`` (one update at a time per chat) and
+``ratelimit`` (Telegram's flood limits).
 """
 
 from __future__ import annotations

@@ -1,39 +1,36 @@
-"""The Telegram adapter: updates in (webhook or long polling), replies and outbox messages out.
+"""The Telegram adapter: builds python-telegram-bot's Application and wires the parts.
 
-Every update goes through python-telegram-bot's Application (one TypeHandler),
-is translated into a neutral invocation and handed to the dispatcher; the reply
-is rendered as HTML with an inline keyboard. A reply that cannot be sent now
-(Telegram kept answering 429, the network failed) goes to the outbox, so it is
-delivered later instead of lost.
+Updates arrive on ``POST /telegram/webhook`` (``webhook``) or by long polling, go
+through PTB's Application (one TypeHandler) to ``listeners``, which translate them
+(``inbound``), dispatch them and answer (``respond``, ``render``, ``outbound``). A
+reply that cannot be sent now (Telegram kept answering 429, the network failed)
+goes to the outbox, so it is delivered later instead of lost.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+import os
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from telegram import ChatMember, Message, Update
-from telegram.error import ChatMigrated, RetryAfter, TelegramError
-from telegram.ext import Application, BaseRateLimiter, ContextTypes, TypeHandler
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, TypeHandler
 
-from bot.adapters.base import Adapter, DeliveryError, Target
-from bot.adapters.telegram import inbound, webhook
+from bot.adapters.base import Adapter, Target
+from bot.adapters.telegram import inbound
 from bot.adapters.telegram.callbacks import KEEP_FOR, CallbackCodec
+from bot.adapters.telegram.identity import UsernameLinks
+from bot.adapters.telegram.listeners import Listeners
 from bot.adapters.telegram.menu import MENU_LANGUAGES, menu
-from bot.adapters.telegram.ordering import ChatOrder
-from bot.adapters.telegram.outbound import Sender
-from bot.adapters.telegram.responder import Responder, group_button_answer
-from bot.adapters.telegram.wiring import ALLOWED_UPDATES, build_application
-from bot.dispatch import UNAVAILABLE
+from bot.adapters.telegram.outbound import TelegramSender
+from bot.adapters.telegram.ratelimit import TelegramRateLimiter
+from bot.adapters.telegram.respond import Responder
+from bot.adapters.telegram.webhook import WEBHOOK_PATH, TelegramWebhook
 from bot.settings import SettingsError, telegram_mode
-from core import events
-from core.db import database_away
-from core.i18n import N_
+from core.config import TelegramConfig
 from core.messages import Reply
-from directory import linking
-from directory.identity import IdentityRepository
 from handlers.handover.common import HANDOVER_COMMANDS, avoided_platforms
 
 if TYPE_CHECKING:
@@ -41,12 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("krokodil.telegram")
 
-BUTTON_GONE = N_("Deze knop werkt niet meer.")
-GROUP_WELCOME = N_(
-    "Hallo! Ik ben Groene Krokodil: ik help professionals in het sociaal domein elkaar te "
-    "vinden. In deze groep reageer ik op opdrachten zoals /help@{bot}, op berichten waarin je "
-    "mij noemt (@{bot}) en op antwoorden op mijn berichten. Andere berichten lees ik niet."
-)
+# Update kinds the bot acts on; Telegram sends nothing else.
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 
 
 class TelegramAdapter(Adapter):
@@ -68,16 +61,19 @@ class TelegramAdapter(Adapter):
         self.application: Application = build_application(
             config, polling=self.mode == "polling", rate_limiter=rate_limiter
         )
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
         self.codec = CallbackCodec(app.deps.uow, app.deps.clock)
-        self.sender = Sender(self.application.bot, self.codec)
+        self.sender = TelegramSender(self.application.bot, self.codec)
         self.responder = Responder(self.sender, app.deps)
-        self.me: inbound.BotIdentity | None = None
+        self.identity = UsernameLinks(app.deps)
+        self.listeners = Listeners(
+            app.dispatcher, app.deps, self.codec, self.responder, self.identity
+        )
+        self.application.add_handler(TypeHandler(Update, self.listeners.on_update))
+        self.application.add_error_handler(self.listeners.on_error)
+        self.webhook = TelegramWebhook(
+            self.secret, self.application.bot, self.application.process_update, self.ready
+        )
         self._ready = False
-        # Accounts known to be linked: no need to look for an imported @username again.
-        self._linked: set[str] = set()
-        self._order = ChatOrder()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -85,13 +81,13 @@ class TelegramAdapter(Adapter):
         """Log in (getMe), publish the command menu, then take updates."""
         await self.application.initialize()
         bot = self.application.bot
-        self.me = inbound.BotIdentity(bot.id, bot.username)
+        self.listeners.me = inbound.BotIdentity(bot.id, bot.username)
         await self.publish_menu()
         await self.codec.forget_older_than(self.app.deps.clock.now() - KEEP_FOR)
         if self.mode == "webhook":
             public = (self.app.settings.server.public_url or "").rstrip("/")
             await bot.set_webhook(
-                url=public + webhook.WEBHOOK_PATH,
+                url=public + WEBHOOK_PATH,
                 secret_token=self.secret,
                 allowed_updates=list(ALLOWED_UPDATES),
             )
@@ -117,10 +113,7 @@ class TelegramAdapter(Adapter):
 
     def add_routes(self, web_app: web.Application) -> None:
         """Add POST /telegram/webhook to the bot's HTTP server."""
-        handler = webhook.make_handler(
-            self.secret, self.application.bot, self.application.process_update, self.ready
-        )
-        web_app.router.add_post(webhook.WEBHOOK_PATH, handler)
+        self.webhook.add_routes(web_app)
 
     def ready(self) -> bool:
         """True while updates are taken."""
@@ -141,147 +134,37 @@ class TelegramAdapter(Adapter):
 
     async def send(self, target: Target, reply: Reply) -> str:
         """Deliver an outbox message to a chat (a group) or a user's private chat."""
-        chat = target.chat or target.user or ""
-        chat_id = _chat_id(chat)
-        if chat_id is None:
-            raise DeliveryError("no numeric Telegram chat yet (the user has not written the bot)")
-        try:
-            try:
-                return str(await self.sender.deliver(chat_id, reply))
-            except ChatMigrated as moved:
-                # A group that became a supergroup has a new id; the old one keeps pointing here.
-                log.info("telegram group moved", extra={"to": moved.new_chat_id})
-                return str(await self.sender.deliver(moved.new_chat_id, reply))
-        except RetryAfter as error:
-            raise DeliveryError("Telegram asked to slow down") from error
-        except TelegramError as error:
-            raise DeliveryError(f"Telegram: {type(error).__name__}") from error
-
-    # -- incoming --------------------------------------------------------------------------
-
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Every update PTB receives (webhook or polling) arrives here."""
-        if self.me is None:
-            return
-        chat = update.effective_chat
-        async with self._order.turn(str(chat.id if chat is not None else "")):
-            if update.callback_query is not None:
-                await self._on_button(update)
-            elif update.message is not None:
-                await self._on_message(update, update.message)
-            elif update.my_chat_member is not None:
-                await self._on_membership(update)
-
-    async def _on_message(self, update: Update, message: Message) -> None:
-        assert self.me is not None
-        inv = inbound.message_invocation(update, self.me)
-        if inv is None:
-            return
-        user = message.from_user
-        if user is not None and user.username and inv.account not in self._linked:
-            try:
-                await self._claim_username(inv.account, user.username)
-            except Exception as error:
-                if not database_away(error):
-                    raise
-                # Linking can wait; the dispatcher still answers (calmly, with the database away).
-                log.warning("telegram username link skipped: %s", type(error).__name__)
-        reply = await self.app.dispatcher.handle(inv)
-        if reply.data.get("duplicate"):
-            return
-        reply_to = None if inv.is_direct else message.message_id
-        await self.responder.respond(
-            update.update_id, inv.chat, inv.account, inv.is_direct, reply, reply_to
-        )
-
-    async def _on_button(self, update: Update) -> None:
-        query = update.callback_query
-        assert query is not None
-        try:
-            action = await self.codec.decode(query.data or "")
-        except Exception as error:
-            if not database_away(error):
-                raise
-            log.warning("telegram button not read: %s", type(error).__name__)
-            tr = self.app.deps.translator(query.from_user.language_code)
-            await _quietly(query.answer(tr.gettext(UNAVAILABLE)))
-            return
-        if action is None:
-            tr = self.app.deps.translator(query.from_user.language_code)
-            await _quietly(query.answer(tr.gettext(BUTTON_GONE)))
-            return
-        inv = inbound.callback_invocation(update, action)
-        if inv is None:
-            await _quietly(query.answer())
-            return
-        reply = await self.app.dispatcher.handle(inv)
-        if reply.data.get("duplicate"):
-            return
-        if inv.is_direct:
-            await _quietly(query.answer())
-        else:
-            toast, later = group_button_answer(action.action_id, reply)
-            await _quietly(query.answer(toast))
-            if later is None:
-                return
-            reply = later
-        if inv.is_direct and isinstance(query.message, Message):
-            await self.responder.mark_choice(query.message, query.data or "")
-        await self.responder.respond(update.update_id, inv.chat, inv.account, inv.is_direct, reply)
-
-    async def _on_membership(self, update: Update) -> None:
-        change = update.my_chat_member
-        assert change is not None and self.me is not None
-        joined = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
-        was_out = change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED)
-        if not (joined and was_out) or inbound.is_private(change.chat):
-            return
-        async with self.app.deps.uow() as uow:
-            first = await events.first_delivery(
-                uow.session, "telegram", str(update.update_id), self.app.deps.clock.now()
-            )
-            await uow.commit()
-        if first:
-            tr = self.app.deps.translator(None)
-            welcome = Reply(text=tr.gettext(GROUP_WELCOME, bot=self.me.username))
-            chat = str(change.chat.id)
-            await self.responder.respond(update.update_id, chat, chat, False, welcome)
-
-    async def _claim_username(self, account: str, username: str) -> None:
-        """Complete a link a directory import made by @username, on the user's first message."""
-        now = self.app.deps.clock.now()
-        async with self.app.deps.uow() as uow:
-            known = await uow.repo(IdentityRepository).person_for_account("telegram", account)
-            if known is None:
-                known_id = await linking.claim_username(
-                    uow.session, "telegram", account, username, now
-                )
-                await uow.commit()
-            else:
-                known_id = known.id
-        if known_id is not None:
-            self._linked.add(account)
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log a failed update once, without its contents."""
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.error(
-            "telegram update failed",
-            exc_info=context.error,
-            extra={"update_id": update_id},
-        )
+        return await self.sender.send(target, reply)
 
 
-def _chat_id(chat: str) -> int | str | None:
-    """A numeric chat id (groups are negative) or a public @channel name."""
-    if chat.lstrip("-").isdigit():
-        return int(chat)
-    return chat if chat.startswith("@") else None
+def file_url(base_url: str) -> str:
+    """The Bot API file address that belongs with a base URL (…/bot → …/file/bot)."""
+    head, sep, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else base_url.rstrip("/") + "/file/bot"
 
 
-async def _quietly(call: Awaitable[object]) -> None:
-    """Answer a button press; a late or repeated answer is not worth an error."""
-    try:
-        await call
-    except TelegramError as error:
-        log.debug("telegram callback answer failed: %s", type(error).__name__)
+def build_application(
+    config: TelegramConfig,
+    *,
+    polling: bool,
+    rate_limiter: BaseRateLimiter[int] | None = None,
+) -> Application:
+    """A PTB Application on the configured Bot API, with outbound rate limiting."""
+    if not config.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Opt in to PTB's coming time periods (timedelta, not int seconds); without it every
+    # RetryAfter from Telegram also raises a deprecation warning inside PTB.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(file_url(config.base_url))
+        .rate_limiter(rate_limiter or TelegramRateLimiter())
+    )
+    # Polling: chats are served side by side (the adapter keeps each chat's updates in order).
+    # Webhook: updates arrive on the bot's own aiohttp server, so PTB needs no updater.
+    builder = builder.concurrent_updates(True) if polling else builder.updater(None)
+    return builder.build()

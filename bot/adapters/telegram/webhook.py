@@ -1,4 +1,4 @@
-"""POST /telegram/webhook on the bot's own aiohttp server.
+"""POST /telegram/webhook on the bot's own aiohttp server: check the secret, read the update.
 
 Telegram sends the secret given to setWebhook in a header with every update; a
 request without it is refused before its body is read. A body that is not an
@@ -22,6 +22,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 Process = Callable[[Update], Awaitable[None]]
+Ready = Callable[[], bool]
 
 
 def secret_matches(given: str | None, expected: str | None) -> bool:
@@ -48,25 +49,32 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
         return None
 
 
-def make_handler(
-    secret: str | None, bot: Bot, process: Process, ready: Callable[[], bool]
-) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """The aiohttp handler for the webhook route."""
+class TelegramWebhook:
+    """The aiohttp handler in front of python-telegram-bot's update processing."""
 
-    async def webhook(request: web.Request) -> web.Response:
-        if not secret_matches(request.headers.get(SECRET_HEADER), secret):
+    def __init__(self, secret: str | None, bot: Bot, process: Process, ready: Ready) -> None:
+        self.secret = secret
+        self.bot = bot
+        self.process = process
+        self.ready = ready
+
+    def add_routes(self, web_app: web.Application) -> None:
+        """Register POST /telegram/webhook."""
+        web_app.router.add_post(WEBHOOK_PATH, self.handle)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Check the secret, read the update, process it; 403 / 400 / 503 for bad requests."""
+        if not secret_matches(request.headers.get(SECRET_HEADER), self.secret):
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
-        update = parse_update(await request.read(), bot)
+        update = parse_update(await request.read(), self.bot)
         if update is None:
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        if not ready():
+        if not self.ready():
             # Not started yet (or stopping): Telegram keeps the update and sends it again.
             return web.json_response({"ok": False, "error": "not ready"}, status=503)
         try:
-            await process(update)
+            await self.process(update)
         except Exception:
             # Processing failures are ours; a resend would be deduplicated anyway.
             log.exception("telegram update failed", extra={"update_id": update.update_id})
         return web.json_response({"ok": True})
-
-    return webhook

@@ -57,7 +57,7 @@ async def test_a_double_click_has_one_effect(slack: SlackHarness) -> None:
 async def test_a_resent_click_payload_has_one_effect(slack: SlackHarness) -> None:
     notice = await _notice_for_ricardo(slack)
     clock = [1000.0]
-    slack.adapter.interactions._monotonic = lambda: clock[0]
+    slack.adapter.listeners._monotonic = lambda: clock[0]
     action_id, value = notice.button("Ik pak dit op")
     await slack.click(action_id, value, user="U2", channel="D2", action_ts="1700000500.000001")
     await slack.settle()

@@ -100,7 +100,7 @@ async def test_overdracht_from_modal_to_accepted_with_both_informed(slack: Slack
     assert "donderdag 26 november 10:00" in _dms_to(slack, "D1")[-1].blocks_text()
 
     # A second press changes nothing and says so.
-    slack.adapter.interactions._clicks.clear()
+    slack.adapter.listeners._clicks.clear()
     before = len(fake.to("respond"))
     await slack.click(accept_id, accept_value, user="U2", channel="D2")
     again = await fake.wait_for("respond", before + 1)
@@ -151,7 +151,7 @@ async def test_a_plain_question_that_needs_a_form_gets_a_button_that_opens_it(
     [opened] = await slack.fake.wait_for("views.open")
     assert opened.params["view"]["title"]["text"] == "Warme overdracht"
     # The button works once; a second press explains instead of failing silently.
-    slack.adapter.interactions._clicks.clear()
+    slack.adapter.listeners._clicks.clear()
     await slack.click(action_id, value, user="U1", channel="C1")
     [gone] = await slack.fake.wait_for("respond")
     assert "verlopen" in gone.blocks_text()

@@ -179,7 +179,7 @@ async def test_a_form_button_slack_did_not_open_works_when_pressed_again(
     [*_, again] = await slack.fake.wait_for("respond", 2)
     assert "Druk nog een keer op de knop" in again.blocks_text()
     del slack.fake.failing["views.open"]
-    slack.adapter.interactions._clicks.clear()
+    slack.adapter.listeners._clicks.clear()
     await slack.click(action_id, value, user="U1", channel="C1")
     [*_, opened] = await slack.fake.wait_for("views.open", 3)
     assert opened.params["view"]["title"]["text"] == "Knelpunt melden"

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.adapters.slack import SlackAdapter, check_config
-from bot.adapters.slack.app import SlackStartError
+from bot.adapters.slack.adapter import SlackStartError
 from bot.bootstrap import App
 from bot.http import make_web_app
 from bot.settings import SettingsError, load_settings

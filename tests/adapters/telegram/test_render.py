@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.adapters.telegram.adapter import file_url
 from bot.adapters.telegram.render import MAX_CHUNK, keyboard, render_html
-from bot.adapters.telegram.wiring import file_url
 from core.messages import Attachment, Button, ContactCard, Reply
 from tests.adapters.telegram.bot_api_rules import problem
 

@@ -1,6 +1,8 @@
-"""What the bot does with each kind of Slack request, after Bolt has verified and routed it.
+"""Bolt's listeners: what the bot does with each kind of Slack request, once Bolt has routed it.
 
-Every listener acknowledges first (Slack's 3-second rule) and only then talks
+A request goes webhook → Bolt → a listener here → ``inbound`` (payload → invocation) →
+the dispatcher → ``respond`` (where the answer goes) → ``render`` and ``outbound``. Every
+listener acknowledges first (Slack's 3-second rule) and only then talks
 to the database, except modal submissions, whose answer (close, show errors,
 or show the next form) must travel in the acknowledgement itself. Commands
 with a form builder open their modal before any database work, because the
@@ -12,15 +14,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp
+
 from bot.adapters.slack import inbound, modals
-from bot.adapters.slack.answers import OPEN_FORM_ACTION, Responder
-from bot.adapters.slack.blocks import LINK_ACTION, decode_action_id
+from bot.adapters.slack.form_opener import OPEN_FORM_ACTION, FormOpener
+from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.identity import ProfileCache, SlackProfile
+from bot.adapters.slack.respond import Respond, Responder
 from bot.dispatch import Dispatcher
 from bot.parsing import parse
 from core.messages import Reply
@@ -29,12 +35,11 @@ from handlers.base import Deps
 log = logging.getLogger("krokodil.slack")
 
 Ack = Callable[..., Awaitable[Any]]
-Respond = Callable[..., Awaitable[Any]]
 # Two identical clicks within this many seconds are one click.
 DOUBLE_CLICK_SECONDS = 2.0
 
 
-class Interactions:
+class Listeners:
     """Slash commands, buttons, modal submissions, mentions, DMs and the App Home."""
 
     def __init__(
@@ -43,6 +48,8 @@ class Interactions:
         deps: Deps,
         profiles: ProfileCache,
         responder: Responder,
+        forms: FormOpener,
+        home: HomePublisher,
         *,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -50,11 +57,24 @@ class Interactions:
         self.deps = deps
         self.profiles = profiles
         self.responder = responder
+        self.forms = forms
+        self.home = home
         self._monotonic = monotonic
         self._clicks: dict[tuple[str, ...], float] = {}
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+
+    def attach(self, bolt: AsyncApp) -> None:
+        """Register every listener with Bolt."""
+        bolt.command(re.compile(r"^/"))(self.command)
+        bolt.action(re.compile(r".*"))(self.action)
+        bolt.view_submission(modals.CALLBACK_ID)(self.view_submission)
+        bolt.event("app_mention")(self.mention)
+        bolt.event("message")(self.direct_message)
+        bolt.event("app_home_opened")(self.home_opened)
+        # Anything else we are subscribed to (or Slack adds) is acknowledged, so not retried.
+        bolt.event(re.compile(r".*"))(_ignore)
 
     # -- bookkeeping -------------------------------------------------------------------
 
@@ -91,13 +111,13 @@ class Interactions:
             # A bare command with a form builder opens its modal before any database work;
             # with arguments the handler decides (it may need no form at all).
             if spec is not None and spec.form_builder is not None and trigger and not parsed.args:
-                tr = self.responder.translator(profile)
+                tr = self.deps.translator(profile.locale)
                 form, chat = spec.form_builder(tr), str(body["channel_id"])
-                opened = await self.responder.open_form(str(trigger), form, tr, chat)
+                opened = await self.forms.open(str(trigger), form, tr, chat)
                 if opened is not None:
                     # Now there is time for the database: fill in suggested choices.
                     inv = inbound.command_invocation(body, profile)
-                    await self.responder.refine_form(opened, form, inv, tr)
+                    await self.forms.refine(opened, form, inv, tr)
                     return
                 # Slack refused the modal (the trigger expired on the way, a hiccup): answer
                 # as without a trigger, which offers the form behind a button, never nothing.
@@ -112,10 +132,11 @@ class Interactions:
         async with self.busy():
             user = str(body["user"]["id"])
             for action in body["actions"]:
-                action_id = decode_action_id(str(action["action_id"]))
-                chosen = inbound.obj(action.get("selected_option")).get("value")
-                value = str(action.get("value") or chosen or "")
-                if action_id == LINK_ACTION or self._double_click(body, action_id, value):
+                found = inbound.pressed(action)
+                if found is None:
+                    continue  # a link button: Slack opened the link
+                action_id, value = found
+                if self._double_click(body, action_id, value):
                     continue
                 profile = await self.profiles.get(user)
                 if action_id == OPEN_FORM_ACTION:
@@ -134,7 +155,7 @@ class Interactions:
                     respond=respond if inbound.text_or_none(body.get("response_url")) else None,
                 )
                 if from_home and not reply.data.get("duplicate"):
-                    await self.responder.publish_home(user)
+                    await self.home.publish(user)
 
     async def view_submission(self, ack: Ack, body: dict[str, Any]) -> None:
         """A modal submitted: the answer (close, errors, next form) goes in the ack."""
@@ -148,7 +169,7 @@ class Interactions:
             await ack()
             return
         profile = await self.profiles.get(user)
-        tr = self.responder.translator(profile)
+        tr = self.deps.translator(profile.locale)
         missing = modals.missing_people(view, submission, tr)
         if missing:
             await ack(response_action="errors", errors=missing)
@@ -182,7 +203,7 @@ class Interactions:
             await self.responder.to_user(user, reply)
             if chat == user:
                 # Opened from the App Home (e.g. the profile): show the change there too.
-                await self.responder.publish_home(user)
+                await self.home.publish(user)
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """@Groene Krokodil in a channel: free text, answered in a thread."""
@@ -212,16 +233,16 @@ class Interactions:
         if event.get("tab", "home") != "home" or not inbound.text_or_none(event.get("user")):
             return
         async with self.busy():
-            await self.responder.publish_home(str(event["user"]))
+            await self.home.publish(str(event["user"]))
 
     async def _open_shelved(
         self, body: dict[str, Any], key: str, profile: SlackProfile, respond: Respond | None
     ) -> None:
         trigger = inbound.text_or_none(body.get("trigger_id"))
-        if await self.responder.open_shelved(key, trigger, profile):
+        tr = self.deps.translator(profile.locale)
+        if await self.forms.open_shelved(key, trigger, tr):
             return
-        tr = self.responder.translator(profile)
-        if key in self.responder.shelf:
+        if key in self.forms.shelf:
             text = tr.gettext("Slack opende het formulier niet. Druk nog een keer op de knop.")
         else:
             text = tr.gettext("Dit formulier is verlopen. Begin opnieuw.")
@@ -248,3 +269,7 @@ def _from_a_person(event: dict[str, Any]) -> bool:
     return bool(inbound.text_or_none(event.get("user"))) and (
         channel is None or isinstance(channel, str)
     )
+
+
+async def _ignore(event: dict[str, Any]) -> None:
+    """Events we do not act on."""

@@ -1,15 +1,14 @@
-"""The Slack adapter: a Bolt AsyncApp wired to the dispatcher, over HTTP or Socket Mode.
+"""The Slack adapter: builds the parts and wires a Bolt AsyncApp to the dispatcher.
 
-HTTP mode serves ``POST /slack/events`` on the bot's own aiohttp server;
+HTTP mode serves ``POST /slack/events`` on the bot's own aiohttp server (``webhook``);
 Socket Mode (set SLACK_APP_TOKEN) opens an outbound WebSocket instead, for
-networks that accept no inbound connections. Both feed the same listeners.
+networks that accept no inbound connections. Both feed the same ``listeners``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -22,11 +21,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Adapter, Target
-from bot.adapters.slack import modals
-from bot.adapters.slack.answers import Responder
+from bot.adapters.slack.form_opener import FormOpener
+from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.identity import ProfileCache
-from bot.adapters.slack.interactions import Interactions
+from bot.adapters.slack.listeners import Listeners
 from bot.adapters.slack.outbound import ChannelPacer, SlackSender
+from bot.adapters.slack.respond import Responder
 from bot.adapters.slack.webhook import SlackWebhook
 from bot.settings import SettingsError
 from core.config import SlackConfig
@@ -94,26 +94,21 @@ class SlackAdapter(Adapter):
         self.client = configure_client(self.bolt.client, config, rate_limit_retries)
         self.sender = SlackSender(self.client, ChannelPacer(pacing_seconds))
         self.profiles = ProfileCache(self.client, ttl=profile_ttl)
-        self.responder = Responder(
-            app.dispatcher, app.deps, self.client, self.sender, self.profiles
+        forms = FormOpener(app.dispatcher, self.client)
+        self.responder = Responder(app.deps, self.sender, forms)
+        self.listeners = Listeners(
+            app.dispatcher,
+            app.deps,
+            self.profiles,
+            self.responder,
+            forms,
+            HomePublisher(app.dispatcher, self.client, self.profiles),
         )
-        self.interactions = Interactions(app.dispatcher, app.deps, self.profiles, self.responder)
+        self.listeners.attach(self.bolt)
         self.webhook = (
             SlackWebhook(self.bolt, config.signing_secret) if config.signing_secret else None
         )
         self._socket: AsyncSocketModeHandler | None = None
-        self._register()
-
-    def _register(self) -> None:
-        bolt, on = self.bolt, self.interactions
-        bolt.command(re.compile(r"^/"))(on.command)
-        bolt.action(re.compile(r".*"))(on.action)
-        bolt.view_submission(modals.CALLBACK_ID)(on.view_submission)
-        bolt.event("app_mention")(on.mention)
-        bolt.event("message")(on.direct_message)
-        bolt.event("app_home_opened")(on.home_opened)
-        # Anything else we are subscribed to (or Slack adds) is acknowledged, so not retried.
-        bolt.event(re.compile(r".*"))(_ignore)
 
     def add_routes(self, web_app: web.Application) -> None:
         """POST /slack/events on the bot's HTTP server (HTTP mode only)."""
@@ -146,7 +141,7 @@ class SlackAdapter(Adapter):
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
-        await self.interactions.drain()
+        await self.listeners.drain()
 
     async def send(self, target: Target, reply: Reply) -> str:
         """Deliver an outbox message: a DM (conversations.open) or a channel post."""
@@ -158,8 +153,4 @@ class SlackAdapter(Adapter):
 
     async def drain(self) -> None:
         """Wait for work started after acknowledgements (tests, shutdown)."""
-        await self.interactions.drain()
-
-
-async def _ignore(event: dict[str, Any]) -> None:
-    """Events we do not act on."""
+        await self.listeners.drain()

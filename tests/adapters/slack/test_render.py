@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from bot.adapters.slack.blocks import decode_action_id, fallback_text, reply_blocks
 from bot.adapters.slack.home import home_view
 from bot.adapters.slack.modals import (
     field_errors,
@@ -13,6 +12,7 @@ from bot.adapters.slack.modals import (
     read_metadata,
     submission_of,
 )
+from bot.adapters.slack.render import decode_action_id, fallback_text, reply_blocks
 from core.i18n import Translator
 from core.messages import Button, Choice, ContactCard, Field, Form, Reply
 

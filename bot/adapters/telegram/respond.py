@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import forms
-from bot.adapters.telegram.outbound import Sender
+from bot.adapters.telegram.outbound import TelegramSender
 from bot.adapters.telegram.render import escape
 from core import outbox
 from core.messages import Recipient, Reply
@@ -27,9 +27,9 @@ TOAST_LIMIT = 200
 
 
 class Responder:
-    """Sends replies to updates through a Sender, with the outbox as the fallback."""
+    """Sends replies to updates through the sender, with the outbox as the fallback."""
 
-    def __init__(self, sender: Sender, deps: Deps) -> None:
+    def __init__(self, sender: TelegramSender, deps: Deps) -> None:
         self.sender = sender
         self.deps = deps
 

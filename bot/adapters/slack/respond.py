@@ -1,0 +1,108 @@
+"""Answering the person who just did something, where they did it: the response_url, their
+DM, an ephemeral message or a thread; a form as a modal; the outbox when Slack refuses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.adapters.base import DeliveryError
+from bot.adapters.slack.form_opener import FormOpener
+from bot.adapters.slack.identity import SlackProfile
+from bot.adapters.slack.outbound import SLACK_FAILURES, SlackSender
+from bot.adapters.slack.render import fallback_text, reply_blocks
+from core import outbox
+from core.messages import Invocation, Recipient, Reply
+from handlers.base import Deps
+
+log = logging.getLogger("krokodil.slack")
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+class Responder:
+    """Shows a reply to one invocation, with the outbox as the fallback."""
+
+    def __init__(self, deps: Deps, sender: SlackSender, forms: FormOpener) -> None:
+        self.deps = deps
+        self.sender = sender
+        self.forms = forms
+
+    async def answer(
+        self,
+        inv: Invocation,
+        reply: Reply,
+        profile: SlackProfile,
+        *,
+        trigger_id: str | None = None,
+        respond: Respond | None = None,
+        thread_ts: str | None = None,
+    ) -> None:
+        """Show a reply to the person who asked, where they asked."""
+        if reply.data.get("duplicate"):
+            return
+        if reply.form is not None:
+            tr = self.deps.translator(profile.locale)
+            offered = await self.forms.offer(inv, reply, tr, trigger_id)
+            if offered is None:
+                return
+            reply = offered
+        try:
+            await self._show(inv, reply, respond, thread_ts)
+        except SLACK_FAILURES as error:
+            log.warning("answer failed, queued for retry: %s", type(error).__name__)
+            await self.queue_for(inv.account, reply)
+
+    async def _show(
+        self, inv: Invocation, reply: Reply, respond: Respond | None, thread_ts: str | None
+    ) -> None:
+        user = inv.account
+        in_app_dm = inv.chat == user or (inv.is_direct and inv.chat == await self._dm_or_none(user))
+        if respond is not None:
+            # Only the asker reads the DM with the bot, so answers there may stay put;
+            # anywhere else they are for the asker's eyes only.
+            response = await respond(
+                text=fallback_text(reply),
+                blocks=reply_blocks(reply),
+                response_type="in_channel" if in_app_dm else "ephemeral",
+                replace_original=False,
+            )
+            status = getattr(response, "status_code", 200)
+            if status != 200:
+                raise DeliveryError(f"response_url answered {status}")
+            if reply.attachments:
+                await self.sender.attachments_to(user, reply.attachments)
+        elif in_app_dm:
+            await self.sender.post(await self.sender.dm_channel(user), reply, thread_ts=thread_ts)
+        elif reply.private:
+            await self.sender.post_ephemeral(inv.chat, user, reply, thread_ts=thread_ts)
+        else:
+            await self.sender.post(inv.chat, reply, thread_ts=thread_ts)
+
+    async def _dm_or_none(self, user: str) -> str | None:
+        try:
+            return await self.sender.dm_channel(user)
+        except DeliveryError:
+            return None
+
+    async def to_user(self, user: str, reply: Reply) -> None:
+        """A message in the user's DM with the bot (results of modals)."""
+        try:
+            await self.sender.post(await self.sender.dm_channel(user), reply)
+        except DeliveryError:
+            await self.queue_for(user, reply)
+
+    async def queue_for(self, user: str, reply: Reply) -> None:
+        """Slack failed: hand the answer to the outbox, which retries it into the user's DM."""
+        async with self.deps.uow() as uow:
+            await outbox.enqueue(
+                uow.session,
+                Recipient(platform="slack", chat=user),
+                reply,
+                now=self.deps.clock.now(),
+                kind="slack_retry",
+            )
+            await uow.commit()
+        self.deps.wake_delivery()
