@@ -101,7 +101,7 @@ def parse_answer(step: Step, raw: str, *, pressed: bool = False) -> str | list[s
         return _one_choice(step.choices, text)
     if field.kind == "person" and step.choices:
         # A suggested person by number, or any name the handler will look up itself.
-        return _one_choice(step.choices, text) if text.isdigit() else _choice_or_text(step, text)
+        return _one_choice(step.choices, text) if text.isdecimal() else _choice_or_text(step, text)
     if field.kind == "multichoice" and step.choices:
         picked = [_one_choice(step.choices, part) for part in text.replace(";", ",").split(",")]
         return list(dict.fromkeys(p for p in picked if p))
@@ -111,7 +111,7 @@ def parse_answer(step: Step, raw: str, *, pressed: bool = False) -> str | list[s
 def _one_choice(choices: tuple[Choice, ...], text: str) -> str:
     """A choice by its number, value or label."""
     token = text.strip()
-    if token.isdigit():
+    if token.isdecimal():
         index = int(token) - 1
         if 0 <= index < len(choices):
             return choices[index].value

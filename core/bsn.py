@@ -24,7 +24,7 @@ _REDACTED = "[BSN verwijderd]"
 
 def passes_elfproef(digits: str) -> bool:
     """True when a 9-digit (or 8-digit, leading zero implied) string passes the BSN 11-proef."""
-    if not digits.isdigit():
+    if not digits.isdecimal():
         return False
     if len(digits) == 8:
         digits = "0" + digits

@@ -197,7 +197,7 @@ class MeetingsConfig:
                 f"meetings.weekly_day must be ma, di, wo, do, vr, za or zo, got {self.weekly_day!r}"
             )
         hour, _, minute = self.weekly_time.partition(":")
-        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        if not (hour.isdecimal() and minute.isdecimal() and int(hour) < 24 and int(minute) < 60):
             found.append(f"meetings.weekly_time must look like 09:00, got {self.weekly_time!r}")
         rounds = self.meelopen
         if rounds.history_rounds < 20:

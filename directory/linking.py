@@ -193,7 +193,7 @@ async def claim_username(
     )
     if row is None or row.external_id == account.lower():
         return None
-    if row.external_id.isdigit():
+    if row.external_id.isdecimal():
         return None
     if await IdentityRepository(session).person_for_account(platform, account) is not None:
         return None

@@ -134,7 +134,7 @@ class HandoverRepository:
     async def find_case(self, holder_id: int, reference: str) -> HandoverCase | None:
         """A case this person holds, by number ('12', '#12') or by label."""
         token = reference.strip().lstrip("#")
-        if token.isdigit():
+        if token.isdecimal():
             found = await self.case(int(token))
             if found is not None and found.regie_holder_id == holder_id:
                 return found

@@ -259,7 +259,7 @@ def shape(text: str) -> RuleShape:
         code = byday[-2:]
         weekday = _DAYS.index(code) if code in _DAYS else None
         prefix = byday[:-2]
-        nth = int(prefix) if prefix.lstrip("+-").isdigit() else None
+        nth = int(prefix) if prefix.lstrip("+-").isdecimal() else None
     if freq in ("weekly", "monthly", "daily", "yearly"):
         return RuleShape(freq, interval, weekday, nth)
     return RuleShape("other", interval)

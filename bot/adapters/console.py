@@ -68,7 +68,7 @@ class ConsoleAdapter(Adapter):
         """A typed line as an invocation; a bare number presses that button of the last reply."""
         stripped = text.strip()
         if (
-            stripped.isdigit()
+            stripped.isdecimal()
             and by_number(self._buttons)
             and 0 < int(stripped) <= len(self._buttons)
         ):

@@ -109,7 +109,7 @@ async def _list(cmd: Command, deps: Deps, rest: str) -> Reply:
 
 
 async def _withdraw(cmd: Command, deps: Deps, rest: str) -> Reply:
-    if not rest.strip().lstrip("#").isdigit() or len(rest.strip().lstrip("#")) > 10:
+    if not rest.strip().lstrip("#").isdecimal() or len(rest.strip().lstrip("#")) > 10:
         raise UserError("Noem het nummer van je casus, bijvoorbeeld: /casus intrekken 3")
     item_id = int(rest.strip().lstrip("#"))
     async with deps.uow() as uow:

@@ -30,7 +30,7 @@ from handovers.values import Outcome
 def handover_id(cmd: Command) -> int:
     """The handover a button is about."""
     raw = (cmd.action_value or cmd.args).strip().lstrip("#")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise UserError("Welke overdracht bedoel je? Geef het nummer, bijvoorbeeld #12.")
     return int(raw)
 

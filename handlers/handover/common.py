@@ -50,7 +50,7 @@ def context_number(cmd: Command, key: str) -> int:
     """A number the bot put in a form's context; a form without it is stale or not ours."""
     submission = cmd.invocation.submission
     raw = str((submission.context.get(key) if submission else None) or "")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise UserError("Dit formulier is al afgerond of verlopen.")
     return int(raw)
 

@@ -88,7 +88,7 @@ async def submit_question(cmd: Command, deps: Deps) -> Reply:
             themes=themes,
             wijk=wijk,
             asker_id=cmd.person_id,
-            exclude={int(t) for t in context.get("tried", "").split(",") if t.isdigit()},
+            exclude={int(t) for t in context.get("tried", "").split(",") if t.isdecimal()},
             now=cmd.now,
         )
         choices = choices_for(matches, cmd.now, cmd.tr)

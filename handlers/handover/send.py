@@ -211,7 +211,7 @@ def _themes(context: dict[str, str]) -> list[str]:
 
 
 def _tried(context: dict[str, str]) -> set[int]:
-    return {int(t) for t in context.get("tried", "").split(",") if t.isdigit()}
+    return {int(t) for t in context.get("tried", "").split(",") if t.isdecimal()}
 
 
 async def create(cmd: Command, deps: Deps, request: HandoverRequest) -> Reply:

@@ -191,7 +191,7 @@ async def get_knelpunt(
 
 def parse_number(text: str) -> int:
     cleaned = text.strip().lstrip("#")
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():
         raise UserError("Geef het nummer van het knelpunt, bijvoorbeeld: /knelpunt ook 12")
     return int(cleaned)
 

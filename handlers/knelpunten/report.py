@@ -35,7 +35,7 @@ async def report(cmd: Command, deps: Deps) -> Reply:
     first, _, rest = args.partition(" ")
     if first.lower() in SUPPORT_WORDS:
         return await followup.support_number(cmd, deps, followup.parse_number(rest))
-    if args.lstrip("#").isdigit():
+    if args.lstrip("#").isdecimal():
         return await _show(cmd, deps, int(args.lstrip("#")))
     domains, description = lifecycle.parse_domains(args)
     description = lifecycle.check_text(description, minimum=lifecycle.MIN_DESCRIPTION)

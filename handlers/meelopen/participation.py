@@ -111,7 +111,7 @@ async def _opt_out(cmd: Command, deps: Deps) -> Reply:
 
 async def _pause(cmd: Command, deps: Deps, rest: str) -> Reply:
     weeks_text = rest.strip().split(" ")[0] if rest.strip() else ""
-    if not weeks_text.isdigit() or not 1 <= int(weeks_text) <= 52:
+    if not weeks_text.isdecimal() or not 1 <= int(weeks_text) <= 52:
         raise UserError("Hoeveel weken pauze? Bijvoorbeeld: /meelopen pauze 8 (1 tot 52 weken).")
     until = cmd.now + timedelta(weeks=int(weeks_text))
     async with deps.uow() as uow:

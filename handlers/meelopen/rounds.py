@@ -153,7 +153,7 @@ async def _follow_up(session: AsyncSession, deps: Deps, group: MeeloopGroup, now
 async def outcome(cmd: Command, deps: Deps) -> Reply:
     """A tap on an 'is het gelukt?' answer."""
     group_text, _, answer = cmd.action_value.partition(":")
-    if not group_text.isdigit() or len(group_text) > 10 or answer not in OUTCOME_REPLIES:
+    if not group_text.isdecimal() or len(group_text) > 10 or answer not in OUTCOME_REPLIES:
         raise UserError("Deze knop werkt niet meer.")
     async with deps.uow() as uow:
         group = await meelopen.record_outcome(

@@ -38,7 +38,7 @@ def form_reference(context: dict[str, str]) -> tuple[int, datetime | None, list[
 def meeting_number(text: str) -> int:
     """A meeting number typed by a person: '12' or '#12'."""
     cleaned = text.strip().lstrip("#")
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():
         raise UserError("Noem het nummer van de bijeenkomst, bijvoorbeeld: /agenda 12")
     return int(cleaned)
 

@@ -189,7 +189,7 @@ async def edit_series(cmd: Command, deps: Deps) -> Reply:
     new_time = parse_clock(values["time"]) if values.get("time") else None
     duration = parse_duration(values["duration"]) if values.get("duration") else None
     seats_raw = values.get("seats", "")
-    if seats_raw and not seats_raw.isdigit():
+    if seats_raw and not seats_raw.isdecimal():
         raise UserError("Typ een getal van 1 tot {max}, of - voor geen maximum.", max=500)
     for text in (values.get("title", ""), values.get("place", "")):
         if contains_bsn(text):

@@ -226,7 +226,7 @@ async def check(
     seats = None
     if values.get("seats"):
         raw = values["seats"]
-        if raw.isdigit() and 1 <= int(raw) <= MAX_SEATS:
+        if raw.isdecimal() and 1 <= int(raw) <= MAX_SEATS:
             seats = int(raw)
         else:
             errors["seats"] = tr.gettext(

@@ -120,3 +120,36 @@ async def test_every_form_with_any_answers_is_answered_without_a_crash(
     )
     assert reply.text or reply.form or reply.cards
     assert_calm(crashes)
+
+
+# Characters str.isdigit() accepts that int() refuses (superscripts, circled digits), and
+# Arabic-Indic digits that int() reads.
+ODD_DIGITS = ("6²", "#①", "٣", "1:²")
+
+
+@pytest.mark.parametrize("value", ODD_DIGITS)
+async def test_digits_that_are_no_number_get_an_answer_from_every_button_and_command(
+    world: App, crashes: pytest.LogCaptureFixture, value: str
+) -> None:
+    for action in sorted(REGISTRY.actions):
+        reply = await world.dispatcher.handle(
+            Invocation(
+                platform="console",
+                account="beheer",
+                chat="console:beheer",
+                action=Action(action, value),
+            )
+        )
+        assert reply.text or reply.form or reply.cards or reply.buttons, action
+    for word in sorted(REGISTRY.commands):
+        for args in (value, f"intrekken {value}", f"pauze {value}"):
+            reply = await world.dispatcher.handle(
+                Invocation(
+                    platform="console",
+                    account="f.elamrani",
+                    chat="console:f.elamrani",
+                    text=f"/{word} {args}",
+                )
+            )
+            assert reply.text or reply.form or reply.cards or reply.buttons, word
+    assert_calm(crashes)

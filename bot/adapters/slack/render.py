@@ -54,7 +54,7 @@ def encode_action_id(action_id: str, index: int) -> str:
 def decode_action_id(slack_action_id: str) -> str:
     """The neutral action id back from a Slack one."""
     head, sep, tail = slack_action_id.rpartition(ACTION_SEPARATOR)
-    return head if sep and tail.isdigit() else slack_action_id
+    return head if sep and tail.isdecimal() else slack_action_id
 
 
 def text_sections(text: str) -> list[Block]:

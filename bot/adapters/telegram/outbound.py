@@ -87,6 +87,6 @@ class TelegramSender:
 
 def _chat_id(chat: str) -> int | str | None:
     """A numeric chat id (groups are negative) or a public @channel name."""
-    if chat.lstrip("-").isdigit():
+    if chat.lstrip("-").isdecimal():
         return int(chat)
     return chat if chat.startswith("@") else None
