@@ -20,7 +20,8 @@ them all:
 ``respond.py``
     Answering one invocation in the right place (a response URL, an ephemeral or
     private message, a thread, the chat itself), with the outbox as the fallback when
-    the platform refuses; a private answer never lands in a group because a DM failed.
+    the platform refuses (:func:`defer_to_outbox`); a private answer never lands in a
+    group because a DM failed.
 ``render.py``
     :class:`core.messages.Reply` → the platform's message (Block Kit, Telegram HTML with
     an inline keyboard): escaping, size limits, buttons.
@@ -42,10 +43,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from core.messages import Reply
+from core import outbox
+from core.messages import Recipient, Reply
+
+if TYPE_CHECKING:
+    from handlers.base import Deps
 
 
 class DeliveryError(Exception):
@@ -101,3 +107,15 @@ class Adapter(ABC):
         """Release connections, after the outbox was flushed at shutdown."""
         # Nothing by default: adapters whose client holds connections close them here.
         return None
+
+
+async def defer_to_outbox(
+    deps: Deps, recipient: Recipient, reply: Reply, *, kind: str, dedupe_key: str | None = None
+) -> None:
+    """An answer the platform would not take now: the outbox retries it with backoff."""
+    async with deps.uow() as uow:
+        await outbox.enqueue(
+            uow.session, recipient, reply, now=deps.clock.now(), kind=kind, dedupe_key=dedupe_key
+        )
+        await uow.commit()
+    deps.wake_delivery()

@@ -8,12 +8,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.adapters.base import DeliveryError
+from bot.adapters.base import DeliveryError, defer_to_outbox
 from bot.adapters.slack.form_opener import FormOpener
 from bot.adapters.slack.identity import SlackProfile
 from bot.adapters.slack.outbound import SLACK_FAILURES, SlackSender
 from bot.adapters.slack.render import fallback_text, reply_blocks
-from core import outbox
 from core.messages import Invocation, Recipient, Reply
 from handlers.base import Deps
 
@@ -96,13 +95,6 @@ class Responder:
 
     async def queue_for(self, user: str, reply: Reply) -> None:
         """Slack failed: hand the answer to the outbox, which retries it into the user's DM."""
-        async with self.deps.uow() as uow:
-            await outbox.enqueue(
-                uow.session,
-                Recipient(platform="slack", chat=user),
-                reply,
-                now=self.deps.clock.now(),
-                kind="slack_retry",
-            )
-            await uow.commit()
-        self.deps.wake_delivery()
+        await defer_to_outbox(
+            self.deps, Recipient(platform="slack", chat=user), reply, kind="slack_retry"
+        )

@@ -14,9 +14,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import forms
+from bot.adapters.base import defer_to_outbox
 from bot.adapters.telegram.outbound import TelegramSender
 from bot.adapters.telegram.render import escape
-from core import outbox
 from core.messages import Recipient, Reply
 from handlers.base import Deps
 
@@ -64,17 +64,13 @@ class Responder:
     async def queue(self, update_id: int, chat: str, reply: Reply) -> None:
         """Hand a reply that could not be sent now to the outbox (retried with backoff)."""
         log.warning("telegram reply deferred to the outbox", extra={"update_id": update_id})
-        async with self.deps.uow() as uow:
-            await outbox.enqueue(
-                uow.session,
-                Recipient(platform="telegram", chat=chat),
-                reply,
-                now=self.deps.clock.now(),
-                kind="telegram.reply",
-                dedupe_key=f"telegram:update:{update_id}",
-            )
-            await uow.commit()
-        self.deps.wake_delivery()
+        await defer_to_outbox(
+            self.deps,
+            Recipient(platform="telegram", chat=chat),
+            reply,
+            kind="telegram.reply",
+            dedupe_key=f"telegram:update:{update_id}",
+        )
 
     async def mark_choice(self, message: Message, data: str) -> None:
         """Show which button was pressed and remove the keyboard, so it is not pressed twice."""
