@@ -16,7 +16,11 @@ from typing import Any
 
 from core.config import Settings
 
-SECRET_KEYS = frozenset({"bot_token", "signing_secret", "app_token", "token", "webhook_secret"})
+SECRET_KEYS = frozenset(
+    {"bot_token", "signing_secret", "app_token", "token", "webhook_secret", "app_password"}
+)
+# Identities that belong to one deployment's environment, never to a shared config file.
+ENV_ONLY_KEYS = frozenset({"teams.app_id", "teams.tenant_id"})
 
 # (section, key, environment variable) for plain settings.
 ENV_OVERRIDES: tuple[tuple[str, str, str], ...] = (
@@ -28,6 +32,10 @@ ENV_OVERRIDES: tuple[tuple[str, str, str], ...] = (
     ("slack", "api_url", "SLACK_API_URL"),
     ("telegram", "mode", "TELEGRAM_MODE"),
     ("telegram", "base_url", "TELEGRAM_API_URL"),
+    ("teams", "app_id", "TEAMS_APP_ID"),
+    ("teams", "tenant_id", "TEAMS_TENANT_ID"),
+    ("teams", "authority", "TEAMS_AUTHORITY"),
+    ("teams", "openid_metadata_url", "TEAMS_OPENID_METADATA_URL"),
 )
 # (section, key, environment variable) for secrets: environment only.
 ENV_SECRETS: tuple[tuple[str, str, str], ...] = (
@@ -36,6 +44,7 @@ ENV_SECRETS: tuple[tuple[str, str, str], ...] = (
     ("slack", "app_token", "SLACK_APP_TOKEN"),
     ("telegram", "token", "TELEGRAM_BOT_TOKEN"),
     ("telegram", "webhook_secret", "TELEGRAM_WEBHOOK_SECRET"),
+    ("teams", "app_password", "TEAMS_APP_PASSWORD"),
 )
 
 
@@ -81,6 +90,11 @@ def _apply(obj: Any, raw: Mapping[str, Any], prefix: str) -> Any:
         if key not in known:
             raise SettingsError(
                 f"unknown setting [{name}]: check the spelling against config.example.toml"
+            )
+        if name in ENV_ONLY_KEYS:
+            raise SettingsError(
+                f"setting {name} belongs in the environment ({name.replace('.', '_').upper()}), "
+                "not in the file"
             )
         if key in SECRET_KEYS:
             raise SettingsError(
@@ -148,6 +162,7 @@ def _validate(settings: Settings) -> None:
             f"telegram.mode must be 'webhook' or 'polling', got {settings.telegram.mode!r}"
         )
     _validate_telegram(settings)
+    _validate_teams(settings)
     slack = settings.slack
     if slack.enabled and not slack.socket_mode and not slack.signing_secret:
         raise SettingsError(
@@ -190,3 +205,25 @@ def _validate_telegram(settings: Settings) -> None:
         raise SettingsError(
             "TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)"
         )
+
+
+def _validate_teams(settings: Settings) -> None:
+    """Teams needs the app's secret and its tenant next to the app id."""
+    teams = settings.teams
+    if not teams.enabled:
+        return
+    if not teams.app_password:
+        raise SettingsError(
+            "Teams needs TEAMS_APP_PASSWORD (the Azure Bot's client secret) with TEAMS_APP_ID"
+        )
+    if not teams.tenant_id:
+        raise SettingsError(
+            "Teams needs TEAMS_TENANT_ID (the Entra directory id of the municipality) with "
+            "TEAMS_APP_ID"
+        )
+    for key, url in (
+        ("TEAMS_AUTHORITY", teams.authority),
+        ("TEAMS_OPENID_METADATA_URL", teams.openid_metadata_url),
+    ):
+        if url and not re.match(r"https?://[^/\s]+", url):
+            raise SettingsError(f"{key} must be an http(s) address, got {url!r}")

@@ -82,6 +82,31 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class TeamsConfig:
+    """Microsoft Teams (Azure Bot) settings; ids and the secret come only from the environment."""
+
+    app_id: str | None = None
+    app_password: str | None = field(default=None, repr=False)
+    tenant_id: str | None = None
+    # Where the outbound token is requested ({authority}/oauth2/v2.0/token); empty: the tenant's
+    # login.microsoftonline.com authority.
+    authority: str = ""
+    # Bot Framework OpenID metadata: its jwks_uri names the keys inbound tokens are signed with.
+    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+
+    @property
+    def enabled(self) -> bool:
+        """Teams runs when an app id is set."""
+        return bool(self.app_id)
+
+    @property
+    def token_url(self) -> str:
+        """The client-credentials token endpoint of the configured authority."""
+        authority = self.authority or f"https://login.microsoftonline.com/{self.tenant_id or ''}"
+        return authority.rstrip("/") + "/oauth2/v2.0/token"
+
+
+@dataclass(frozen=True)
 class DirectoryConfig:
     """Keeping the directory true."""
 
@@ -220,6 +245,7 @@ class Settings:
     bot: BotConfig = field(default_factory=BotConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    teams: TeamsConfig = field(default_factory=TeamsConfig)
     directory: DirectoryConfig = field(default_factory=DirectoryConfig)
     handovers: HandoverConfig = field(default_factory=HandoverConfig)
     knelpunten: KnelpuntenConfig = field(default_factory=KnelpuntenConfig)
