@@ -31,3 +31,73 @@ async def test_a_user_linked_only_by_email_gets_a_contact_card(
     calls = [a for a in actions(card) if str(a.get("url", "")).startswith("tel:+31")]
     assert calls, "no call buttons"
     assert "nu bereikbaar" in text.lower() or "belmoment" in text.lower()
+
+
+async def test_in_a_channel_contact_details_go_to_a_private_chat(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    standin.add_member(SAMIRA)
+    answer = await teams.say(SAMIRA, "/wie schulden", conversation=CHANNEL)
+    assert answer.status == 202
+    created = [c for c in standin.calls if c.path == "v3/conversations"]
+    assert len(created) == 1 and created[0].body["members"] == [{"id": SAMIRA.user_id}]
+    private = standin.sent(personal(SAMIRA)["id"])
+    assert len(private) == 1 and "Ingrid Veldkamp" in private[0].text
+    in_channel = standin.sent(CHANNEL["id"])
+    assert len(in_channel) == 1
+    pointer = in_channel[0]
+    assert pointer.card is None and "privéchat" in pointer.text
+    assert "038" not in pointer.text and "@" not in pointer.text
+    # The pointer answers in the thread of the question.
+    assert pointer.path.endswith(f"/activities/{teams._next_id}")
+
+
+async def test_when_no_private_chat_is_allowed_nothing_private_goes_in_the_channel(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    standin.add_member(SAMIRA)
+    standin.not_installed.add(SAMIRA.user_id)
+    await teams.say(SAMIRA, "/wie schulden", conversation=CHANNEL)
+    in_channel = standin.sent(CHANNEL["id"])
+    assert len(in_channel) == 1
+    assert in_channel[0].card is None
+    assert "kan je geen privébericht sturen" in in_channel[0].text
+    assert "Veldkamp" not in in_channel[0].text and "038" not in in_channel[0].text
+
+
+async def test_a_public_answer_stays_in_the_channel_thread(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    standin.add_member(SAMIRA)
+    await teams.say(SAMIRA, "/themas jeugd", conversation=CHANNEL)
+    in_channel = standin.sent(CHANNEL["id"])
+    assert len(in_channel) == 1 and in_channel[0].card is not None
+    assert [c for c in standin.calls if c.path == "v3/conversations"] == []
+
+
+async def test_user_text_cannot_inject_links_or_mentions(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    standin.add_member(SAMIRA)
+    await teams.say(SAMIRA, "/bel [klik](https://evil.example.org) <at>Iedereen</at> *x*")
+    sent = standin.sent(personal(SAMIRA)["id"])
+    blocks = _blocks(sent[-1].card)
+    echoed = [b for b in blocks if "klik" in b]
+    assert echoed, blocks  # the answer names what was typed …
+    for block in echoed:  # … with every Markdown and mention character escaped
+        assert "\\[klik\\](https://evil.example.org)" in block
+        assert "\\*x\\*" in block
+        assert "<at>" not in block  # mentions are taken out of what users type
+
+
+def _blocks(node: object) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "TextBlock":
+            found.append(str(node.get("text")))
+        for value in node.values():
+            found.extend(_blocks(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_blocks(item))
+    return found
