@@ -185,6 +185,8 @@ class Press:
     form_id: str = ""
     # The whole form, as its submit button carried it (to show it again with a complaint).
     spec: dict[str, Any] | None = None
+    # The channel a form was asked in, when it was answered in the 1:1 chat.
+    chat: str | None = None
 
 
 def press(activity: Activity) -> Press | None:
@@ -200,10 +202,12 @@ def press(activity: Activity) -> Press | None:
     if kind == cards.FORM and isinstance(form_id, str):
         context = obj(data.get("ctx"))
         spec = obj(data.get("spec")) or None
+        chat = data.get("chat") if isinstance(data.get("chat"), str) else None
         return Press(
             kind,
             form_id=form_id,
             spec=spec,
+            chat=chat or None,
             submission=FormSubmission(
                 form_id=form_id,
                 values=form_values(data),
@@ -247,8 +251,8 @@ def press_invocation(where: Origin, what: Press, email: str | None) -> Invocatio
     return Invocation(
         platform="teams",
         account=where.account,
-        chat=where.conversation_id,
-        is_direct=where.is_direct,
+        chat=what.chat or where.conversation_id,
+        is_direct=where.is_direct and what.chat is None,
         action=what.action,
         submission=what.submission,
         event_id=event_id(where),

@@ -94,12 +94,14 @@ class Presses:
                 field = reply.data.get("field") or (form.fields[0].name if form.fields else "")
                 values = dict(what.submission.values)
                 return render.invoke_card(
-                    render.form_card(form, tr, values=values, errors={str(field): reply.text})
+                    render.form_card(
+                        form, tr, values=values, errors={str(field): reply.text}, chat=what.chat
+                    )
                 )
         if reply.form is not None:
             reply = replace(reply, form=await self.dispatcher.with_suggestions(inv, reply.form))
         if where.is_direct:
-            content = render.reply_card(reply, tr)
+            content = render.reply_card(reply, tr, chat=what.chat)
             if content is None:
                 return render.invoke_message(tr.gettext(DONE))
             return render.invoke_card(content)
@@ -111,7 +113,13 @@ class Presses:
         if short and not needs_privacy(reply) and len(reply.text) <= 200:
             return render.invoke_message(reply.text or tr.gettext(DONE))
         delivered = await self.responder.privately(where, reply, tr)
-        return render.invoke_message(tr.gettext(SENT_PRIVATELY if delivered else NO_PRIVATE_CHAT))
+        if not delivered:
+            return render.invoke_message(tr.gettext(NO_PRIVATE_CHAT))
+        first = (reply.text or reply.title).strip().split("\n", 1)[0]
+        if first and not needs_privacy(replace(reply, cards=(), form=None, private=False)):
+            # The gist where the button was pressed; the whole answer in the 1:1 chat.
+            return render.invoke_message(first[:200])
+        return render.invoke_message(tr.gettext(SENT_PRIVATELY))
 
     async def _cancel(self, what: Press, where: Origin) -> None:
         # A form on a card keeps nothing on the server; a step-by-step one would end here.

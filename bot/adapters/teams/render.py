@@ -26,10 +26,14 @@ YES, NO = "ja", "nee"
 MAX_CARDS = 10
 
 
-def reply_card(reply: Reply, tr: Translator) -> Element | None:
-    """The card of a reply (None when the reply has nothing to show)."""
+def reply_card(reply: Reply, tr: Translator, *, chat: str | None = None) -> Element | None:
+    """The card of a reply (None when the reply has nothing to show).
+
+    `chat` is the channel a form was asked in when the card is shown in a 1:1 chat: its
+    submission then counts for that channel (e.g. a meeting planned for it).
+    """
     if reply.form is not None:
-        return form_card(reply.form, tr, intro=reply.text)
+        return form_card(reply.form, tr, intro=reply.text, chat=chat)
     body: list[Element] = []
     if reply.title:
         body.append(cards.title_block(reply.title))
@@ -44,9 +48,9 @@ def reply_card(reply: Reply, tr: Translator) -> Element | None:
     return cards.card(body)
 
 
-def message(reply: Reply, tr: Translator) -> Activity | None:
+def message(reply: Reply, tr: Translator, *, chat: str | None = None) -> Activity | None:
     """The message activity for a reply (card plus files), or None when it is empty."""
-    content = reply_card(reply, tr)
+    content = reply_card(reply, tr, chat=chat)
     attachments: list[Attachment] = []
     if content is not None:
         attachments.append(Attachment(content_type=cards.CARD_TYPE, content=content))
@@ -90,6 +94,7 @@ def form_card(
     intro: str = "",
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
+    chat: str | None = None,
 ) -> Element:
     """A form as a card: every field an input, submit and cancel as Action.Execute."""
     given = values or {}
@@ -103,12 +108,14 @@ def form_card(
         if field.name in problems:
             body.append(cards.text_block(problems[field.name], color="Attention", spacing="None"))
     # The form travels with its submit button, so a complaint can show it again, filled in.
-    data = {
+    data: dict[str, Any] = {
         cards.MARK: cards.FORM,
         "form": form.form_id,
         "ctx": dict(form.context),
         "spec": forms.form_json(form),
     }
+    if chat:
+        data["chat"] = chat
     actions = [
         {
             "type": "Action.Execute",

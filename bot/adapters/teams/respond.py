@@ -71,8 +71,12 @@ class Responder:
         )
 
     async def privately(self, where: Origin, reply: Reply, tr: Translator) -> bool:
-        """Send to the asker's 1:1 chat (opened when needed); False when Teams does not allow it."""
-        activity = render.message(reply, tr)
+        """Send to the asker's 1:1 chat (opened when needed); False when Teams does not allow it.
+
+        A form sent there from a channel keeps that channel, so its result counts there.
+        """
+        origin_chat = None if where.is_direct else where.conversation_id
+        activity = render.message(reply, tr, chat=origin_chat)
         if activity is None:
             return True
         try:

@@ -118,7 +118,11 @@ class TeamsHarness:
             "timestamp": self.clock.now().isoformat(),
             "serviceUrl": self.standin.service_url,
             "channelId": "msteams",
-            "from": {"id": member.user_id, "name": member.name, "aadObjectId": member.aad_object_id},
+            "from": {
+                "id": member.user_id,
+                "name": member.name,
+                "aadObjectId": member.aad_object_id,
+            },
             "conversation": conversation or personal(member),
             "recipient": {"id": BOT_ID, "name": "Groene Krokodil"},
             "locale": "nl-NL",
@@ -184,9 +188,7 @@ class TeamsHarness:
         """Press the Action.Execute with this title on a card; returns the invoke response."""
         action = find_action(card, title)
         return await self.post(
-            self.invoke(
-                member, action, inputs=inputs, reply_to=reply_to, conversation=conversation
-            )
+            self.invoke(member, action, inputs=inputs, reply_to=reply_to, conversation=conversation)
         )
 
 
@@ -239,7 +241,9 @@ def card_of(answer: Answer) -> dict[str, Any]:
     return card
 
 
-def last_card(standin: ConnectorStandIn, conversation: str | None = None) -> tuple[Call, dict[str, Any]]:
+def last_card(
+    standin: ConnectorStandIn, conversation: str | None = None
+) -> tuple[Call, dict[str, Any]]:
     """The last card the bot sent (to one conversation)."""
     for call in reversed(standin.sent(conversation)):
         if call.card is not None:

@@ -19,7 +19,9 @@ async def _nothing_happened(standin: ConnectorStandIn) -> None:
     assert standin.token_requests == []
 
 
-async def test_a_signed_activity_is_taken(demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn) -> None:
+async def test_a_signed_activity_is_taken(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
     answer = await teams.say(JOOST, "/help")
     assert answer.status == 202
     assert len(standin.sent()) == 1
