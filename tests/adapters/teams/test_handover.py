@@ -74,7 +74,7 @@ async def test_overdracht_from_form_cards_to_accepted_with_both_informed(
 
     # /overdracht answers with form 1 as a card, the wijken suggested.
     await teams.say(FATIMA, "/overdracht")
-    sent, question = last_card(standin, fatima_chat)
+    _sent, question = last_card(standin, fatima_chat)
     assert _choice(question, "f.wijk", "Molenwijk") == "Molenwijk"
 
     # A BSN in the need: the same form comes back with the complaint under that field.
