@@ -46,10 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
 
-    from bot import cli_directory, cli_report
+    from bot import cli_directory, cli_report, cli_teams
 
     cli_directory.add_commands(sub)
     cli_report.add_commands(sub)
+    cli_teams.add_commands(sub)
     return parser
 
 
@@ -79,6 +80,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return asyncio.run(_run(settings, migrate=not args.no_migrate))
     if args.command == "say":
         return asyncio.run(_say(settings, args.who, args.text, as_json=args.json))
+    if args.command == "teams":
+        from bot import cli_teams
+
+        return cli_teams.dispatch(args, settings)
     if args.command == "report":
         from bot import cli_report
 
@@ -127,7 +132,8 @@ async def say(app: App, who: str, text: str) -> tuple[Reply, list[dict[str, str]
         Invocation(platform="console", account=handle, chat=f"console:{handle}", text=text)
     )
     delivered: list[dict[str, str]] = []
-    if not app.settings.slack.enabled and not app.settings.telegram.enabled:
+    settings = app.settings
+    if not (settings.slack.enabled or settings.telegram.enabled or settings.teams.enabled):
         collector = CollectingAdapter()
         app.add_adapter(collector)
         await app.delivery.flush()

@@ -45,6 +45,10 @@ def platform_adapters(app: App) -> list[Adapter]:
         from bot.adapters.telegram import TelegramAdapter
 
         adapters.append(TelegramAdapter(app))
+    if app.settings.teams.enabled:
+        from bot.adapters.teams import TeamsAdapter
+
+        adapters.append(TeamsAdapter(app))
     return adapters
 
 

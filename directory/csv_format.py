@@ -34,6 +34,7 @@ COLUMNS: dict[str, str] = {
     "rollen": "roles",
     "slack": "slack",
     "telegram": "telegram",
+    "teams": "teams",
 }
 REQUIRED = ("naam", "organisatie", "themas")
 _ALIASES = {**{k: k for k in COLUMNS}, **{v: k for k, v in COLUMNS.items()}, "thema's": "themas"}
@@ -41,6 +42,9 @@ _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[a-z]{2,}$", re.IGNORECASE)
 _SLACK = re.compile(r"^[UW][A-Z0-9]{6,}$", re.IGNORECASE)
 _TELEGRAM_NAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{4,31})$")
 _TELEGRAM_ID = re.compile(r"^\d{5,15}$")
+_TEAMS = re.compile(
+    r"^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$", re.IGNORECASE
+)
 
 BAD_PHONE = N_('telefoon "{value}" is geen geldig nummer')
 BAD_EMAIL = N_('e-mail "{value}" is geen geldig adres')
@@ -50,6 +54,9 @@ BAD_AVAILABILITY = N_(
 BAD_ROLE = N_('rol "{value}" ken ik niet; kies uit {roles}')
 BAD_SLACK = N_('slack "{value}" is geen Slack member id (zoals U012AB3CD)')
 BAD_TELEGRAM = N_('telegram "{value}" is geen @gebruikersnaam of nummer')
+BAD_TEAMS = N_(
+    'teams "{value}" is geen Entra object-id (een GUID zoals 0f5e8a47-1c1e-4d7b-9a3b-2d6c5e4f3a21)'
+)
 MISSING = N_("{column} ontbreekt")
 HAS_BSN = N_("kolom {column} bevat een nummer dat op een BSN lijkt; deze regel is geweigerd")
 WRONG_WIDTH = N_("deze regel heeft {found} in plaats van {expected} cellen, zoals de kop")
@@ -87,6 +94,7 @@ class ParsedRow:
     slack: str | None
     telegram: str | None
     columns: frozenset[str]
+    teams: str | None = None
 
     def identity(self) -> tuple[str, str]:
         """What names this person: e-mail, else phone, else name + organisation."""
@@ -213,7 +221,13 @@ def parse_row(
 ) -> tuple[ParsedRow | None, list[RowError]]:
     """Check and normalise one row; a row with any error is not returned."""
     # The BSN guard comes first: a refused cell is never echoed back or looked at further.
-    bsn = [col for col, cell in values.items() if _has_bsn(cell)]
+    # A well-formed Entra object id is a GUID, not a number: its digit groups may pass the
+    # 11-proef by chance, so the teams column is checked only when it is no GUID.
+    bsn = [
+        col
+        for col, cell in values.items()
+        if not (col == "teams" and _TEAMS.match(cell.strip())) and _has_bsn(cell)
+    ]
     if bsn:
         return None, [RowError(line, HAS_BSN, {"column": col}) for col in bsn]
     errors: list[RowError] = []
@@ -253,6 +267,10 @@ def parse_row(
             telegram = "@" + named.group(1).lower()
         elif not _TELEGRAM_ID.match(telegram):
             fail(BAD_TELEGRAM, value=telegram)
+    teams = (values.get("teams") or "").strip() or None
+    if teams and not _TEAMS.match(teams):
+        fail(BAD_TEAMS, value=teams)
+    teams = teams.strip("{}") if teams else None
     if errors:
         return None, errors
     row = ParsedRow(
@@ -270,5 +288,6 @@ def parse_row(
         slack=slack.lower() if slack else None,
         telegram=telegram,
         columns=columns,
+        teams=teams.lower() if teams else None,
     )
     return row, []

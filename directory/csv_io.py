@@ -195,11 +195,14 @@ async def export_csv(uow_factory: UnitOfWorkFactory) -> str:
             wijken_of.setdefault(pid, []).append(wijken[wid])
         slack: dict[int, str] = {}
         telegram: dict[int, str] = {}
+        teams: dict[int, str] = {}
         for pid, platform, external, username in await session.execute(
             select(Account.person_id, Account.platform, Account.external_id, Account.username)
         ):
             if platform == "slack":
                 slack.setdefault(pid, external.upper())
+            elif platform == "teams":
+                teams.setdefault(pid, external)
             elif platform == "telegram":
                 telegram.setdefault(
                     pid, external if external.isdigit() else f"@{username or external.lstrip('@')}"
@@ -237,6 +240,7 @@ async def export_csv(uow_factory: UnitOfWorkFactory) -> str:
                     ";".join(roles or []),
                     slack.get(pid, ""),
                     telegram.get(pid, ""),
+                    teams.get(pid, ""),
                 ]
             )
         return out.getvalue()

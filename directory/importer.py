@@ -199,7 +199,8 @@ def _plan(rows: list[ParsedRow], existing: ExistingDirectory, result: Applied) -
         pid = existing.by_key.get(key)
         accounts: list[tuple[str, str, str | None]] = []
         conflict = False
-        for platform, value in (("slack", row.slack), ("telegram", row.telegram)):
+        linked = (("slack", row.slack), ("telegram", row.telegram), ("teams", row.teams))
+        for platform, value in linked:
             if not value:
                 continue
             owner = existing.accounts.get((platform, value))

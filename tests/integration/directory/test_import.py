@@ -159,7 +159,8 @@ async def test_export_round_trips(app: App, clock: FrozenClock) -> None:
     await import_csv(app.deps.uow, HEADER + FATIMA + JOOST, now=clock.now())
     exported = await export_csv(app.deps.uow)
     assert exported.splitlines()[0] == (
-        "naam,organisatie,afdeling,functie,telefoon,email,themas,wijken,bereikbaar,rollen,slack,telegram"
+        "naam,organisatie,afdeling,functie,telefoon,email,themas,wijken,bereikbaar,rollen,slack,"
+        "telegram,teams"
     )
     assert "Fatima el Amrani,Gemeente Haarlem,,schuldhulpverlener,+31612345678" in exported
     assert ",U012AB3CD,@fatima_ea" in exported
@@ -167,3 +168,22 @@ async def test_export_round_trips(app: App, clock: FrozenClock) -> None:
     assert report.ok and (report.created, report.updated) == (0, 0)
     assert report.unchanged == 37
     assert await export_csv(app.deps.uow) == exported
+
+
+async def test_the_teams_column_links_an_entra_object_id(app: App, clock: FrozenClock) -> None:
+    header = "naam,organisatie,email,themas,teams\n"
+    rows = (
+        "Fatima el Amrani,Gemeente Haarlem,f@example.org,schulden,"
+        "{0F5E8A47-1C1E-4D7B-9A3B-2D6C5E4F3A21}\n"
+        # Digit groups of a GUID can pass the 11-proef; a GUID in this column is no BSN.
+        "Joost de Wit,Woonstede,j@example.org,wonen,12345678-0012-4345-8678-901234567890\n"
+    )
+    result = await import_csv(app.deps.uow, header + rows, now=clock.now())
+    assert result.errors == []
+    exported = await export_csv(app.deps.uow)
+    assert exported.rstrip("\n").endswith(",12345678-0012-4345-8678-901234567890")
+    assert ",0f5e8a47-1c1e-4d7b-9a3b-2d6c5e4f3a21" in exported
+    bad = await import_csv(
+        app.deps.uow, header + "Els,Org,e@example.org,wonen,not-a-guid\n", now=clock.now()
+    )
+    assert [e.line for e in bad.errors] == [2]
