@@ -58,3 +58,48 @@ def test_a_section_check_becomes_a_settings_error(tmp_path: Path) -> None:
     file.write_text('[handovers]\noffice_hours = "17:00-09:00"\n')
     with pytest.raises(SettingsError, match=r"\[handovers\].*office hours"):
         load_settings(file, env={})
+
+
+TEAMS_ENV = {
+    "TEAMS_APP_ID": "6b2f1e1c-8d8a-4c57-9a5e-7b1f0c2d3e4f",
+    "TEAMS_APP_PASSWORD": "secret",
+    "TEAMS_TENANT_ID": "0f5e8a47-1c1e-4d7b-9a3b-2d6c5e4f3a21",
+}
+
+
+def test_teams_runs_with_its_three_environment_variables() -> None:
+    settings = load_settings("config.toml", env=TEAMS_ENV)
+    teams = settings.teams
+    assert teams.enabled
+    assert teams.token_url == (
+        "https://login.microsoftonline.com/0f5e8a47-1c1e-4d7b-9a3b-2d6c5e4f3a21/oauth2/v2.0/token"
+    )
+    assert teams.openid_metadata_url == (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+    assert "secret" not in repr(settings)
+    moved = load_settings(
+        "config.toml",
+        env={
+            **TEAMS_ENV,
+            "TEAMS_AUTHORITY": "https://login.example.org/t1/",
+            "TEAMS_OPENID_METADATA_URL": "https://keys.example.org/openid",
+        },
+    )
+    assert moved.teams.token_url == "https://login.example.org/t1/oauth2/v2.0/token"
+    assert moved.teams.openid_metadata_url == "https://keys.example.org/openid"
+
+
+@pytest.mark.parametrize("missing", ["TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"])
+def test_teams_without_its_secret_or_tenant_is_named(missing: str) -> None:
+    env = {k: v for k, v in TEAMS_ENV.items() if k != missing}
+    with pytest.raises(SettingsError, match=missing):
+        load_settings("config.toml", env=env)
+
+
+def test_teams_ids_and_secret_stay_out_of_the_file(tmp_path: Path) -> None:
+    for line in ('app_password = "x"', 'app_id = "x"', 'tenant_id = "x"'):
+        file = tmp_path / "k.toml"
+        file.write_text(f"[teams]\n{line}\n")
+        with pytest.raises(SettingsError, match="environment"):
+            load_settings(file, env={})
