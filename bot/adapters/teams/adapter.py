@@ -1,45 +1,35 @@
 """The Teams adapter: activities in through the Agents SDK's CloudAdapter, answers out.
 
 ``webhook`` authenticates and checks a request, the SDK's ``CloudAdapter`` turns it into a
-turn (its connection manager gets tokens from our ``ClientCredentials``), and ``on_turn``
-handles the activity: a message is dispatched and answered through the connector before
-the HTTP response returns (so Teams' acknowledgement means done); a card action is
-answered in the invoke response itself. Outbox messages (handover requests, reminders,
-channel posts) go to stored conversation references, or to a 1:1 chat created for them.
+turn (its connection manager gets tokens from our ``ClientCredentials``), and ``listeners``
+handles the activity. Outbox messages (handover requests, reminders, channel posts) go to
+stored conversation references, or to a 1:1 chat created for the person.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.base import Adapter, DeliveryError, Target
-from bot.adapters.teams import inbound, render, webhook
-from bot.adapters.teams.auth import (
-    ClientCredentials,
-    SigningKeys,
-    TokenValidator,
-    connection_manager,
-)
+from bot.adapters.teams import render, webhook
+from bot.adapters.teams.auth import SigningKeys, TokenValidator
 from bot.adapters.teams.identity import Profiles
+from bot.adapters.teams.listeners import Listeners
 from bot.adapters.teams.outbound import Connector, Undeliverable
 from bot.adapters.teams.presses import Presses
 from bot.adapters.teams.references import ConversationBook, chat_key, user_key
 from bot.adapters.teams.respond import Responder
+from bot.adapters.teams.tokens import ClientCredentials, connection_manager
 from core.messages import Reply
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
 
 log = logging.getLogger("krokodil.teams")
-
-WELCOME_EVENTS = ("conversationUpdate", "installationUpdate")
 
 
 class TeamsAdapter(Adapter):
@@ -62,9 +52,12 @@ class TeamsAdapter(Adapter):
         self.profiles = Profiles(self.connector, app.deps.uow)
         self.responder = Responder(self.connector, self.book, app.deps, config.tenant_id)
         self.presses = Presses(app.dispatcher, app.deps, self.responder, self.profiles)
+        self.listeners = Listeners(
+            app.dispatcher, app.deps, self.book, self.profiles, self.responder, self.presses
+        )
         self.cloud = CloudAdapter(connection_manager=connection_manager(self.tokens))
         # The SDK's default posts the exception text into the chat; ours only logs it.
-        self.cloud.on_turn_error = self._on_turn_error
+        self.cloud.on_turn_error = self.listeners.on_turn_error
         self._ready = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -94,7 +87,7 @@ class TeamsAdapter(Adapter):
         web_app.router.add_post(webhook.WEBHOOK_PATH, handler)
 
     async def _process(self, request: web.Request) -> web.StreamResponse:
-        response = await self.cloud.process(request, self)
+        response = await self.cloud.process(request, self.listeners)
         return response if response is not None else web.Response(status=202)
 
     # -- outgoing --------------------------------------------------------------------------
@@ -120,56 +113,3 @@ class TeamsAdapter(Adapter):
         except Undeliverable:
             self.book.forget(key)
             raise
-
-    # -- incoming --------------------------------------------------------------------------
-
-    async def on_turn(self, context: TurnContext) -> None:
-        """Every validated activity arrives here (called by the SDK's CloudAdapter)."""
-        activity = context.activity
-        identity = context.identity
-        if identity is None:
-            return  # never: the webhook sets the validated claims on every request
-        service_url = str(identity.get_claim_value("serviceurl"))
-        if activity.type == ActivityTypes.message:
-            await self._on_message(activity, inbound.origin(activity, service_url))
-        elif activity.type == ActivityTypes.invoke:
-            body = await self._on_invoke(activity, service_url)
-            await context.send_activity(
-                Activity(
-                    type=ActivityTypes.invoke_response,
-                    value=InvokeResponse(status=200, body=body),
-                )
-            )
-        elif activity.type in WELCOME_EVENTS and activity.from_property is not None:
-            # Installed in a chat or team: remember where we are, for later posts.
-            await self.book.remember(inbound.origin(activity, service_url))
-
-    async def _on_message(self, activity: Activity, where: inbound.Origin) -> None:
-        await self.book.remember(where)
-        email = await self.profiles.email_hint(where)
-        inv = inbound.message_invocation(activity, where, email)
-        if not inv.text:
-            return  # a picture, a sticker, a card: nothing to answer
-        dispatcher = self.app.dispatcher
-        reply = await dispatcher.handle(inv)
-        if reply.data.get("duplicate"):
-            return
-        if reply.form is not None:
-            reply = replace(reply, form=await dispatcher.with_suggestions(inv, reply.form))
-        tr = self.app.deps.translator(inv.language_hint)
-        await self.responder.answer(where, reply, tr)
-
-    async def _on_invoke(self, activity: Activity, service_url: str) -> dict[str, object]:
-        if activity.name != inbound.ACTION_INVOKE:
-            return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message"}
-        where = inbound.origin(activity, service_url)
-        await self.book.remember(where)
-        return await self.presses.handle(activity, where)
-
-    async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
-        """Log a failed turn once, without its contents."""
-        log.error(
-            "teams activity failed",
-            exc_info=error,
-            extra={"type": str(context.activity.type) if context.activity else None},
-        )

@@ -24,7 +24,7 @@ from microsoft_agents.activity.teams import TeamsChannelAccount
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from bot.adapters.base import DeliveryError
-from bot.adapters.teams.auth import BOT_FRAMEWORK_SCOPE, ClientCredentials, TokenError
+from bot.adapters.teams.tokens import BOT_FRAMEWORK_SCOPE, ClientCredentials, TokenError
 
 log = logging.getLogger("krokodil.teams.outbound")
 

@@ -14,12 +14,11 @@ import re
 
 from microsoft_agents.activity import Activity
 
-from bot.adapters.base import DeliveryError
+from bot.adapters.base import DeliveryError, defer_to_outbox
 from bot.adapters.teams import render
 from bot.adapters.teams.inbound import Origin, event_id
 from bot.adapters.teams.outbound import Connector, Undeliverable
 from bot.adapters.teams.references import ConversationBook, Reference, user_key
-from core import outbox
 from core.i18n import N_, Translator
 from core.messages import Recipient, Reply
 from handlers.base import Deps
@@ -133,14 +132,10 @@ class Responder:
     async def queue(self, where: Origin, chat: str, reply: Reply) -> None:
         """Hand a reply that could not be sent now to the outbox (retried with backoff)."""
         log.warning("teams reply deferred to the outbox", extra={"event": event_id(where)})
-        async with self.deps.uow() as uow:
-            await outbox.enqueue(
-                uow.session,
-                Recipient(platform="teams", chat=chat),
-                reply,
-                now=self.deps.clock.now(),
-                kind="teams.reply",
-                dedupe_key=f"teams:reply:{event_id(where)}"[:200],
-            )
-            await uow.commit()
-        self.deps.wake_delivery()
+        await defer_to_outbox(
+            self.deps,
+            Recipient(platform="teams", chat=chat),
+            reply,
+            kind="teams.reply",
+            dedupe_key=f"teams:reply:{event_id(where)}"[:200],
+        )
