@@ -6,14 +6,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 
-from bot.adapters.base import Adapter, DeliveryError, Target
+from bot.adapters.base import Adapter, DeliveryError, Target, Undeliverable
 from bot.metrics import Metrics
 from core import outbox
 from core.audit import person_actor, record
 from core.clock import Clock
 from core.db import UnitOfWork, UnitOfWorkFactory, database_away
-from core.messages import Reply
+from core.messages import Recipient, Reply
 from directory.identity import IdentityRepository
 from directory.models import Person
 
@@ -23,6 +24,9 @@ log = logging.getLogger("krokodil.delivery")
 PLATFORM_PREFERENCE = ("slack", "telegram", "teams", "console")
 # Reply.data key: platforms a message to a person must not be delivered on.
 AVOID_PLATFORMS = "avoid_platforms"
+# Reply.data key: {"person_id": …, "text": …}, said once to that person (e.g. a handover's
+# sender) when the platform refuses the message for good (adapters raise Undeliverable).
+UNDELIVERABLE_NOTICE = "undeliverable_notice"
 
 
 class Delivery:
@@ -68,6 +72,8 @@ class Delivery:
                         str(error) if isinstance(error, DeliveryError) else type(error).__name__
                     )
                     outbox.mark_failed_attempt(row, now, reason)
+                    if isinstance(error, Undeliverable):
+                        await _tell_sender(uow, row, now)
                     self.metrics.outbox_failed.labels(platform=row.platform or "person").inc()
                     log.warning("delivery failed, will retry", extra={"outbox_id": row.id})
                     await uow.commit()
@@ -167,3 +173,19 @@ class Delivery:
         for _ in range(attempts):
             if await self.run_once(limit=500) == 0:
                 return
+
+
+async def _tell_sender(uow: UnitOfWork, row: outbox.OutboxMessage, now: datetime) -> None:
+    """Queue the message's own notice for whoever is waiting on it (once per message)."""
+    data = dict(row.payload).get("data")
+    notice = data.get(UNDELIVERABLE_NOTICE) if isinstance(data, dict) else None
+    if not isinstance(notice, dict) or not isinstance(notice.get("person_id"), int):
+        return
+    await outbox.enqueue(
+        uow.session,
+        Recipient(person_id=notice["person_id"]),
+        Reply(text=str(notice.get("text") or ""), private=True),
+        now=now,
+        kind="delivery.undeliverable",
+        dedupe_key=f"undeliverable:{row.id}",
+    )

@@ -58,6 +58,12 @@ class DeliveryError(Exception):
     """A message could not be delivered now; the outbox will try again."""
 
 
+class Undeliverable(DeliveryError):
+    """The platform refused for a reason retrying soon will not fix (e.g. Teams may not start
+    a chat with someone who has not installed the app). The outbox still retries, slowly,
+    and the message's `Reply.data["undeliverable_notice"]` is sent once."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Where a rendered message goes on one platform: a user's DM or a channel."""

@@ -17,8 +17,9 @@ from directory.models import Person
 from handlers.base import Command, Deps
 from handovers.policy import TimerPolicy
 
-# Reply.data key the delivery worker reads (bot.delivery.AVOID_PLATFORMS).
+# Reply.data keys the delivery worker reads (bot.delivery.AVOID_PLATFORMS, UNDELIVERABLE_NOTICE).
 AVOID_PLATFORMS = "avoid_platforms"
+UNDELIVERABLE_NOTICE = "undeliverable_notice"
 
 TELEGRAM_REFUSAL = N_(
     "Warme overdrachten gaan niet via Telegram: ze gaan over een inwoner, en Telegram valt "
@@ -74,11 +75,19 @@ async def tell(
     now: datetime,
     kind: str,
     key: str,
+    if_undeliverable: tuple[int, str] | None = None,
 ) -> bool:
-    """Queue a message for someone, in their language, in the caller's transaction."""
+    """Queue a message for someone, in their language, in the caller's transaction.
+
+    `if_undeliverable` (a person id and a text) is said to that person once when the chat
+    platform refuses the message for good (e.g. Teams may not open a chat with someone).
+    """
     tr = deps.translator(person.language)
     reply = build(tr)
-    reply = replace(reply, data={**reply.data, AVOID_PLATFORMS: list(avoided_platforms(deps))})
+    data = {**reply.data, AVOID_PLATFORMS: list(avoided_platforms(deps))}
+    if if_undeliverable is not None:
+        data[UNDELIVERABLE_NOTICE] = {"person_id": if_undeliverable[0], "text": if_undeliverable[1]}
+    reply = replace(reply, data=data)
     queued = await outbox.enqueue(
         session,
         Recipient(person_id=person.id),

@@ -237,6 +237,7 @@ async def create(cmd: Command, deps: Deps, request: HandoverRequest) -> Reply:
                 now=now,
                 kind="handover.request",
                 key=f"handover:{handover.id}:request",
+                if_undeliverable=(sender.id, _unreachable(sender, receiver, deps)),
             )
         notes = []
         for other in started.conflicts:
@@ -265,6 +266,17 @@ async def create(cmd: Command, deps: Deps, request: HandoverRequest) -> Reply:
     if handover.reminder_due_at is not None:
         deps.wake_at(handover.reminder_due_at)
     return texts.sent(handover, receiver, now, cmd.tr, reachable_by_chat=reachable, conflicts=notes)
+
+
+def _unreachable(sender: Person, receiver: Person, deps: Deps) -> str:
+    """What the sender hears when the chat platform will not carry the request to the receiver."""
+    return deps.translator(sender.language).gettext(
+        "Ik kan {name} je overdracht nu niet in de chat sturen: de chat-app laat het niet toe "
+        "(is Groene Krokodil bij {first} geïnstalleerd?). Ik probeer het later opnieuw; bel "
+        "{first} intussen even (/bel {name}).",
+        name=receiver.name,
+        first=first_name(receiver),
+    )
 
 
 async def _flag(

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 
-from bot.adapters.base import Adapter, DeliveryError, Target
+from bot.adapters.base import Adapter, DeliveryError, Target, Undeliverable
 from bot.adapters.teams import render, webhook
 from bot.adapters.teams.auth import SigningKeys, TokenValidator
 from bot.adapters.teams.identity import Profiles
 from bot.adapters.teams.listeners import Listeners
-from bot.adapters.teams.outbound import Connector, Undeliverable
+from bot.adapters.teams.outbound import Connector
 from bot.adapters.teams.presses import Presses
 from bot.adapters.teams.references import ConversationBook, chat_key, user_key
 from bot.adapters.teams.respond import Responder

@@ -23,7 +23,7 @@ from microsoft_agents.activity import Activity, ChannelAccount, ConversationPara
 from microsoft_agents.activity.teams import TeamsChannelAccount
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
-from bot.adapters.base import DeliveryError
+from bot.adapters.base import DeliveryError, Undeliverable
 from bot.adapters.teams.tokens import BOT_FRAMEWORK_SCOPE, ClientCredentials, TokenError
 
 log = logging.getLogger("krokodil.teams.outbound")
@@ -39,10 +39,6 @@ CONVERSATION_LIMITS: tuple[tuple[int, float], ...] = (
 )
 APP_LIMITS: tuple[tuple[int, float], ...] = ((50, 1.0),)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
-
-
-class Undeliverable(DeliveryError):
-    """Teams refused for good (no such conversation, the app is not installed for the user)."""
 
 
 class WindowPacer:

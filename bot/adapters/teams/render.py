@@ -16,7 +16,7 @@ from microsoft_agents.activity import Activity, Attachment
 from bot import forms
 from bot.adapters.teams import cards
 from bot.adapters.teams.cards import Element
-from core.i18n import Translator
+from core.i18n import N_, Translator
 from core.messages import Choice, Field, Form, Reply
 
 TYPED = ".typed"
@@ -24,6 +24,10 @@ DATE, TIME, MULTI = ".date", ".time", ".multi"
 INPUT_PREFIX = "f."
 YES, NO = "ja", "nee"
 MAX_CARDS = 10
+# A bot message carries pictures inline; other files need a consent flow Teams offers only
+# in personal chats, so the card names them instead (the calendar is also on /agenda's feed).
+INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif"})
+NOT_SENT = N_("Het bestand {name} kan ik in Teams niet meesturen.")
 
 
 def reply_card(reply: Reply, tr: Translator, *, chat: str | None = None) -> Element | None:
@@ -42,6 +46,9 @@ def reply_card(reply: Reply, tr: Translator, *, chat: str | None = None) -> Elem
     numbered = len(reply.cards) > 1
     for index, person in enumerate(reply.cards[:MAX_CARDS], start=1):
         body.append(cards.contact(person, index if numbered else None))
+    for file in reply.attachments:
+        if file.mime_type not in INLINE_IMAGES:
+            body.append(cards.text_block(tr.gettext(NOT_SENT, name=file.filename), isSubtle=True))
     body.extend(cards.action_sets(reply.buttons))
     if not body:
         return None
@@ -55,6 +62,8 @@ def message(reply: Reply, tr: Translator, *, chat: str | None = None) -> Activit
     if content is not None:
         attachments.append(Attachment(content_type=cards.CARD_TYPE, content=content))
     for file in reply.attachments:
+        if file.mime_type not in INLINE_IMAGES:
+            continue  # said on the card (files_note): Teams takes only pictures inline
         encoded = base64.b64encode(file.content).decode("ascii")
         attachments.append(
             Attachment(

@@ -14,10 +14,10 @@ import re
 
 from microsoft_agents.activity import Activity
 
-from bot.adapters.base import DeliveryError, defer_to_outbox
+from bot.adapters.base import DeliveryError, Undeliverable, defer_to_outbox
 from bot.adapters.teams import render
 from bot.adapters.teams.inbound import Origin, event_id
-from bot.adapters.teams.outbound import Connector, Undeliverable
+from bot.adapters.teams.outbound import Connector
 from bot.adapters.teams.references import ConversationBook, Reference, user_key
 from core.i18n import N_, Translator
 from core.messages import Recipient, Reply

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.bootstrap import App
-from tests.adapters.teams.harness import CHANNEL, TeamsHarness, actions, personal
+from tests.adapters.teams.harness import (
+    CHANNEL,
+    TeamsHarness,
+    actions,
+    card_of,
+    last_card,
+    personal,
+)
 from tests.adapters.teams.standin import ConnectorStandIn, Member
 
 SAMIRA = Member(
@@ -101,3 +108,36 @@ def _blocks(node: object) -> list[str]:
         for item in node:
             found.extend(_blocks(item))
     return found
+
+
+async def test_klopt_nog_updates_the_card_in_place(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    standin.add_member(SAMIRA)
+    await teams.say(SAMIRA, "/ik")
+    _sent, card = last_card(standin, personal(SAMIRA)["id"])
+    answer = await teams.press(SAMIRA, card, "Klopt nog", reply_to="6001")
+    updated = card_of(answer)
+    assert "Klopt nog" not in [a.get("title") for a in actions(updated)]
+    assert "actueel genoteerd" in str(updated)
+
+
+async def test_a_knelpunt_notice_is_taken_on_with_its_button(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    ricardo = Member(
+        "29:ricardo",
+        "a1b2c3d4-0000-4000-8000-000000000006",
+        "Ricardo Doelwijt",
+        email="r.doelwijt@example.org",
+    )
+    standin.add_member(SAMIRA)
+    standin.add_member(ricardo)
+    await teams.say(ricardo, "/help")  # Ricardo (oliemannetje Wmo) has a chat with the bot
+    await teams.say(SAMIRA, "/knelpunt Wmo: de aanvraag wacht op een formulier dat niet bestaat")
+    await demo_app.delivery.flush()
+    _sent, notice = last_card(standin, personal(ricardo)["id"])
+    updated = card_of(await teams.press(ricardo, notice, "Ik pak dit op", reply_to="6002"))
+    assert "Ik pak dit op" not in [a.get("title") for a in actions(updated)]
+    await demo_app.delivery.flush()
+    assert "Ricardo Doelwijt" in standin.sent(personal(SAMIRA)["id"])[-1].text

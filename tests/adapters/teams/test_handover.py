@@ -177,5 +177,9 @@ async def test_a_handover_to_someone_teams_will_not_reach_stays_queued(
                 select(OutboxMessage).where(OutboxMessage.kind == "handover.request")
             )
         )
-    # Never silently dropped: the request waits in the outbox with the reason.
+    # Never silently dropped: the request waits in the outbox with the reason …
     assert len(rows) == 1 and rows[0].sent_at is None and "403" in (rows[0].last_error or "")
+    # … and Fatima hears it, once, in her own chat.
+    await app.delivery.run_once()
+    told = [c for c in standin.sent(personal(FATIMA)["id"]) if "niet in de chat sturen" in c.text]
+    assert len(told) == 1 and "/bel Joost de Wit" in told[0].text

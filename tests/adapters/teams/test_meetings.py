@@ -63,6 +63,8 @@ async def test_plan_with_a_form_card_confirms_in_place(
 ) -> None:
     planned = await _plan(app, teams, standin)
     assert "dinsdag 8 december 14:00" in str(planned)
+    # The calendar file cannot ride along in Teams; the card says so instead of failing.
+    assert ".ics kan ik in Teams niet meesturen" in str(planned)
 
 
 async def test_rsvp_by_card_button_counts_once(
