@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from bot.adapters.teams import TeamsAdapter
@@ -57,3 +59,25 @@ async def test_a_post_to_a_conversation_the_bot_never_saw_waits_in_the_outbox(
     async with app.deps.uow() as uow:
         [row] = list(await uow.session.scalars(select(outbox.OutboxMessage)))
     assert row.sent_at is None and row.attempts == 1 and standin.sent() == []
+
+
+async def test_a_teams_user_found_by_email_keeps_one_entry_across_platforms(
+    app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    from directory.identity import IdentityRepository
+    from tests.support import make_person
+
+    person = await make_person(app, "Els Jansen", email="els@example.org", themes=["wonen"])
+    async with app.deps.uow() as uow:
+        identity = uow.repo(IdentityRepository)
+        found = await identity.person_by_email("els@example.org")
+        assert found is not None
+        await identity.link(found, "slack", "u0els", app.deps.clock.now())
+        await uow.commit()
+    standin.add_member(replace(ELS, email="Els@Example.org"))
+    assert (await teams.say(ELS, "/ik")).status == 202
+    async with app.deps.uow() as uow:
+        accounts = await uow.repo(IdentityRepository).accounts_of(person.id)
+    platforms = {(a.platform, a.external_id) for a in accounts}
+    assert ("slack", "u0els") in platforms
+    assert ("teams", ELS.aad_object_id) in platforms
