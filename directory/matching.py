@@ -1,15 +1,19 @@
-"""Understand which themes free text is about: names, synonyms, compounds and typos.
+"""Understand which themes free text is about: names, synonyms, stems, compounds and typos.
 
 "kan de huur niet betalen" → schulden (a synonym phrase) and wonen (huur- words);
-"schuldhulpverleneing" → schulden (a typo); "who can help with debt" → schulden
-(the English name). The matcher is built once per catalog version and cached, so a
-lookup costs a few dictionary probes and one rapidfuzz scan of the vocabulary.
+"drinkt elke dag" → verslaving (Snowball stems: drinkt ~ drinken);
+"schuldhulpverleningstraject" → schulden (a compound of known parts);
+"schuldhulpverleneing" → schulden (a typo); "who can help with debt" → schulden.
+
+Each word of the question is looked up as written, by its Dutch and English stem, in
+its usual spelling variants, as a compound of known words, as a typo (rapidfuzz) and
+as the start of a longer word, in that order; the first way that finds something wins.
+A theme scores by its strongest evidence, plus a little for every other word that
+points at it. The matcher is built once per catalog version and cached.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,36 +21,44 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-# Words that carry no theme: question words, helpers, filler (Dutch and English).
-STOPWORDS = frozenset(
-    """
-    de het een en of in op met voor bij aan te is zijn kan kun kunnen wie wat waar hoe die dat
-    dit er niet geen ik je jij we wij zij ze hij mijn mij me ons onze iemand hulp helpen help
-    helpt zoek zoeken gezocht collega contact mensen persoon van naar over om tot ook nog
-    weet weten doet werkt heeft hebben moet wil graag even snel nu vandaag alstublieft aub
-    who can could with for the a an of to is are someone somebody anyone looking find need
-    needs help helps about on at in and or my our me i you your please knows does do works
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
+from directory.compounds import split_compound
+from directory.stopwords import STOPWORDS
+from directory.words import normalise, plain_words, spelling_variants, stems
+
+__all__ = [
+    "MIN_SCORE",
+    "STOPWORDS",
+    "ThemeMatcher",
+    "ThemeTerms",
+    "closest_themes",
+    "matcher_for",
+    "normalise",
+    "theme_terms",
+    "understand_themes",
+]
+
 # Matches weaker than this are not a theme of the query.
-MIN_SCORE = 0.65
+MIN_SCORE = 0.62
 # A theme far behind the best one is noise ("huurtoeslag" next to a schulden phrase).
 RELATIVE_CUTOFF = 0.6
-
-
-def normalise(text: str) -> str:
-    """Lowercase, no accents, letters and digits only, single spaces."""
-    plain = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+# Each further word pointing at a theme adds this much of its own strength.
+SUPPORT = 0.08
+SUPPORT_CAP = 0.24
+# How much a part of a compound is worth next to the whole word.
+COMPOUND = 0.85
+# A hint ("bier" for verslaving) says less than a synonym: it describes, it does not name.
+HINT = 0.7
+# Each further content word of a matched phrase makes it surer than one word alone.
+PHRASE_BONUS = 0.05
 
 
 @dataclass(frozen=True)
 class ThemeTerms:
-    """A theme reduced to what matching needs."""
+    """A theme reduced to what matching needs: names and synonyms, and weaker hints."""
 
     key: str
     terms: tuple[str, ...]
+    hints: tuple[str, ...] = ()
 
 
 def theme_terms(theme: Any) -> ThemeTerms:
@@ -56,8 +68,24 @@ def theme_terms(theme: Any) -> ThemeTerms:
         getattr(theme, "name_en", None) or getattr(theme, "en", ""),
     )
     raw = (str(theme.key).replace("_", " "), *names, *(theme.synonyms or ()))
-    terms = tuple(dict.fromkeys(t for t in (normalise(str(r)) for r in raw) if t))
-    return ThemeTerms(key=str(theme.key), terms=terms)
+    terms = tuple(dict.fromkeys(t for t in (plain_words(str(r)) for r in raw) if t))
+    hints = tuple(
+        dict.fromkeys(h for h in (plain_words(str(r)) for r in getattr(theme, "hints", ())) if h)
+    )
+    return ThemeTerms(key=str(theme.key), terms=terms, hints=hints)
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and its stems: the keys under which it is known."""
+    return (word, *stems(word))
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    padded: str  # " kan de huur niet betalen "
+    content: tuple[frozenset[str], ...]  # forms of each content word
+    key: str
+    weight: float  # as written; all its content words in another order count 0.9 of it
 
 
 class ThemeMatcher:
@@ -65,99 +93,153 @@ class ThemeMatcher:
 
     def __init__(self, themes: tuple[ThemeTerms, ...]) -> None:
         self.keys = tuple(t.key for t in themes)
-        # Whole one-word terms → themes; content words that are only part of a phrase → themes.
-        self.tokens: dict[str, set[str]] = {}
-        phrase_words: dict[str, set[str]] = {}
-        self.phrases: list[tuple[str, frozenset[str], str]] = []
+        self._order = {k: i for i, k in enumerate(self.keys)}
+        # form of a word → theme → how strongly the word points at it
+        self.words: dict[str, dict[str, float]] = {}
+        parts: dict[str, set[str]] = {}  # content words of phrases, by every form
+        self.phrases: list[_Phrase] = []
         for theme in themes:
-            for term in theme.terms:
-                words = term.split()
-                if len(words) == 1:
-                    self.tokens.setdefault(term, set()).add(theme.key)
-                    continue
-                content = frozenset(w for w in words if w not in STOPWORDS)
-                self.phrases.append((f" {term} ", content, theme.key))
-                for word in content:
-                    if len(word) >= 5:
-                        phrase_words.setdefault(word, set()).add(theme.key)
-        # How strongly a word points at its themes: a whole term 1.0; a word that is only part
-        # of a phrase less, and less still when phrases of several themes share it ("geweld").
-        self.words: dict[str, tuple[frozenset[str], float]] = {}
-        for word, keys in phrase_words.items():
+            for weight, terms in ((1.0, theme.terms), (HINT, theme.hints)):
+                for term in terms:
+                    words = term.split()
+                    if len(words) == 1:
+                        for form in _forms(term):
+                            self._add(form, theme.key, weight)
+                        continue
+                    content = [w for w in words if w not in STOPWORDS]
+                    self.phrases.append(
+                        _Phrase(
+                            f" {term} ",
+                            tuple(frozenset(_forms(w)) for w in content),
+                            theme.key,
+                            weight * (1.0 + PHRASE_BONUS * min(len(content) - 1, 3)),
+                        )
+                    )
+                    if weight < 1.0:
+                        continue
+                    for word in content:
+                        if len(word) >= 4:
+                            for form in _forms(word):
+                                parts.setdefault(form, set()).add(theme.key)
+        # A word that is only part of a phrase points less strongly, and less still when
+        # phrases of several themes share it ("geweld").
+        for form, keys in parts.items():
             strength = {1: 0.8, 2: 0.7}.get(len(keys), 0.6)
-            self.words[word] = (frozenset(keys), strength)
-        for word, keys in self.tokens.items():
-            extra = phrase_words.get(word, set()) - keys
-            self.words[word] = (frozenset(keys), 1.0)
-            if extra and word not in self.tokens:
-                self.words[word] = (frozenset(keys | extra), 0.8)
+            for key in keys:
+                self._add(form, key, strength)
         self.vocabulary = tuple(self.words)
         self.long_words = tuple(w for w in self.vocabulary if len(w) >= 5)
-        self._long = frozenset(self.long_words)
         # Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' → 'eenzaamheid'.
         self._prefixes: dict[str, set[str]] = {}
         for word in self.long_words:
             for end in range(4, len(word)):
                 self._prefixes.setdefault(word[:end], set()).add(word)
 
-    def score(self, query: str) -> list[tuple[str, float]]:
-        """Theme keys with a score (about 0..1.2), best first; empty when nothing fits."""
-        text = normalise(query)
+    def _add(self, form: str, key: str, strength: float) -> None:
+        known = self.words.setdefault(form, {})
+        known[key] = max(known.get(key, 0.0), strength)
+
+    def score(self, query: str, floor: float = MIN_SCORE) -> list[tuple[str, float]]:
+        """Theme keys with a score (about 0..1.3), best first; empty when nothing fits.
+
+        `floor` is the weakest score kept; a lower one shows the faint candidates too
+        (what to offer when asking back)."""
+        text = plain_words(query)
         if not text:
             return []
-        return list(self._score(text))
+        return list(self._score(text, floor))
 
     @lru_cache(maxsize=4096)  # noqa: B019 - matchers are few and live as long as the process
-    def _score(self, text: str) -> tuple[tuple[str, float], ...]:
+    def _score(self, text: str, floor: float) -> tuple[tuple[str, float], ...]:
         padded = f" {text} "
-        best: dict[str, float] = {}
-        hits: dict[str, set[str]] = {}
+        evidence: dict[str, dict[str, float]] = {}  # theme → word → strength
 
-        def hit(keys: frozenset[str], value: float, word: str) -> None:
-            for key in keys:
-                best[key] = max(best.get(key, 0.0), value)
-                hits.setdefault(key, set()).add(word)
+        def hit(key: str, value: float, word: str) -> None:
+            seen = evidence.setdefault(key, {})
+            seen[word] = max(seen.get(word, 0.0), value)
 
         words = [w for w in text.split() if w not in STOPWORDS and len(w) >= 2]
-        present = set(words)
-        for phrase, content, key in self.phrases:
-            if phrase in padded:
-                hit(frozenset((key,)), 1.0, phrase)
-            elif content and content <= present:
-                hit(frozenset((key,)), 0.9, phrase)
+        found = {word: self._lookup(word) for word in words}
+        # Every form of every word, and what a typo or compound turned out to be (with how
+        # sure that reading is).
+        present: dict[str, float] = {}
         for word in words:
-            known = self.words.get(word)
-            if known is not None:
-                hit(known[0], known[1], word)
-                continue
-            for candidate, value in self._near(word):
-                keys, strength = self.words[candidate]
-                hit(keys, value * strength, candidate)
-        if not best:
+            for form in _forms(word):
+                present[form] = 1.0
+            for _keys, factor, source in found[word]:
+                for form in _forms(source):
+                    present[form] = max(present.get(form, 0.0), factor)
+        for phrase in self.phrases:
+            if phrase.padded in padded:
+                hit(phrase.key, phrase.weight, phrase.padded)
+            elif len(phrase.content) > 1:
+                sure = [
+                    max((present.get(f, 0.0) for f in forms), default=0.0)
+                    for forms in phrase.content
+                ]
+                if min(sure) > 0:
+                    hit(phrase.key, phrase.weight * 0.9 * min(sure), phrase.padded)
+        for word in words:
+            for keys, factor, source in found[word]:
+                for key, strength in keys.items():
+                    hit(key, strength * factor, source)
+        if not evidence:
             return ()
-        # Several different words pointing at one theme make it surer.
-        scored = [(k, round(v + 0.03 * min(len(hits[k]) - 1, 4), 4)) for k, v in best.items()]
-        cutoff = max(MIN_SCORE, max(v for _k, v in scored) * RELATIVE_CUTOFF)
+        scored = []
+        for key, seen in evidence.items():
+            ranked = sorted(seen.values(), reverse=True)
+            support = min(SUPPORT * sum(ranked[1:]), SUPPORT_CAP)
+            scored.append((key, round(ranked[0] + support, 4)))
+        cutoff = max(floor, max(v for _k, v in scored) * RELATIVE_CUTOFF)
         kept = [(k, v) for k, v in scored if v >= cutoff]
-        return tuple(sorted(kept, key=lambda kv: (-kv[1], self.keys.index(kv[0]))))
+        return tuple(sorted(kept, key=lambda kv: (-kv[1], self._order[kv[0]])))
 
-    def _near(self, word: str) -> list[tuple[str, float]]:
-        """Known words close to an unknown one: typos, and parts of Dutch compounds."""
-        found: list[tuple[str, float]] = []
+    @lru_cache(maxsize=16384)  # noqa: B019 - see _score
+    def _lookup(self, word: str) -> tuple[tuple[dict[str, float], float, str], ...]:
+        """(theme → strength, factor for how it was found, known word) for one word."""
+        direct = self._merged(_forms(word))
+        if direct:
+            return ((direct, 1.0, word),)
+        for variant in spelling_variants(word):
+            known = self._merged(_forms(variant))
+            if known:
+                return ((known, 0.95, variant),)
+        parts, whole = split_compound(word, self._knows)
+        found = [(self._known(piece), COMPOUND, piece) for piece in parts]
+        if whole:
+            return tuple(found)
+        # A compound with an unknown part may as well be a typo: 'jeudzorg' is 'jeugdzorg'.
+        return (*self._near(word), *found)
+
+    def _merged(self, forms: Iterable[str]) -> dict[str, float]:
+        """Theme → strength over all forms of a word ('drinkt' a hint, its stem a synonym)."""
+        merged: dict[str, float] = {}
+        for form in forms:
+            for key, strength in self.words.get(form, {}).items():
+                merged[key] = max(merged.get(key, 0.0), strength)
+        return merged
+
+    def _knows(self, piece: str) -> bool:
+        # Words and their stems are both keys, so a part needs no stemming of its own.
+        return piece in self.words
+
+    def _known(self, piece: str) -> dict[str, float]:
+        return self.words[piece]
+
+    def _near(self, word: str) -> list[tuple[dict[str, float], float, str]]:
+        """Known words close to an unknown one: typos, and the start of a longer word."""
+        found: list[tuple[dict[str, float], float, str]] = []
         if len(word) >= 5:
             cutoff = 85 if len(word) < 8 else 80
             for candidate, ratio, _index in process.extract(
-                word, self.long_words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+                word, self.long_words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
             ):
-                found.append((candidate, 0.95 * ratio / 100))
-        if len(word) >= 7:
-            # 'huurschuld' ends in 'schuld'; 'schuldenlast' starts with 'schulden'.
-            for size in range(5, len(word) - 1):
-                for part in (word[:size], word[-size:]):
-                    if part in self._long:
-                        found.append((part, 0.8))
+                found.append((self.words[candidate], 0.95 * ratio / 100, candidate))
+        if found:
+            return found
         for longer in self._prefixes.get(word, ()):
-            found.append((longer, 0.75 if len(word) * 2 >= len(longer) else 0.62))
+            value = 0.75 if len(word) * 2 >= len(longer) else 0.62
+            found.append((self.words[longer], value, longer))
         return found
 
 
@@ -167,6 +249,7 @@ def _signature(theme: Any) -> tuple[Any, ...]:
         getattr(theme, "name_nl", None) or getattr(theme, "nl", ""),
         getattr(theme, "name_en", None) or getattr(theme, "en", ""),
         tuple(theme.synonyms or ()),
+        tuple(getattr(theme, "hints", None) or ()),
     )
 
 
@@ -181,6 +264,7 @@ class _Plain:
     name_nl: str
     name_en: str
     synonyms: tuple[str, ...]
+    hints: tuple[str, ...]
 
 
 def matcher_for(themes: Iterable[Any]) -> ThemeMatcher:
@@ -189,7 +273,7 @@ def matcher_for(themes: Iterable[Any]) -> ThemeMatcher:
 
 
 def understand_themes(query: str, themes: Iterable[Any]) -> list[tuple[str, float]]:
-    """Theme keys with a score for free text (synonyms, compounds, typos), best first."""
+    """Theme keys with a score for free text (synonyms, stems, compounds, typos), best first."""
     return matcher_for(themes).score(query)
 
 
@@ -202,7 +286,7 @@ def closest_themes(query: str, themes: Iterable[Any], limit: int = 3) -> list[st
     found = process.extract(text, matcher.vocabulary, scorer=fuzz.WRatio, limit=limit * 4)
     keys: list[str] = []
     for word, _score, _index in found:
-        for key in sorted(matcher.words[word][0]):
+        for key in sorted(matcher.words[word]):
             if key not in keys:
                 keys.append(key)
     return keys[:limit]

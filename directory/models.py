@@ -67,6 +67,8 @@ class Theme(Base):
     domain: Mapped[str] = mapped_column(String(40), default="Wmo")
     synonyms: Mapped[list[str]] = mapped_column(JSON, default=list)
     related: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Words that describe the theme rather than name it ("bier" for verslaving): weaker.
+    hints: Mapped[list[str]] = mapped_column(JSON, default=list)
     from_catalog: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

@@ -3,7 +3,10 @@
 The wijk is the text after the last 'in' (or 'bij', 'rond', 'around', 'near'), without
 'de', 'het', 'the' or 'wijk' in front, when it is a known wijk: exactly, or with a typo
 (the same tolerance as /ik wijken). A theme word there ('problemen in het gezin') is
-part of the question, never a wijk.
+part of the question, never a wijk. Professionals also just put the wijk in front or at
+the end ('molenwyk traplift', 'noord: ...', '..., havenkwartier', 'haven kwartier ...'):
+a known wijk as the first or last one or two words of the question, or of a part of it
+between commas or colons, counts too (not when glued on with a dash: 'oost-europese').
 
 An explicit 'in <name>' that names no wijk is reported instead of ignored, so the
 asker learns why the answer covers the whole municipality. Only a short name counts
@@ -22,6 +25,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from directory.matching import STOPWORDS, normalise, understand_themes
+from directory.words import spelling_variants
 
 # A typed wijk this close to a known one (rapidfuzz ratio) is that wijk.
 WIJK_CUTOFF = 85
@@ -57,29 +61,88 @@ class Place:
 
 def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Place:
     """Split 'schulden in Molenwijk' into ('schulden', 'Molenwijk'); report 'in Xyzwijk'."""
-    found = list(_PREPOSITION.finditer(query))
-    if not found:
-        return Place(query)
     names = {normalise(name): name for name in wijken}
     themes = tuple(themes)
+    found = list(_PREPOSITION.finditer(query))
     last_in = None
     for match in reversed(found):
         tail = query[match.end() :].rstrip().rstrip("?!.").strip()
-        if not tail or any(mark in tail for mark in ",;?!."):
-            break
+        cut = re.search(r"[,;:?!.]", tail)
+        if cut is not None:
+            # 'raamprostitutie in het havenkwartier, wie is aanspreekpunt'
+            after, tail = tail[cut.start() :], tail[: cut.start()].strip()
+        else:
+            after = ""
+        if not tail:
+            continue
         bare = _LEADING.sub("", tail)
-        rest = query[: match.start()].strip()
+        rest = (query[: match.start()].strip() + " " + after.lstrip(",;: ")).strip()
         known = _known_wijk((normalise(tail), normalise(bare)), names, themes)
         if known is not None:
             return Place(rest, known)
-        if last_in is None and match.group("prep").lower() == "in":
+        if last_in is None and cut is None and match.group("prep").lower() == "in":
             last_in = (rest, bare)
+    edge = _wijk_at_an_edge(query, names, themes)
+    if edge is not None:
+        return edge
     if last_in is None:
         return Place(query)
     rest, bare = last_in
     if not _could_be_a_wijk(bare, themes):
         return Place(query)
     return Place(rest, unknown=bare, hints=_closest(bare, names))
+
+
+_CHUNK = re.compile(r"[^,;:?!.]+")
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def _wijk_at_an_edge(query: str, names: dict[str, str], themes: tuple[Any, ...]) -> Place | None:
+    """A known wijk as the first or last word(s) of the question or of a part of it."""
+    squashed = {form.replace(" ", ""): name for form, name in names.items()}
+    for chunk in _CHUNK.finditer(query):
+        tokens = list(_TOKEN.finditer(chunk.group()))
+        spans = []
+        for size in (2, 1):
+            if len(tokens) >= size:
+                spans.append((tokens[0], tokens[size - 1]))
+                spans.append((tokens[-size], tokens[-1]))
+        for first, last in spans:
+            start, end = chunk.start() + first.start(), chunk.start() + last.end()
+            if query[end : end + 1] == "-" or query[start - 1 : start] == "-":
+                continue
+            form = normalise(query[start:end])
+            name = names.get(form) or squashed.get(form.replace(" ", ""))
+            if name is None and " " not in form and _could_be_a_name(form, themes):
+                name = _typo_of(form, names)
+            if name is not None:
+                rest = f"{query[:start]} {query[end:]}"
+                rest = " ".join(rest.split()).strip(" ,;:")
+                return Place(_LEADING_IN.sub("", rest), name)
+    return None
+
+
+# 'jongeren in het' left over when the wijk was the last word after 'in het'
+_LEADING_IN = re.compile(r"\s+(?:in|bij)(?:\s+(?:de|het))?$", re.IGNORECASE)
+
+
+def _could_be_a_name(form: str, themes: tuple[Any, ...]) -> bool:
+    """A word that may be a misspelt wijk: not a filler word, a time or a theme word."""
+    return (
+        len(form) >= 4
+        and form not in STOPWORDS
+        and form not in NOT_A_PLACE
+        and not understand_themes(form, themes)
+    )
+
+
+def _typo_of(form: str, names: dict[str, str]) -> str | None:
+    """The known wijk this word is a typo of ('molenwyk', 'havenkwartir', 'nord')."""
+    for variant in spelling_variants(form):
+        if variant in names:
+            return names[variant]
+    best = process.extractOne(form, list(names), scorer=fuzz.ratio, score_cutoff=WIJK_CUTOFF)
+    return names[best[0]] if best is not None else None
 
 
 def _known_wijk(

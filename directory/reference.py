@@ -1,5 +1,8 @@
 """Themes and wijken for search, cached per database and checked with one cheap query.
 
+A theme's synonyms here include the words people chose it for when /wie asked back
+(directory.models_learned), unless an admin rejected them.
+
 Every /wie needs all themes (to understand the question) and all wijken (to find
 "in Molenwijk"). They change rarely (an import, a new wijk through /ik), so each
 lookup only asks the database for a fingerprint (counts, highest ids, total text
@@ -18,6 +21,7 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.models import Theme, Wijk
+from directory.models_learned import REJECTED, LearnedSynonym
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,9 @@ class ThemeRow:
     name_nl: str
     name_en: str
     domain: str
-    synonyms: tuple[str, ...]
+    synonyms: tuple[str, ...]  # the catalog's, then words people chose it for (learned)
+    hints: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,19 @@ def _fingerprint() -> Any:
         select(func.coalesce(func.max(Theme.id), 0)).scalar_subquery(),
         select(
             total(
-                Theme.key, Theme.name_nl, Theme.name_en, Theme.domain, cast(Theme.synonyms, String)
+                Theme.key,
+                Theme.name_nl,
+                Theme.name_en,
+                Theme.domain,
+                cast(Theme.synonyms, String),
+                cast(Theme.hints, String),
+                cast(Theme.related, String),
             )
+        ).scalar_subquery(),
+        # Learned synonyms: a new one, or a status change (the statuses differ in length).
+        select(func.count(LearnedSynonym.id)).scalar_subquery(),
+        select(
+            total(LearnedSynonym.words, LearnedSynonym.theme_key, LearnedSynonym.status)
         ).scalar_subquery(),
         select(func.count(Wijk.id)).scalar_subquery(),
         select(func.coalesce(func.max(Wijk.id), 0)).scalar_subquery(),
@@ -73,11 +90,34 @@ async def reference(session: AsyncSession) -> Reference:
     cached = _CACHE.get(engine)
     if cached is not None and cached.version == version:
         return cached
+    learned: dict[str, list[str]] = {}
+    for words, key in await session.execute(
+        select(LearnedSynonym.words, LearnedSynonym.theme_key)
+        .where(LearnedSynonym.status != REJECTED)
+        .order_by(LearnedSynonym.id)
+    ):
+        learned.setdefault(key, []).append(words)
     themes = tuple(
-        ThemeRow(r.id, r.key, r.name_nl, r.name_en, r.domain, tuple(r.synonyms or ()))
+        ThemeRow(
+            r.id,
+            r.key,
+            r.name_nl,
+            r.name_en,
+            r.domain,
+            (*(r.synonyms or ()), *learned.get(r.key, ())),
+            tuple(r.hints or ()),
+            tuple(r.related or ()),
+        )
         for r in await session.execute(
             select(
-                Theme.id, Theme.key, Theme.name_nl, Theme.name_en, Theme.domain, Theme.synonyms
+                Theme.id,
+                Theme.key,
+                Theme.name_nl,
+                Theme.name_en,
+                Theme.domain,
+                Theme.synonyms,
+                Theme.hints,
+                Theme.related,
             ).order_by(Theme.id)
         )
     )

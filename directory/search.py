@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.candidates import DROPPED, Candidate, candidates
 from directory.fallback import fallback_person, oliemannetje_for, stand_in_if_away
-from directory.matching import normalise, understand_themes
+from directory.matching import normalise
 from directory.models import Acquaintance, Person
 from directory.people import load_people
-from directory.place import Place, read_place
+from directory.place import Place
 from directory.reachability import (
     CallMoments,
     Reachable,
@@ -38,6 +38,7 @@ from directory.reachability import (
     reachable_now,
 )
 from directory.reference import Reference, ThemeRow, reference
+from directory.understanding import Understanding, understand
 
 WEIGHT_REACHABLE = 0.5
 WEIGHT_WIJK = 0.2
@@ -98,18 +99,22 @@ async def find_people(
     limit: int = 5,
     exclude: Collection[int] = (),
     ref: Reference | None = None,
+    understood: Understanding | None = None,
 ) -> SearchResult:
     """The best people to call about `query` (free text, optionally ending 'in <wijk>');
-    `ref` saves the themes-and-wijken check when the caller has just made it."""
+    `ref` saves the themes-and-wijken check when the caller has just made it, and
+    `understood` the understanding step (weighted themes and place) when it has that."""
     ref = ref or await reference(session)
-    place = read_place(query, list(ref.wijken), ref.themes)
+    if understood is None:
+        understood = understand(query, ref, ask_back=False)
+    place = understood.place
     text, named = place.text, place.wijk
     if wijk is not None:
         named = next((n for n in ref.wijken if normalise(n) == normalise(wijk)), wijk)
         place = Place(text, named)
-    understood = understand_themes(text, ref.themes)
-    keys = tuple(k for k, _ in understood)
-    weights = {ref.by_key[k].id: score for k, score in understood}
+    themes = [(k, score) for k, score in understood.themes if k in ref.by_key]
+    keys = tuple(k for k, _ in themes)
+    weights = {ref.by_key[k].id: score for k, score in themes}
     prefer = [ref.wijken[named]] if named in ref.wijken else None
     pool: list[Candidate] = []
     if weights:

@@ -26,6 +26,7 @@ class CatalogTheme:
     domain: str
     synonyms: tuple[str, ...]
     related: tuple[str, ...]
+    hints: tuple[str, ...] = ()
 
 
 class CatalogError(ValueError):
@@ -46,6 +47,7 @@ def load_catalog(path: Path = CATALOG) -> tuple[CatalogTheme, ...]:
                 domain=str(entry["domain"]),
                 synonyms=tuple(str(s).strip().lower() for s in entry.get("synonyms", [])),
                 related=tuple(str(r) for r in entry.get("related", [])),
+                hints=tuple(str(h).strip().lower() for h in entry.get("hints", [])),
             )
         except KeyError as error:
             raise CatalogError(f"{path}: theme {entry!r} misses {error}") from error
@@ -74,6 +76,7 @@ async def sync_catalog(session: AsyncSession, path: Path = CATALOG) -> int:
             "domain": entry.domain,
             "synonyms": list(entry.synonyms),
             "related": list(entry.related),
+            "hints": list(entry.hints),
             "from_catalog": True,
         }
         if row is None:

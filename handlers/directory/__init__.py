@@ -1,9 +1,12 @@
 """The directory: whom to call (/wie, /bel), your own entry (/ik), the themes, and freshness.
 
 - ``search``: /wie and /bel, and plain questions that name a theme or a role;
+- ``answer``: the people for an understood question, related themes' people, or a fallback;
+- ``askback``: "Bedoel je: …?" when a question stays unclear, and remembering the choice;
 - ``cards``: how directory answers look (cards with a note on why each person is there);
 - ``profile``: /ik, seeing and correcting your own entry;
 - ``themes``: /themas, the theme list per domain;
+- ``proposals``: /themas voorstellen, an admin's review of learned synonyms;
 - ``freshness``: the ticker that asks people with an old entry whether it still holds.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 from core.i18n import N_
 from handlers.base import ActionSpec, CommandSpec, Registry
-from handlers.directory import freshness, profile, search, themes
+from handlers.directory import askback, freshness, profile, proposals, search, themes
 
 ORDER = 10
 
@@ -30,6 +33,8 @@ def register(registry: Registry) -> None:
         )
     )
     registry.guess("wie", search.guess_who)
+    registry.action(ActionSpec(askback.CHOOSE_ACTION, askback.choose, public=True))
+    registry.action(ActionSpec(askback.NONE_ACTION, askback.none_of_these, public=True))
     registry.command(
         CommandSpec(
             name="bel",
@@ -61,4 +66,5 @@ def register(registry: Registry) -> None:
             public=True,
         )
     )
+    registry.action(ActionSpec(proposals.DECIDE_ACTION, proposals.decide_button))
     registry.ticker("directory.freshness", freshness.tick)

@@ -18,8 +18,11 @@ from directory.place import read_place
 from directory.reachability import is_absent
 from directory.reference import reference
 from directory.roles import find_role_holders, role_asked
-from directory.search import SearchResult, find_people
+from directory.search import SearchResult
+from directory.understanding import understand
 from handlers.base import Command, Deps
+from handlers.directory.answer import answer, lead, with_unknown_wijk
+from handlers.directory.askback import ask_back
 from handlers.directory.cards import (
     absence_note,
     cards_for,
@@ -106,39 +109,10 @@ async def who(cmd: Command, deps: Deps) -> Reply:
         )
         if holders is not None and holders[1].matches:
             return _role_holders(cmd, *holders, show)
-        result = await find_people(
-            uow.session,
-            query,
-            ref=ref,
-            now=cmd.now,
-            timezone=deps.settings.bot.timezone,
-            asker_id=asker,
-            limit=deps.settings.directory.max_results,
-            exclude=(asker,) if asker is not None else (),
-        )
-    english = cmd.tr.language == "en"
-    names = {k: (en if english and en else nl) for k, (nl, en) in result.theme_names.items()}
-    themes = cmd.tr.join(names.get(k, k) for k in result.themes)
-    data: dict[str, object] = {
-        "themes": list(result.themes),
-        "wijk": result.wijk,
-        "unknown_wijk": result.unknown_wijk,
-    }
-    if not result.matches:
-        return _fallback(cmd, result, themes, data, show)
-    cards, contacts = cards_for(
-        result.matches, names, result.wijk, cmd.now, cmd.tr, show_contact=show
-    )
-    if result.wijk:
-        title = _("Wie helpt met {themes} in {wijk}", themes=themes, wijk=result.wijk)
-    else:
-        title = _("Wie helpt met {themes}", themes=themes)
-    return Reply(
-        title=title,
-        text=_with_unknown_wijk(cmd, result, _lead(cmd, result, show)),
-        cards=tuple(cards),
-        data={**data, "contacts": contacts, "fallback": False},
-    )
+        understood = understand(query, ref)
+        if understood.unclear:
+            return ask_back(cmd, ref, understood)
+        return await answer(cmd, deps, uow.session, ref, understood)
 
 
 async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
@@ -151,39 +125,6 @@ async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
     return await who(cmd, deps)
 
 
-def _with_unknown_wijk(
-    cmd: Command, result: SearchResult, text: str, *, whole_town: bool = True
-) -> str:
-    """`text` after a line saying the wijk asked about is unknown, with wijken that exist."""
-    if result.unknown_wijk is None:
-        return text
-    _ = cmd.tr.gettext
-    parts = [_('De wijk "{wijk}" ken ik niet.', wijk=result.unknown_wijk)]
-    if whole_town:
-        parts.append(_("Daarom zie je mensen uit de hele gemeente."))
-    if result.wijk_hints:
-        parts.append(
-            _("Bekende wijken zijn bijvoorbeeld: {wijken}.", wijken=cmd.tr.join(result.wijk_hints))
-        )
-    line = " ".join(parts)
-    return f"{line}\n{text}" if text else line
-
-
-def _lead(cmd: Command, result: SearchResult, show: bool) -> str:
-    """The line above the cards: call now, or when, or how to see numbers at all."""
-    _ = cmd.tr.gettext
-    if not show:
-        return _(
-            "Telefoonnummers en bereikbaarheid zie je zodra je account bij de sociale kaart "
-            "hoort. Vraag je beheerder om je toe te voegen, of koppel je account met /koppel."
-        )
-    if any(m.reachable_now for m in result.matches):
-        return _("Bel gerust. Wie nu bereikbaar is, staat bovenaan.")
-    return _(
-        "Op dit moment is niemand van hen bereikbaar. Bij iedereen staat wanneer je kunt bellen."
-    )
-
-
 def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> Reply:
     """'/wie vertrouwenspersoon': the people with that special role, reachable ones first."""
     _ = cmd.tr.gettext
@@ -193,7 +134,7 @@ def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> 
         title = _("Wie is {role} in {wijk}", role=label, wijk=result.wijk)
     else:
         title = _("Wie is {role}", role=label)
-    text = _with_unknown_wijk(cmd, result, _lead(cmd, result, show))
+    text = with_unknown_wijk(cmd, result, lead(cmd, result, show))
     data: dict[str, object] = {
         "themes": [],
         "wijk": result.wijk,
@@ -202,33 +143,6 @@ def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> 
         "fallback": False,
     }
     return Reply(title=title, text=text, cards=tuple(cards), data={**data, "contacts": contacts})
-
-
-def _fallback(
-    cmd: Command, result: SearchResult, themes: str, data: dict[str, object], show: bool
-) -> Reply:
-    """Nobody matched: the oliemannetje (or procesregisseur) of the closest domain, and why."""
-    values = {**result.fallback_values, "themes": themes or cmd.args.strip()}
-    reason = cmd.tr.gettext(result.fallback_reason, **values) if result.fallback_reason else ""
-    reason = _with_unknown_wijk(cmd, result, reason, whole_town=False)
-    if result.fallback is None:
-        return Reply(text=reason, data={**data, "contacts": [], "fallback": True})
-    match = result.fallback
-    note = ""
-    if match.substitute_for is not None:
-        note = cmd.tr.gettext(
-            "vervangt {name} ({absence})",
-            name=match.substitute_for.name,
-            absence=absence_note(match.substitute_for, cmd.tr),
-        )
-    card = contact_card(match.person, cmd.now, cmd.tr, show_contact=show, note=note)
-    contact = {**card_json(card), "fallback": True}
-    return Reply(
-        title=cmd.tr.gettext("Hier kan {name} je verder helpen", name=match.person.name),
-        text=reason,
-        cards=(card,),
-        data={**data, "contacts": [contact], "fallback": True},
-    )
 
 
 async def call(cmd: Command, deps: Deps) -> Reply:

@@ -1,4 +1,7 @@
-"""/themas: the theme list per domain, with how many people work on each theme."""
+"""/themas: the theme list per domain, with how many people work on each theme.
+
+'/themas voorstellen' is the admin's review of learned synonyms (handlers.directory.proposals).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from directory.matching import normalise
 from directory.models import Person, Theme, person_themes
 from directory.themes import DOMAINS
 from handlers.base import Command, Deps
+from handlers.directory import proposals
 
 DOMAIN_NAMES = {
     "Jeugd": N_("Jeugd"),
@@ -26,6 +30,8 @@ def _domain_words(domain: str, label: str) -> set[str]:
 
 async def themes(cmd: Command, deps: Deps) -> Reply:
     """Every theme with its number of people; '/themas jeugd' shows one domain or a search."""
+    if proposals.asks_for_proposals(cmd.args):
+        return await proposals.review(cmd, deps)
     _ = cmd.tr.gettext
     wanted = normalise(cmd.args)
     counts = (

@@ -58,3 +58,23 @@ def test_filler_words_alone_match_nothing() -> None:
 )
 def test_everyday_english_finds_the_theme(query: str, expected: set[str]) -> None:
     assert expected <= set(keys(query)[:2])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("schuldhulpverleningstraject", "schulden"),  # a compound of a known word
+        ("huurachterstandsbrief", "schulden"),  # known part + linking s + unknown part
+        ("drinkt elke dag", "verslaving"),  # a verb form of a catalog word
+        ("plek in beschermd wonnen", "beschermd_wonen"),  # a typo inside a phrase
+        ("ribw", "beschermd_wonen"),
+        ("who can help with his drinking", "verslaving"),  # English stem
+    ],
+)
+def test_stems_compounds_and_slips(query: str, expected: str) -> None:
+    assert keys(query)[0] == expected
+
+
+def test_a_hint_alone_is_weaker_than_a_synonym() -> None:
+    scores = dict(understand_themes("bier en schulden", load_catalog()))
+    assert scores["schulden"] > scores["verslaving"] >= 0.65
