@@ -3,8 +3,8 @@
 `themes.hints` holds words that describe a theme rather than name it (weaker than a
 synonym); `learned_synonyms` remembers which theme someone chose when /wie asked back.
 
-Revision ID: 0009_understanding
-Revises: 0008_event_claims
+Revision ID: 0010_understanding
+Revises: 0009_teams
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from alembic import op
 
 import core.db
 
-revision: str = "0009_understanding"
-down_revision: str | Sequence[str] | None = "0008_event_claims"
+revision: str = "0010_understanding"
+down_revision: str | Sequence[str] | None = "0009_teams"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
