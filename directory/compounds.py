@@ -15,6 +15,8 @@ LINKERS = ("s", "e", "en", "n")
 MIN_PART = 4
 # A split must explain at least this share of the word's letters.
 MIN_COVER = 0.5
+# No known word is longer than this; longer pieces are not looked up.
+MAX_PART = 30
 
 
 def split_compound(word: str, known: Callable[[str], bool]) -> tuple[tuple[str, ...], bool]:
@@ -32,7 +34,7 @@ def split_compound(word: str, known: Callable[[str], bool]) -> tuple[tuple[str, 
             continue
         covered, parts, found = here
         _offer(best, start + 1, (covered, parts, found))  # an unknown letter
-        for end in range(start + MIN_PART, size + 1):
+        for end in range(start + MIN_PART, min(start + MAX_PART, size) + 1):
             piece = word[start:end]
             if piece == word or not known(piece):
                 continue

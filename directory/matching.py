@@ -44,6 +44,8 @@ RELATIVE_CUTOFF = 0.6
 # Each further word pointing at a theme adds this much of its own strength.
 SUPPORT = 0.08
 SUPPORT_CAP = 0.24
+# Longer "words" are not words (pasted codes, a key held down): looked up as written only.
+MAX_WORD = 40
 # How much a part of a compound is worth next to the whole word.
 COMPOUND = 0.85
 # A hint ("bier" for verslaving) says less than a synonym: it describes, it does not name.
@@ -197,6 +199,9 @@ class ThemeMatcher:
     @lru_cache(maxsize=16384)  # noqa: B019 - see _score
     def _lookup(self, word: str) -> tuple[tuple[dict[str, float], float, str], ...]:
         """(theme → strength, factor for how it was found, known word) for one word."""
+        if len(word) > MAX_WORD:
+            known = self.words.get(word)
+            return ((known, 1.0, word),) if known else ()
         direct = self._merged(_forms(word))
         if direct:
             return ((direct, 1.0, word),)
