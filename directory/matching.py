@@ -129,6 +129,14 @@ class ThemeMatcher:
             strength = {1: 0.8, 2: 0.7}.get(len(keys), 0.6)
             for key in keys:
                 self._add(form, key, strength)
+        # Which phrases hold a form among their content words; which hold none at all.
+        self._phrases_with: dict[str, list[int]] = {}
+        self._bare_phrases: list[int] = []
+        for index, phrase in enumerate(self.phrases):
+            if not phrase.content:
+                self._bare_phrases.append(index)
+            for form in set().union(*phrase.content) if phrase.content else ():
+                self._phrases_with.setdefault(form, []).append(index)
         self.vocabulary = tuple(self.words)
         self.long_words = tuple(w for w in self.vocabulary if len(w) >= 5)
         # Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' → 'eenzaamheid'.
@@ -171,7 +179,12 @@ class ThemeMatcher:
             for _keys, factor, source in found[word]:
                 for form in _forms(source):
                     present[form] = max(present.get(form, 0.0), factor)
-        for phrase in self.phrases:
+        # Only phrases sharing a word with the question can match (or have no content words).
+        candidates = set(self._bare_phrases)
+        for form in present:
+            candidates.update(self._phrases_with.get(form, ()))
+        for index in sorted(candidates):
+            phrase = self.phrases[index]
             if phrase.padded in padded:
                 hit(phrase.key, phrase.weight, phrase.padded)
             elif len(phrase.content) > 1:
@@ -272,9 +285,19 @@ class _Plain:
     hints: tuple[str, ...]
 
 
+# The last theme collection seen, by identity: the per-database reference hands the same
+# tuple to every question until the themes change, so its signature is worked out once.
+_LAST: list[tuple[Any, ThemeMatcher]] = []
+
+
 def matcher_for(themes: Iterable[Any]) -> ThemeMatcher:
     """The cached matcher for this set of themes (rebuilt when the catalog changes)."""
-    return _matcher(tuple(_signature(t) for t in themes))
+    if isinstance(themes, tuple) and _LAST and _LAST[0][0] is themes:
+        return _LAST[0][1]
+    matcher = _matcher(tuple(_signature(t) for t in themes))
+    if isinstance(themes, tuple):
+        _LAST[:] = [(themes, matcher)]
+    return matcher
 
 
 def understand_themes(query: str, themes: Iterable[Any]) -> list[tuple[str, float]]:
