@@ -18,6 +18,8 @@ from bot.ticker import Ticker
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.db import UnitOfWorkFactory, make_engine
+from directory.index.store import DirectoryIndex
+from directory.versioning import track_changes
 from handlers import build_registry
 from handlers.base import Deps
 
@@ -52,6 +54,8 @@ class App:
         """Stop timers and release the database."""
         if self.ticker is not None:
             await self.ticker.stop()
+        if self.deps.directory is not None:
+            await self.deps.directory.close()
         await self.engine.dispose()
 
 
@@ -60,6 +64,8 @@ def build(
 ) -> App:
     """Wire the bot; nothing connects until used."""
     engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
+    # Every directory write in this process raises the directory's version (directory.versioning).
+    track_changes()
     uow = UnitOfWorkFactory(engine)
     metrics = Metrics()
     deps = Deps(
@@ -68,6 +74,7 @@ def build(
         settings=settings,
         registry=build_registry(),
         rng=rng or random.Random(),
+        directory=DirectoryIndex(uow),
     )
     dispatcher = Dispatcher(deps, metrics)
     app = App(

@@ -6,6 +6,7 @@ reply it returns. Nothing in here knows a chat platform.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable
@@ -48,6 +49,10 @@ class Dispatcher:
         self.registry = deps.registry
         self.metrics = metrics or Metrics()
         self.modal_platforms = frozenset(modal_platforms)
+        # Work in flight is bounded by the connection pool: the rest waits its turn here,
+        # rather than timing out in the pool and being answered "probeer het zo nog eens".
+        self._in_flight = asyncio.Semaphore(max(1, deps.settings.database.pool_size))
+        self._database_away = False
 
     async def handle(self, inv: Invocation) -> Reply:
         """Answer one invocation; never raises."""
@@ -62,9 +67,13 @@ class Dispatcher:
                     private=True,
                     data={"user_error": True, "field": bsn_field(inv)},
                 )
-            label, reply = await self._handle(inv)
+            async with self._in_flight:
+                label, reply = await self._handle(inv)
             if label != "duplicate":
                 await self._finish(inv)
+            if self._database_away:
+                self._database_away = False
+                log.warning("database available again")
             return reply
         except UserError as error:
             await self._finish(inv)
@@ -81,7 +90,10 @@ class Dispatcher:
             if database_away(error):
                 # An outage or every connection busy: it passes; say so calmly.
                 self.metrics.errors.labels(kind="database").inc()
-                log.warning("database unavailable: %s", type(error).__name__)
+                if not self._database_away:
+                    # Once per outage: every request during it would say the same.
+                    self._database_away = True
+                    log.warning("database unavailable: %s", type(error).__name__)
                 return Reply(text=tr.gettext(UNAVAILABLE), private=True)
             await self._finish(inv)
             self.metrics.errors.labels(kind="handler").inc()
@@ -91,6 +103,8 @@ class Dispatcher:
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.observe(label, inv.platform, elapsed)
+            if self.deps.directory is not None:
+                self.deps.directory.end_request()
 
     async def _finish(self, inv: Invocation) -> None:
         """Mark a platform event handled, so a redelivery is a duplicate (core.events)."""
@@ -110,14 +124,16 @@ class Dispatcher:
 
     async def _handle(self, inv: Invocation) -> tuple[str, Reply]:
         now = self.deps.clock.now()
+        # Before the transaction below: on SQLite it holds the write lock from the claim on.
+        known = await self._known_actor(inv)
         async with self.deps.uow() as uow:
             if inv.event_id and not await events.first_delivery(
                 uow.session, inv.platform, inv.event_id, now, instance=self.deps.instance
             ):
                 return "duplicate", Reply(data={"duplicate": True})
             identity = uow.repo(IdentityRepository)
-            person = await identity.person_for_account(inv.platform, inv.account)
-            if person is None and inv.email_hint:
+            person = None if known else await identity.person_for_account(inv.platform, inv.account)
+            if known is None and person is None and inv.email_hint:
                 person = await identity.person_by_email(inv.email_hint)
                 if person is not None:
                     await identity.link(person, inv.platform, inv.account, now)
@@ -130,9 +146,14 @@ class Dispatcher:
                         object_id=person.id,
                         origin=inv.platform,
                     )
-            actor = actor_of(person) if person is not None else None
-            convo = await conversation.current(
-                uow.session, inv.platform, inv.account, inv.chat, now
+            actor = known or (actor_of(person) if person is not None else None)
+            # Forms become conversations only where there are no modals (_maybe_start_form).
+            convo = (
+                None
+                if inv.platform in self.modal_platforms
+                else await conversation.current(
+                    uow.session, inv.platform, inv.account, inv.chat, now
+                )
             )
             await uow.commit()
         language = (actor.language if actor else None) or inv.language_hint
@@ -142,6 +163,14 @@ class Dispatcher:
             # Answered in the asker's own language, not the platform's hint.
             error.language = language
             raise
+
+    async def _known_actor(self, inv: Invocation) -> Actor | None:
+        """The account's person from the directory index (None: ask the database)."""
+        directory = self.deps.directory
+        state = await directory.fresh() if directory is not None else None
+        if directory is None or state is None:
+            return None
+        return directory.actor(state, inv.platform, inv.account)
 
     async def _route(
         self,

@@ -63,6 +63,8 @@ async def resolve_console_handle(app: App, who: str) -> str:
 
 async def run_console(app: App, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
     """The console chat until end of input."""
+    if app.deps.directory is not None:
+        await app.deps.directory.start()
     handle = await resolve_console_handle(app, app.settings.bot.console_user)
     console = ConsoleAdapter(app.dispatcher.handle, handle, stdin=stdin, stdout=stdout)
     app.add_adapter(console)
@@ -82,6 +84,9 @@ async def run_platforms(
     """Serve every platform on one HTTP server until SIGTERM/SIGINT (or `stop`), then drain."""
     for adapter in adapters:
         app.add_adapter(adapter)
+    if app.deps.directory is not None:
+        # Before listening: /readyz says ready only once lookups are served from memory.
+        await app.deps.directory.start()
     web_app = make_web_app(app)
     runner = web.AppRunner(web_app, handle_signals=False)
     await runner.setup()

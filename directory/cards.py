@@ -6,7 +6,7 @@ from datetime import datetime
 
 from core.i18n import N_, Translator
 from core.messages import ContactCard
-from directory.models import Person, Theme
+from directory.person_view import PersonView, ThemeView
 from directory.phones import display_phone
 from directory.reachability import reachability_text, reachable_now
 
@@ -19,12 +19,12 @@ ROLE_LABELS = {
 }
 
 
-def theme_name(theme: Theme, tr: Translator) -> str:
+def theme_name(theme: ThemeView, tr: Translator) -> str:
     """The theme's name in the reader's language."""
     return theme.name_en if tr.language == "en" and theme.name_en else theme.name_nl
 
 
-def role_text(person: Person, tr: Translator) -> str:
+def role_text(person: PersonView, tr: Translator) -> str:
     """Job title, department and special roles: 'wijkcoach, Team Noord (oliemannetje)'.
 
     A special role the job title already names is not repeated.
@@ -40,7 +40,7 @@ def role_text(person: Person, tr: Translator) -> str:
 
 
 def contact_card(
-    person: Person, now: datetime, tr: Translator, *, show_contact: bool, note: str = ""
+    person: PersonView, now: datetime, tr: Translator, *, show_contact: bool, note: str = ""
 ) -> ContactCard:
     """The card for one person; without show_contact, phone, e-mail and reachability stay hidden."""
     themes = tuple(theme_name(t, tr) for t in sorted(person.themes, key=lambda t: t.name_nl))

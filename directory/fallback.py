@@ -5,7 +5,7 @@ Never "niet ons domein": there is always a person to call, with the reason in wo
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from core.i18n import N_
 from directory.matching import closest_themes
 from directory.models import Person, Theme, person_themes
 from directory.people import load_people
+from directory.person_view import PersonView
 from directory.reachability import is_absent
 from directory.reference import Reference
 from directory.themes import DOMAINS
@@ -74,7 +75,7 @@ async def best_with_role(
     return (await load_people(session, [person_id])).get(person_id)
 
 
-def main_domain(person: Person) -> str | None:
+def main_domain(person: PersonView) -> str | None:
     """The domain most of a person's themes belong to."""
     counts: dict[str, int] = {}
     for theme in person.themes:
@@ -96,28 +97,53 @@ async def oliemannetje_for(
     return await best_with_role(session, "oliemannetje", domain, exclude)
 
 
-async def fallback_person(
-    session: AsyncSession,
-    ref: Reference,
-    text: str,
-    keys: tuple[str, ...],
-    exclude: Collection[int],
-) -> tuple[Person | None, str, dict[str, str]]:
+# Finds the holder of a role whose themes lie most in a domain (None: any holder).
+BestWithRole = Callable[[str, str | None], Awaitable[PersonView | None]]
+
+
+def domain_named(ref: Reference, domain_or_theme_key: str) -> str | None:
+    """A domain itself, or the domain of the theme with this key (as oliemannetje_for reads it)."""
+    if domain_or_theme_key in DOMAINS:
+        return domain_or_theme_key
+    theme = ref.by_key.get(domain_or_theme_key) if domain_or_theme_key else None
+    return theme.domain if theme is not None else None
+
+
+async def choose_fallback(
+    ref: Reference, text: str, keys: tuple[str, ...], best: BestWithRole
+) -> tuple[PersonView | None, str, dict[str, str]]:
     """The person to name, the reason (msgid) and its values ({themes} is the caller's)."""
     guess = keys[0] if keys else next(iter(closest_themes(text, ref.themes, limit=1)), None)
     domain = ref.by_key[guess].domain if guess in ref.by_key else None
-    person = await oliemannetje_for(session, domain or "", exclude=exclude)
+    person = await best("oliemannetje", domain_named(ref, domain or ""))
     if person is not None:
         reason = NOBODY_FOR_THEME if keys else NO_THEME
     else:
-        person = await best_with_role(session, "procesregisseur", domain, exclude)
+        person = await best("procesregisseur", domain)
         reason = NOBODY_REGISSEUR if keys else NO_THEME_REGISSEUR
     if person is None:
         return None, NOBODY_AT_ALL, {}
     return person, reason, {"name": person.name, "domain": domain or main_domain(person) or ""}
 
 
-async def stand_in_if_away(session: AsyncSession, person: Person, now: datetime) -> Person | None:
+async def fallback_person(
+    session: AsyncSession,
+    ref: Reference,
+    text: str,
+    keys: tuple[str, ...],
+    exclude: Collection[int],
+) -> tuple[PersonView | None, str, dict[str, str]]:
+    """choose_fallback on the database."""
+
+    async def best(role: str, domain: str | None) -> PersonView | None:
+        return await best_with_role(session, role, domain, exclude)
+
+    return await choose_fallback(ref, text, keys, best)
+
+
+async def stand_in_if_away(
+    session: AsyncSession, person: PersonView, now: datetime
+) -> Person | None:
     """The stand-in to name instead of an absent person (active and not away themselves)."""
     if not is_absent(person, now) or person.stand_in_id is None:
         return None

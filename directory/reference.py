@@ -90,6 +90,14 @@ async def reference(session: AsyncSession) -> Reference:
     cached = _CACHE.get(engine)
     if cached is not None and cached.version == version:
         return cached
+    themes, wijken = await read_rows(session)
+    fresh = Reference(version, themes, {t.key: t for t in themes}, wijken)
+    _CACHE[engine] = fresh
+    return fresh
+
+
+async def read_rows(session: AsyncSession) -> tuple[tuple[ThemeRow, ...], dict[str, int]]:
+    """Every theme (with its learned synonyms) by id, and every wijk (name → id) by id."""
     learned: dict[str, list[str]] = {}
     for words, key in await session.execute(
         select(LearnedSynonym.words, LearnedSynonym.theme_key)
@@ -121,7 +129,8 @@ async def reference(session: AsyncSession) -> Reference:
             ).order_by(Theme.id)
         )
     )
-    wijken = {name: wid for wid, name in await session.execute(select(Wijk.id, Wijk.name))}
-    fresh = Reference(version, themes, {t.key: t for t in themes}, wijken)
-    _CACHE[engine] = fresh
-    return fresh
+    wijken = {
+        name: wid
+        for wid, name in await session.execute(select(Wijk.id, Wijk.name).order_by(Wijk.id))
+    }
+    return themes, wijken

@@ -12,18 +12,15 @@ from collections.abc import Collection
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from directory.candidates import DROPPED
-from directory.fallback import holds_role
 from directory.matching import normalise
-from directory.models import Person, person_wijken
-from directory.people import load_people
+from directory.person_view import PersonView
 from directory.place import read_place
 from directory.reachability import CallMoments, is_absent, reachable_now
-from directory.reference import Reference, reference
-from directory.search import Match, SearchResult
+from directory.reference import Reference
+from directory.search import Match, SearchResult, Source
+from directory.sql_source import SqlDirectory
 
 # What people type for each special role, Dutch and English (normalised).
 ROLE_WORDS = {
@@ -52,8 +49,6 @@ ROLE_WORDS = {
 }
 # Typos are fine ("vertrouwenspersson"), but only close to a whole role word.
 ROLE_CUTOFF = 88
-# Enough rows to rank: people with a special role are few.
-POOL = 200
 
 
 def role_asked(text: str) -> str | None:
@@ -78,34 +73,41 @@ async def find_role_holders(
     exclude: Collection[int] = (),
     ref: Reference | None = None,
 ) -> tuple[str, SearchResult] | None:
+    """role_holders on the database (the SQL path)."""
+    return await role_holders(
+        SqlDirectory(session),
+        query,
+        now=now,
+        timezone=timezone,
+        limit=limit,
+        exclude=exclude,
+        ref=ref,
+    )
+
+
+async def role_holders(
+    source: Source,
+    query: str,
+    *,
+    now: datetime,
+    timezone: str = "Europe/Amsterdam",
+    limit: int = 5,
+    exclude: Collection[int] = (),
+    ref: Reference | None = None,
+) -> tuple[str, SearchResult] | None:
     """The role the query asks for and its holders, best first; None when it names no role."""
-    ref = ref or await reference(session)
+    ref = ref or await source.reference()
     place = read_place(query, list(ref.wijken), ref.themes)
     text, wijk = place.text, place.wijk
     role = role_asked(text)
     if role is None:
         return None
-    rows = await session.execute(
-        select(Person.id)
-        .where(*holds_role(role), Person.confirm_reminders_sent < DROPPED)
-        .order_by(Person.id)
-        .limit(POOL)
-    )
-    ids = [pid for (pid,) in rows if pid not in exclude]
-    in_wijk: set[int] = set()
-    if wijk is not None and ids:
-        in_wijk = set(
-            await session.scalars(
-                select(person_wijken.c.person_id).where(
-                    person_wijken.c.person_id.in_(ids),
-                    person_wijken.c.wijk_id == ref.wijken[wijk],
-                )
-            )
-        )
-    people = await load_people(session, ids)
+    ids = [pid for pid in await source.role_holders(role) if pid not in exclude]
+    in_wijk = await source.covering(ids, ref.wijken[wijk]) if wijk is not None else set()
+    people = await source.people(ids)
     moments = CallMoments(now, timezone)
 
-    def rank(person: Person) -> tuple[bool, bool, bool, bool, float, int]:
+    def rank(person: PersonView) -> tuple[bool, bool, bool, bool, float, int]:
         reachable = reachable_now(person, now, timezone)
         moment = None if reachable else moments.of(person)
         return (

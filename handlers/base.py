@@ -21,6 +21,7 @@ from core.db import UnitOfWorkFactory
 from core.i18n import Translator
 from core.messages import Choice, Form, Invocation, Reply
 from directory.identity import Actor
+from directory.index.store import DirectoryIndex
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Deps:
     wake_delivery: Callable[[], None] = lambda: None
     # Ask for an extra timer pass at a moment (e.g. a reminder due at 09:00 sharp).
     wake_at: Callable[[datetime], None] = lambda _when: None
+    # The directory in memory (None: every lookup reads the database).
+    directory: DirectoryIndex | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def translator(self, language: str | None) -> Translator:

@@ -8,28 +8,26 @@ oliemannetje of the closest domain.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from core.messages import Reply
 from directory.cards import card_json, contact_card
 from directory.reference import Reference
 from directory.related import related_themes
-from directory.search import SearchResult, find_people
+from directory.search import SearchResult, Source, search_people
 from directory.understanding import Understanding
 from handlers.base import Command, Deps
 from handlers.directory.cards import absence_note, cards_for
 
 
 async def answer(
-    cmd: Command, deps: Deps, session: AsyncSession, ref: Reference, understood: Understanding
+    cmd: Command, deps: Deps, source: Source, ref: Reference, understood: Understanding
 ) -> Reply:
     """The people for an understood question (or related themes' people, or a fallback)."""
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
 
     async def search(found: Understanding) -> SearchResult:
-        return await find_people(
-            session,
+        return await search_people(
+            source,
             found.place.text,
             ref=ref,
             now=cmd.now,

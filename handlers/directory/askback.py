@@ -13,6 +13,7 @@ from core.messages import Button, Reply
 from directory.learned import learnable_words, remember
 from directory.place import Place
 from directory.reference import Reference, reference
+from directory.sql_source import SqlDirectory
 from directory.understanding import Understanding
 from handlers.base import Command, Deps
 from handlers.directory.answer import answer
@@ -71,7 +72,7 @@ async def choose(cmd: Command, deps: Deps) -> Reply:
         if words and learnable_words(words) == words:
             await remember(uow.session, words, key, cmd.now)
         understood = Understanding(Place(ref.by_key[key].name_nl, wijk), ((key, 1.0),))
-        reply = await answer(cmd, deps, uow.session, ref, understood)
+        reply = await answer(cmd, deps, SqlDirectory(uow.session), ref, understood)
         await uow.commit()
     return reply
 
@@ -84,4 +85,4 @@ async def none_of_these(cmd: Command, deps: Deps) -> Reply:
         row = ref.by_key.get(key)
         wijk = wijk if wijk in ref.wijken else None
         understood = Understanding(Place(row.name_nl if row else "", wijk), ())
-        return await answer(cmd, deps, uow.session, ref, understood)
+        return await answer(cmd, deps, SqlDirectory(uow.session), ref, understood)

@@ -14,7 +14,7 @@ from core.messages import ContactCard
 from directory.cards import card_json, contact_card
 from directory.freshness import is_dropped
 from directory.models import Person, Theme
-from directory.reachability import is_absent
+from directory.reachability import Reachable, is_absent
 from directory.search import Match
 
 
@@ -29,7 +29,7 @@ async def theme_names(session: AsyncSession, keys: Iterable[str], tr: Translator
     return {k: (en if tr.language == "en" and en else nl) for k, nl, en in rows}
 
 
-def absence_note(person: Person, tr: Translator) -> str:
+def absence_note(person: Reachable, tr: Translator) -> str:
     """'afwezig tot 12 januari' in the reader's zone, or 'afwezig'."""
     if person.absent_until is None:
         return tr.gettext("afwezig")

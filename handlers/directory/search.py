@@ -17,8 +17,9 @@ from directory.people import find_by_name
 from directory.place import read_place
 from directory.reachability import is_absent
 from directory.reference import reference
-from directory.roles import find_role_holders, role_asked
-from directory.search import SearchResult
+from directory.roles import role_asked, role_holders
+from directory.search import SearchResult, Source
+from directory.sql_source import SqlDirectory
 from directory.understanding import understand
 from handlers.base import Command, Deps
 from handlers.directory.answer import answer, lead, with_unknown_wijk
@@ -93,32 +94,44 @@ async def who(cmd: Command, deps: Deps) -> Reply:
             ),
             data={"contacts": []},
         )
+    state = await deps.directory.fresh() if deps.directory is not None else None
+    if deps.directory is not None and state is not None:
+        return await _who(cmd, deps, deps.directory.source(state), query)
+    async with deps.uow() as uow:
+        return await _who(cmd, deps, SqlDirectory(uow.session), query)
+
+
+async def _who(cmd: Command, deps: Deps, source: Source, query: str) -> Reply:
+    """/wie answered from a source of the directory (the index, or the database)."""
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
-    async with deps.uow() as uow:
-        # One look at the themes and wijken serves both the role check and the search.
-        ref = await reference(uow.session)
-        holders = await find_role_holders(
-            uow.session,
-            query,
-            ref=ref,
-            now=cmd.now,
-            timezone=deps.settings.bot.timezone,
-            limit=deps.settings.directory.max_results,
-            exclude=(asker,) if asker is not None else (),
-        )
-        if holders is not None and holders[1].matches:
-            return _role_holders(cmd, *holders, show)
-        understood = understand(query, ref)
-        if understood.unclear:
-            return ask_back(cmd, ref, understood)
-        return await answer(cmd, deps, uow.session, ref, understood)
+    # One look at the themes and wijken serves both the role check and the search.
+    ref = await source.reference()
+    holders = await role_holders(
+        source,
+        query,
+        ref=ref,
+        now=cmd.now,
+        timezone=deps.settings.bot.timezone,
+        limit=deps.settings.directory.max_results,
+        exclude=(asker,) if asker is not None else (),
+    )
+    if holders is not None and holders[1].matches:
+        return _role_holders(cmd, *holders, show)
+    understood = understand(query, ref)
+    if understood.unclear:
+        return ask_back(cmd, ref, understood)
+    return await answer(cmd, deps, source, ref, understood)
 
 
 async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
     """Plain text that names a social problem or a role ('kan de huur niet betalen') is /wie."""
-    async with deps.uow() as uow:
-        ref = await reference(uow.session)
+    state = await deps.directory.fresh() if deps.directory is not None else None
+    if state is not None:
+        ref = state.reference.reference
+    else:
+        async with deps.uow() as uow:
+            ref = await reference(uow.session)
     text = read_place(cmd.args, list(ref.wijken), ref.themes).text
     if not understand_themes(text, ref.themes) and role_asked(text) is None:
         return None

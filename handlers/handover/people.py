@@ -18,6 +18,7 @@ from core.messages import Choice, ContactCard
 from directory.cards import contact_card
 from directory.identity import IdentityRepository
 from directory.models import Person, Theme
+from directory.person_view import PersonView
 from directory.reachability import reachability_text
 from directory.search import Match, find_people, oliemannetje_for
 from handlers.base import Deps
@@ -118,7 +119,7 @@ async def people_named(session: AsyncSession, typed: str, exclude: int) -> list[
     return exact or rows
 
 
-def card(person: Person, now: datetime, tr: Translator, note: str = "") -> ContactCard:
+def card(person: PersonView, now: datetime, tr: Translator, note: str = "") -> ContactCard:
     """A contact card with phone and reachability: the point is to call."""
     return contact_card(person, now, tr, show_contact=True, note=note)
 

@@ -1,4 +1,8 @@
-"""Ranking: theme match, reachable now, wijk, acquaintance, stand-ins, holidays, fallback."""
+"""Ranking: theme match, reachable now, wijk, acquaintance, stand-ins, holidays, fallback.
+
+Every search here runs both ways (tests.integration.directory.paths): on the database and
+in the in-memory index, which must give exactly the same answer.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,11 @@ from bot.bootstrap import App
 from core.clock import FrozenClock
 from directory.identity import record_acquaintance
 from directory.models import Person
-from directory.roles import find_role_holders
-from directory.search import DROPPED, find_people, oliemannetje_for
+from directory.search import DROPPED, oliemannetje_for
+from tests.integration.directory.paths import roles, search
 from tests.support import make_person
 
 WEDNESDAY_ONLY = ((2, 540, 1020),)
-
-
-async def search(app: App, query: str, **kwargs: object):  # type: ignore[no-untyped-def]
-    async with app.deps.uow() as uow:
-        return await find_people(uow.session, query, now=app.deps.clock.now(), **kwargs)  # type: ignore[arg-type]
 
 
 def names(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -113,8 +112,7 @@ async def test_at_night_role_holders_who_can_be_called_sooner_come_first(
         app, "Wendy Woensdag", themes=["ggz"], roles=role, availability=WEDNESDAY_ONLY
     )
     await make_person(app, "Bram Bereikbaar", themes=["ggz"], roles=role)  # Tuesday 09:00
-    async with app.deps.uow() as uow:
-        found = await find_role_holders(uow.session, "vertrouwenspersoon", now=clock.now())
+    found = await roles(app, "vertrouwenspersoon")
     assert found is not None
     assert names(found[1]) == ["Bram Bereikbaar", "Wendy Woensdag"]
 

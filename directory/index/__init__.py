@@ -1,0 +1,1 @@
+"""The directory in memory: see directory.index.store."""

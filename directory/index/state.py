@@ -1,0 +1,112 @@
+"""What one index holds: every person, the candidate lists, accounts, acquaintances, roles.
+
+Changes are applied person by person (`put`, `drop`) without awaiting anything, so a
+lookup running between two awaits always sees a whole state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from directory.index.entries import NO_PHONE, Entry, IndexReference
+from directory.index.lists import CandidateLists, insert_sorted, remove_sorted
+
+Windows = tuple[tuple[int, int, int], ...]
+
+
+@dataclass
+class State:
+    """The directory of one process, in memory."""
+
+    reference: IndexReference
+    version: int = 0
+    entries: dict[int, Entry] = field(default_factory=dict)
+    lists: CandidateLists = field(default_factory=CandidateLists)
+    accounts: dict[str, int] = field(default_factory=dict)  # account key → person id
+    acquaintances: dict[int, set[int]] = field(default_factory=dict)
+    # Active people per special role, by id (role holders are few).
+    roles: dict[str, list[int]] = field(default_factory=dict)
+    schedules: list[Windows] = field(default_factory=list)
+    _schedule_ids: dict[Windows, int] = field(default_factory=dict)
+    # Repeated values (departments, call windows, role lists) are kept once.
+    _texts: dict[str, str] = field(default_factory=dict)
+    _windows: dict[str | None, Windows] = field(default_factory=dict)
+    _roles: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
+
+    def schedule_of(self, phone: str | None, availability: Windows) -> int:
+        """The schedule class of someone with this phone (or none) and these call windows."""
+        if phone is None:
+            return NO_PHONE
+        found = self._schedule_ids.get(availability)
+        if found is None:
+            found = self._schedule_ids[availability] = len(self.schedules)
+            self.schedules.append(availability)
+        return found
+
+    def text(self, value: str) -> str:
+        """One object for equal texts (departments, job titles)."""
+        return self._texts.setdefault(value, value)
+
+    def windows(self, stored: str | None) -> Windows:
+        """Call windows from their JSON text, decoded once per distinct text."""
+        found = self._windows.get(stored)
+        if found is None:
+            decoded = tuple((int(w[0]), int(w[1]), int(w[2])) for w in json.loads(stored or "[]"))
+            equal = next((w for w in self._windows.values() if w == decoded), decoded)
+            found = self._windows[stored] = equal
+        return found
+
+    def role_list(self, stored: str | None) -> tuple[str, ...]:
+        """Special roles from their JSON text, decoded once per distinct text."""
+        found = self._roles.get(stored)
+        if found is None:
+            found = self._roles[stored] = tuple(str(r) for r in json.loads(stored or "[]"))
+        return found
+
+    def put(self, entry: Entry) -> None:
+        """Add a person, or replace what was known of them."""
+        old = self.entries.get(entry.id)
+        if old is not None:
+            self._unlist(old)
+        self.entries[entry.id] = entry
+        self.lists.add(entry)
+        for key in entry.accounts:
+            self.accounts[key] = entry.id
+        if entry.active:
+            for role in entry.roles:
+                insert_sorted(self.roles.setdefault(role, []), entry.id)
+
+    def drop(self, person_id: int) -> None:
+        """Forget a person that no longer exists."""
+        old = self.entries.pop(person_id, None)
+        if old is not None:
+            self._unlist(old)
+        self.set_acquaintances(person_id, ())
+
+    def _unlist(self, old: Entry) -> None:
+        self.lists.remove(old)
+        for key in old.accounts:
+            if self.accounts.get(key) == old.id:
+                del self.accounts[key]
+        for role in old.roles:
+            remove_sorted(self.roles.get(role, []), old.id)
+
+    def set_acquaintances(self, person_id: int, partners: Iterable[int]) -> None:
+        """Whom a person knows now (kept symmetric)."""
+        new = set(partners)
+        for gone in self.acquaintances.get(person_id, set()) - new:
+            self.acquaintances.get(gone, set()).discard(person_id)
+        for partner in new:
+            self.acquaintances.setdefault(partner, set()).add(person_id)
+        if new:
+            self.acquaintances[person_id] = new
+        else:
+            self.acquaintances.pop(person_id, None)
+
+    def person_for_account(self, key: str) -> Entry | None:
+        """The active person an account belongs to."""
+        person_id = self.accounts.get(key)
+        entry = self.entries.get(person_id) if person_id is not None else None
+        return entry if entry is not None and entry.active else None

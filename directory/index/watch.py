@@ -1,0 +1,103 @@
+"""Knowing when to look at the directory's version: PostgreSQL says so, else every request.
+
+On PostgreSQL one connection per process LISTENs on ``krokodil_directory``: every
+directory write sends a NOTIFY in its own transaction (directory.versioning), which
+PostgreSQL delivers to every listening replica when it commits; a write this process
+commits is looked up at once, without waiting for its notice. While that connection
+lives, a request reads the version only after a notice or such a write (or, to be safe,
+once every CHECK_ANYWAY seconds); when it is lost, every request reads the version, as
+on SQLite, until the listener is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from directory.versioning import CHANNEL, committed_here
+
+log = logging.getLogger("krokodil.directory.index")
+
+# Even with the listener up, read the version this often (a notice lost in transit).
+CHECK_ANYWAY = 10.0
+# After losing the listener, try again at most this often.
+RETRY_AFTER = 30.0
+
+
+class ChangeListener:
+    """LISTEN on a connection of its own; `needs_check` says whether to read the version."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._connection: AsyncConnection | None = None
+        self._driver: Any = None
+        self._noticed = True
+        self._checked_at = 0.0
+        self._tried_at = -RETRY_AFTER
+        self._seen_here = committed_here()
+
+    @property
+    def listening(self) -> bool:
+        """True while notices arrive."""
+        return self._driver is not None and not self._driver.is_closed()
+
+    def needs_check(self) -> bool:
+        """True when the version may have moved since the last check."""
+        if not self.listening or committed_here() != self._seen_here:
+            return True
+        return self._noticed or time.monotonic() - self._checked_at > CHECK_ANYWAY
+
+    def checking(self) -> None:
+        """A check starts now: notices from here on ask for the next one."""
+        self._noticed = False
+        self._checked_at = time.monotonic()
+        self._seen_here = committed_here()
+
+    def checking_failed(self) -> None:
+        """The check did not get through: the next request tries again."""
+        self._noticed = True
+
+    async def start(self) -> None:
+        """Begin listening (PostgreSQL only; elsewhere, and on failure, stay off)."""
+        if self.engine.dialect.name != "postgresql" or self.listening:
+            return
+        now = time.monotonic()
+        if now - self._tried_at < RETRY_AFTER:
+            return
+        self._tried_at = now
+        await self.stop()
+        try:
+            connection = await self.engine.connect()
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            await driver.add_listener(CHANNEL, self._notice)
+            driver.add_termination_listener(self._lost)
+        except Exception as error:
+            log.warning("directory change listener not started: %s", type(error).__name__)
+            return
+        self._connection, self._driver = connection, driver
+        self._noticed = True  # whatever happened while nobody listened
+
+    async def stop(self) -> None:
+        """Stop listening and give the connection back."""
+        connection, driver = self._connection, self._driver
+        self._connection, self._driver = None, None
+        if driver is not None:
+            driver.remove_termination_listener(self._lost)
+        if connection is not None:
+            try:
+                await connection.close()
+            except Exception as error:
+                log.info("directory change listener closed uncleanly: %s", type(error).__name__)
+
+    def _notice(self, *_args: Any) -> None:
+        self._noticed = True
+
+    def _lost(self, *_args: Any) -> None:
+        log.warning("directory change listener lost its connection; checking every request")
+        self._driver = None
+        self._noticed = True

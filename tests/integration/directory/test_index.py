@@ -1,0 +1,204 @@
+"""The in-memory index stays true: every write raises the version, every replica sees it.
+
+Two bots on one database play two replicas: what one changes, the other shows in its
+very next answer. The eval questions run through both the index and the SQL path on the
+demo directory and must be answered the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from bot.bootstrap import App, build
+from core.clock import FrozenClock
+from core.config import Settings
+from directory.identity import record_acquaintance
+from directory.models import Account, Person
+from directory.versioning import EVERYTHING, changed_since, current_version
+from tests.integration.directory.paths import search
+from tests.support import Chat, make_person
+
+EVAL = Path(__file__).resolve().parents[3] / "directory" / "data" / "eval" / "questions.toml"
+
+
+@pytest.fixture
+async def replica(settings: Settings, clock: FrozenClock, app: App) -> App:
+    """A second bot on the same database (another process in production)."""
+    other = build(replace(settings), clock=clock, rng=random.Random(7))
+    yield other  # type: ignore[misc]
+    await other.close()
+
+
+async def cards(app: App, handle: str, line: str) -> list[str]:
+    """The names on the cards of an answer."""
+    reply = await Chat(app, handle).say(line)
+    return [c.name for c in reply.cards]
+
+
+async def test_every_eval_question_gets_the_same_answer_both_ways(demo_app: App) -> None:
+    questions = tomllib.loads(EVAL.read_text(encoding="utf-8"))["question"]
+    async with demo_app.deps.uow() as uow:
+        asker = await uow.session.scalar(
+            select(Person.id).where(Person.email == "s.bouzid@example.org")
+        )
+    for question in questions:
+        await search(demo_app, question["text"], asker_id=asker, exclude={asker})
+    # And the index really answers /wie: it was built, and nothing fell back to SQL.
+    assert demo_app.deps.directory is not None and demo_app.deps.directory.ready
+
+
+async def test_an_edit_on_one_replica_shows_at_once_on_the_other(
+    demo_app: App, replica: App
+) -> None:
+    assert "Ingrid Veldkamp" in await cards(demo_app, "s.bouzid", "/wie werk")
+    # Warm the second replica's index before the edit, so it must notice the change.
+    assert "Ingrid Veldkamp" in await cards(replica, "s.bouzid", "/wie werk")
+    await Chat(demo_app, "i.veldkamp").say("/ik themas jeugd")
+    assert "Ingrid Veldkamp" not in await cards(replica, "s.bouzid", "/wie werk")
+    assert "Ingrid Veldkamp" in await cards(replica, "s.bouzid", "/wie jeugd")
+    await Chat(replica, "i.veldkamp").say("/ik telefoon 06-12345678")
+    reply = await Chat(demo_app, "s.bouzid").say("/wie jeugd")
+    card = next(c for c in reply.cards if c.name == "Ingrid Veldkamp")
+    assert card.phone == "+31612345678"
+
+
+async def test_a_new_wijk_and_an_absence_reach_the_other_replica(
+    demo_app: App, replica: App
+) -> None:
+    assert await cards(replica, "s.bouzid", "/wie schulden")
+    await Chat(demo_app, "i.veldkamp").say("/ik wijken Nieuwbouwwijk")
+    reply = await Chat(replica, "s.bouzid").say("/wie schulden in Nieuwbouwwijk")
+    assert reply.data["wijk"] == "Nieuwbouwwijk"
+    assert reply.cards[0].name == "Ingrid Veldkamp"
+    await Chat(demo_app, "i.veldkamp").say("/ik afwezig tot 12 januari, vervanger Kwame Mensah")
+    reply = await Chat(replica, "s.bouzid").say("/wie schulden in Nieuwbouwwijk")
+    assert reply.cards[0].name == "Kwame Mensah"
+    assert "vervangt Ingrid Veldkamp" in reply.cards[0].note
+
+
+async def test_someone_made_inactive_is_gone_from_answers_and_identity(
+    app: App, replica: App
+) -> None:
+    gone = await make_person(app, "Vera Vertrokken", themes=["schulden"])
+    await make_person(app, "Bram Blijft", themes=["schulden"])
+    assert await cards(replica, "bram.blijft", "/wie schulden") == ["Vera Vertrokken"]
+    async with app.deps.uow() as uow:
+        person = await uow.session.get(Person, gone.id)
+        assert person is not None
+        person.active = False
+        await uow.commit()
+    reply = await Chat(replica, "bram.blijft").say("/wie schulden")
+    assert "Vera Vertrokken" not in [c.name for c in reply.cards]
+    # Her console account no longer speaks for a registered professional.
+    reply = await Chat(replica, "vera.vertrokken").say("/wie schulden")
+    assert reply.cards and reply.cards[0].phone is None
+
+
+async def test_an_account_linked_elsewhere_is_known_at_once(app: App, replica: App) -> None:
+    person = await make_person(app, "Nina Nieuw", themes=["schulden"])
+    await make_person(app, "Olaf Ander", themes=["schulden"])
+    stranger = await Chat(replica, "u_nina").say("/wie schulden")
+    assert stranger.cards and stranger.cards[0].phone is None  # not registered: no numbers
+    async with app.deps.uow() as uow:
+        uow.session.add(
+            Account(
+                person_id=person.id,
+                platform="console",
+                external_id="u_nina",
+                linked_at=app.deps.clock.now(),
+            )
+        )
+        await uow.commit()
+    reply = await Chat(replica, "u_nina").say("/wie schulden")
+    assert [c.name for c in reply.cards] == ["Olaf Ander"]
+    assert reply.cards[0].phone is not None
+
+
+async def test_acquaintances_reach_the_ranking_of_the_other_replica(app: App, replica: App) -> None:
+    asker = await make_person(app, "Anna Vraagt", themes=["jeugd"])
+    await make_person(app, "Bert Eerst", themes=["schulden"])
+    friend = await make_person(app, "Zoe Bekend", themes=["schulden"])
+    assert await cards(replica, "anna.vraagt", "/wie schulden") == ["Bert Eerst", "Zoe Bekend"]
+    async with app.deps.uow() as uow:
+        await record_acquaintance(
+            uow.session, asker.id, friend.id, "handover", app.deps.clock.now()
+        )
+        await uow.commit()
+    assert await cards(replica, "anna.vraagt", "/wie schulden") == ["Zoe Bekend", "Bert Eerst"]
+
+
+async def test_the_version_moves_with_the_write_and_only_then(app: App) -> None:
+    person = await make_person(app, "Piet Pen", themes=["schulden"])
+    async with app.deps.uow() as uow:
+        before = await current_version(uow.session)
+    async with app.deps.uow() as uow:
+        found = await uow.session.get(Person, person.id)
+        assert found is not None
+        found.phone = "+31687654321"
+        await uow.rollback()
+    async with app.deps.uow() as uow:
+        assert await current_version(uow.session) == before
+        found = await uow.session.get(Person, person.id)
+        assert found is not None
+        found.phone = "+31687654321"
+        await uow.commit()
+    async with app.deps.uow() as uow:
+        after = await current_version(uow.session)
+        assert after == before + 1
+        assert await changed_since(uow.session, before) == {person.id}
+
+
+async def test_a_bulk_statement_that_names_nobody_reloads_everything(app: App) -> None:
+    await make_person(app, "Piet Pen", themes=["schulden"])
+    async with app.deps.uow() as uow:
+        before = await current_version(uow.session)
+        await uow.session.execute(update(Person).values(department="Nieuw"))
+        await uow.commit()
+    async with app.deps.uow() as uow:
+        assert EVERYTHING in await changed_since(uow.session, before)
+    assert app.deps.directory is not None
+    state = await app.deps.directory.fresh()
+    app.deps.directory.end_request()
+    assert state is not None and {e.department for e in state.entries.values()} == {"Nieuw"}
+
+
+async def test_a_bulk_statement_may_name_the_people_it_changes(app: App) -> None:
+    person = await make_person(app, "Piet Pen", themes=["schulden"])
+    async with app.deps.uow() as uow:
+        before = await current_version(uow.session)
+        await uow.session.execute(
+            insert(Account)
+            .values(
+                person_id=person.id,
+                platform="slack",
+                external_id="upiet",
+                linked_at=app.deps.clock.now(),
+            )
+            .execution_options(directory_people=(person.id,))
+        )
+        await uow.commit()
+    async with app.deps.uow() as uow:
+        assert await changed_since(uow.session, before) == {person.id}
+
+
+async def test_the_listener_hears_a_write_of_another_process(app: App, replica: App) -> None:
+    if app.settings.database.url.startswith("sqlite"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite checks the version every request")
+    directory = replica.deps.directory
+    assert directory is not None
+    await directory.start()
+    assert directory.listener.listening and not directory.listener.needs_check()
+    await make_person(app, "Piet Pen", themes=["schulden"])
+    for _ in range(100):
+        if directory.listener.needs_check():
+            break
+        await asyncio.sleep(0.02)
+    assert directory.listener.needs_check()
+    assert "Piet Pen" in await cards(replica, "nobody", "/wie schulden")
