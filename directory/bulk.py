@@ -1,10 +1,10 @@
-"""Bulk helpers for the import: the existing directory in a few queries, inserts with ids."""
+"""Bulk helpers for the import: the existing directory in a few queries, fast inserts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.models import Account, Organisation, Person, Wijk, person_themes, person_wijken
@@ -71,23 +71,95 @@ async def insert_with_ids(
 ) -> list[int]:
     """Insert many rows and return their new ids, in order, with few round trips.
 
-    PostgreSQL returns ids in parameter order from batched INSERT … RETURNING. SQLite can
-    only do that one row at a time (100,000 round trips), so there the ids are handed out
-    here: SQLite has one writer, and this transaction holds the write lock from its first
-    write, taken before reading the highest id.
+    The ids are handed out first: on PostgreSQL from the table's own sequence (one query
+    for all of them), on SQLite after the highest id, which is safe because SQLite has one
+    writer and this transaction holds the write lock from its first write, taken before
+    reading the highest id. Then the rows go in with `write_rows`.
     """
     if not rows:
         return []
-    if session.get_bind().dialect.name != "sqlite":
-        result = await session.execute(
-            insert(model).returning(model.id, sort_by_parameter_order=True), rows
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        reserved = await session.execute(
+            text(
+                f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"count": len(rows)},
         )
-        return list(result.scalars())
-    table = model.__table__.name
-    await session.execute(text(f"UPDATE {table} SET id = id WHERE 1 = 0"))
-    start = await session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0
-    ids = list(range(start + 1, start + 1 + len(rows)))
-    await session.execute(
-        insert(model), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
-    )
+        ids = sorted(int(i) for (i,) in reserved)
+    else:
+        await session.execute(text(f"UPDATE {table.name} SET id = id WHERE 1 = 0"))
+        start = await session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0
+        ids = list(range(start + 1, start + 1 + len(rows)))
+    await write_rows(session, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids
+
+
+async def write_rows(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows of a table at the driver's speed: COPY on PostgreSQL, executemany on
+    SQLite.
+
+    Columns a row leaves out get the column's Python-side default, as an ORM insert would
+    give them, and every value goes through its column type's own bind processor (aware
+    UTC times, JSON), so the rows are stored exactly as SQLAlchemy would store them; only
+    the per-row statement machinery is skipped. These writes bypass the session's hooks:
+    the caller notes them (directory.versioning).
+    """
+    if not rows:
+        return
+    seen = dict.fromkeys(rows[0])
+    first = rows[0].keys()
+    for row in rows:
+        if row.keys() != first:
+            seen.update(dict.fromkeys(row))
+    defaults = {column.name: _default(column) for column in table.c if column.default is not None}
+    seen.update(dict.fromkeys(defaults))
+    names = list(seen)
+    connection = await session.connection()
+    dialect = connection.dialect
+    columns = [_column(rows, name, defaults.get(name), table, dialect) for name in names]
+    records = list(zip(*columns, strict=True))
+    if dialect.name == "postgresql":
+        # COPY runs on the driver's connection: make sure the transaction has begun there.
+        await connection.exec_driver_sql("SELECT 1")
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None and driver.is_in_transaction()
+        await driver.copy_records_to_table(table.name, records=records, columns=names)
+        return
+    marks = ", ".join("?" for _ in names)
+    await connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", records
+    )
+
+
+def _column(
+    rows: list[dict[str, Any]], name: str, default: Any, table: Any, dialect: Any
+) -> list[Any]:
+    """One column's stored values; a value repeated as the same object is converted once."""
+    values = [row.get(name, default) for row in rows]
+    process = table.c[name].type.bind_processor(dialect)
+    if process is None:
+        return values
+    done: dict[int, Any] = {}
+    stored: list[Any] = []
+    for value in values:
+        if value is None:
+            stored.append(None)
+            continue
+        key = id(value)
+        if key not in done:
+            done[key] = process(value)
+        stored.append(done[key])
+    return stored
+
+
+def _default(column: Any) -> Any:
+    """A column's Python-side default value (callables such as `list` are called)."""
+    default = column.default
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        return default.arg(None)
+    return None

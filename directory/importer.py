@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditEntry
 from core.i18n import N_
-from directory.bulk import ExistingDirectory, insert_with_ids
+from directory.bulk import ExistingDirectory, insert_with_ids, write_rows
 from directory.csv_format import ParsedRow, RowError
 from directory.identity import console_handle
 from directory.models import (
@@ -33,6 +33,7 @@ from directory.models import (
 )
 from directory.organisations import guess_kind
 from directory.theme_lookup import ThemeResolver
+from directory.versioning import mark_everything
 
 DUPLICATE = N_("dezelfde persoon als regel {other} (zelfde {key})")
 ACCOUNT_TAKEN = N_("{platform} {value} hoort al bij iemand anders in de sociale kaart")
@@ -94,11 +95,12 @@ async def apply_rows(
     updates: list[dict[str, Any]] = []
     retheme: set[int] = set()
     rewijk: set[int] = set()
+    shared: dict[tuple[Any, ...], Any] = {}
     for plan in plans:
         row = plan.row
         theme_ids = set(await resolver.resolve(session, row.themes, result.new_themes))
         wijken = {wijk_ids[w.lower()] for w in row.wijken}
-        values = _desired(row, org_ids[row.organisation.lower()], admin_emails)
+        values = _desired(row, org_ids[row.organisation.lower()], admin_emails, shared)
         if plan.person_id is None:
             values.update(
                 email=row.email,
@@ -154,26 +156,35 @@ async def apply_rows(
         await session.execute(delete(person_themes).where(person_themes.c.person_id.in_(retheme)))
     if rewijk:
         await session.execute(delete(person_wijken).where(person_wijken.c.person_id.in_(rewijk)))
-    for table, batch in ((person_themes, theme_rows), (person_wijken, wijk_rows)):
-        if batch:
-            await session.execute(insert(table), batch)
-    if account_rows:
-        await session.execute(insert(Account), account_rows)
-    if audit_rows:
-        await session.execute(insert(AuditEntry), audit_rows)
+    await write_rows(session, person_themes, theme_rows)
+    await write_rows(session, person_wijken, wijk_rows)
+    await write_rows(session, Account.__table__, account_rows)
+    await write_rows(session, AuditEntry.__table__, audit_rows)
+    if result.created or result.updated or result.new_themes:
+        # Bulk writes pass the session's hooks by: every in-memory copy reloads it all.
+        mark_everything(session)
     return result
 
 
-def _desired(row: ParsedRow, org_id: int, admins: set[str]) -> dict[str, Any]:
-    """The Person columns this row sets."""
+def _desired(
+    row: ParsedRow, org_id: int, admins: set[str], shared: dict[tuple[Any, ...], Any]
+) -> dict[str, Any]:
+    """The Person columns this row sets; equal call windows and roles share one list, which
+    the bulk writer then encodes once."""
     values: dict[str, Any] = {"organisation_id": org_id, "active": True}
+    windows = shared.get(("windows", row.availability))
+    if windows is None:
+        windows = shared[("windows", row.availability)] = [list(w) for w in row.availability]
+    roles = shared.get(("roles", row.roles))
+    if roles is None:
+        roles = shared[("roles", row.roles)] = list(row.roles)
     source = {
         "name": row.name,
         "department": row.department,
         "role_title": row.role_title,
         "phone": row.phone,
-        "availability": [list(w) for w in row.availability],
-        "roles": list(row.roles),
+        "availability": windows,
+        "roles": roles,
     }
     for column, attribute in FIELD_OF.items():
         if column in row.columns:
