@@ -98,6 +98,8 @@ class IdentityRepository:
                 linked_at=now,
             )
             .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            # Only this person's identity changed (directory.versioning).
+            .execution_options(directory_people=(person.id,))
         )
         account = await self.session.scalar(
             select(Account).where(

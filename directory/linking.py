@@ -139,6 +139,8 @@ async def redeem(
             Account.platform == platform,
             Account.external_id != account,
         )
+        # Only this person's accounts change (directory.versioning).
+        .execution_options(directory_people=(person.id,))
     )
     await identity.link(person, platform, account, now)
     if attempts is not None:

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 from bot.bootstrap import App, build
 from core.clock import FrozenClock
 from core.config import Settings
+from core.messages import Invocation
 from directory.identity import record_acquaintance
 from directory.models import Account, Person
 from directory.versioning import EVERYTHING, changed_since, current_version
@@ -202,3 +203,29 @@ async def test_the_listener_hears_a_write_of_another_process(app: App, replica: 
         await asyncio.sleep(0.02)
     assert directory.listener.needs_check()
     assert "Piet Pen" in await cards(replica, "nobody", "/wie schulden")
+
+
+async def test_linking_an_account_by_e_mail_reloads_only_that_person(app: App) -> None:
+    person = await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    async with app.deps.uow() as uow:
+        before = await current_version(uow.session)
+    reply = await app.dispatcher.handle(
+        Invocation(
+            platform="slack",
+            account="U0FATIMA",
+            chat="D1",
+            is_direct=True,
+            text="/help",
+            email_hint="F.ElAmrani@example.org",
+        )
+    )
+    assert "/help" in reply.text
+    async with app.deps.uow() as uow:
+        assert await changed_since(uow.session, before) == {person.id}
+    directory = app.deps.directory
+    assert directory is not None
+    state = await directory.fresh()
+    directory.end_request()
+    assert state is not None
+    actor = directory.actor(state, "slack", "U0FATIMA")
+    assert actor is not None and actor.person_id == person.id
