@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +85,11 @@ class Translator:
 
     def date(self, value: date | datetime, fmt: str = "EEEE d MMMM") -> str:
         """A date in the user's language, e.g. 'dinsdag 24 november'."""
-        return format_date(value, fmt, locale=Locale.parse(self.language))
+        return _date(value, fmt, self.language)
 
     def time(self, value: datetime, fmt: str = "HH:mm") -> str:
         """A local clock time, e.g. '09:00'."""
-        return format_time(value, fmt, tzinfo=_zone(self.timezone), locale=self.language)
+        return _time(value, fmt, self.timezone, self.language)
 
     def datetime(self, value: datetime, fmt: str = "EEEE d MMMM HH:mm") -> str:
         """A local date and time, e.g. 'dinsdag 24 november 09:00'."""
@@ -102,6 +102,17 @@ class Translator:
             return "".join(parts)
         last = self.gettext("en")
         return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
+
+
+# Answers show the same few dates and times again and again; babel takes ~50 µs each.
+@lru_cache(maxsize=4096)
+def _date(value: date | datetime, fmt: str, language: str) -> str:
+    return format_date(value, fmt, locale=Locale.parse(language))
+
+
+@lru_cache(maxsize=4096)
+def _time(value: datetime, fmt: str, timezone: str, language: str) -> str:
+    return format_time(value, fmt, tzinfo=_zone(timezone), locale=language)
 
 
 @cache

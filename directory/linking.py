@@ -134,7 +134,8 @@ async def redeem(
     row.used_at, row.used_on = now, platform
     # One account per platform: a new phone replaces the old link (and an imported @username).
     await session.execute(
-        delete(Account).where(
+        delete(Account)
+        .where(
             Account.person_id == person.id,
             Account.platform == platform,
             Account.external_id != account,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "NL"
@@ -23,6 +25,7 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)
 def display_phone(e164: str, region: str = DEFAULT_REGION) -> str:
     """National notation for numbers of the home region ('06 12345678'), else international."""
     try:

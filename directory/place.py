@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -61,7 +62,7 @@ class Place:
 
 def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Place:
     """Split 'schulden in Molenwijk' into ('schulden', 'Molenwijk'); report 'in Xyzwijk'."""
-    names = {normalise(name): name for name in wijken}
+    names = _normalised(tuple(wijken))
     themes = tuple(themes)
     found = list(_PREPOSITION.finditer(query))
     last_in = None
@@ -91,6 +92,12 @@ def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Plac
     if not _could_be_a_wijk(bare, themes):
         return Place(query)
     return Place(rest, unknown=bare, hints=_closest(bare, names))
+
+
+@lru_cache(maxsize=16)
+def _normalised(wijken: tuple[str, ...]) -> dict[str, str]:
+    """Wijk names by their normalised form (the same few lists are asked about all day)."""
+    return {normalise(name): name for name in wijken}
 
 
 _CHUNK = re.compile(r"[^,;:?!.]+")

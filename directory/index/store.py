@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from contextvars import ContextVar
+
+from sqlalchemy.exc import OperationalError
 
 from core.db import UnitOfWorkFactory, database_away
 from directory.identity import Actor
@@ -23,7 +26,7 @@ from directory.index.loading import load_everything, load_people, load_reference
 from directory.index.schedules import ScheduleTimes
 from directory.index.source import IndexSource
 from directory.index.state import State
-from directory.index.watch import ChangeListener
+from directory.index.watch import ChangeListener, SqliteVersion
 from directory.versioning import EVERYTHING, REFERENCE, changed_since, current_version
 
 log = logging.getLogger("krokodil.directory.index")
@@ -40,6 +43,7 @@ class DirectoryIndex:
         self.state: State | None = None
         self.times = ScheduleTimes()
         self.listener = ChangeListener(uow.engine)
+        self.sqlite = SqliteVersion(uow.engine)
         self._lock = asyncio.Lock()
         self._away_since: float | None = None
         self.build_seconds: float | None = None
@@ -106,13 +110,22 @@ class DirectoryIndex:
     async def close(self) -> None:
         """Stop listening for changes."""
         await self.listener.stop()
+        self.sqlite.close()
+
+    async def _version(self) -> int:
+        """The directory's version now."""
+        if self.sqlite.usable:
+            try:
+                return self.sqlite.read()
+            except sqlite3.Error as error:
+                raise OperationalError("SELECT version", {}, error) from error
+        async with self._uow() as uow:
+            return await current_version(uow.session)
 
     async def _catch_up(self) -> None:
         """Read the version; reload whatever changed since this index's (one reload at a time)."""
-        if self.state is not None:
-            async with self._uow() as uow:
-                if await current_version(uow.session) == self.state.version:
-                    return
+        if self.state is not None and await self._version() == self.state.version:
+            return
         async with self._lock, self._uow() as uow:
             session = uow.session
             version = await current_version(session)
