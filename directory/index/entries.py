@@ -55,9 +55,8 @@ class Entry:
     is_admin: bool
     active: bool
     confirm_reminders_sent: int
-    theme_ids: tuple[int, ...]
-    wijk_ids: tuple[int, ...]
-    accounts: tuple[str, ...]  # account keys (see account_key)
+    theme_ids: tuple[int, ...]  # sorted
+    wijk_ids: tuple[int, ...]  # sorted
     schedule: int  # the schedule class: an id per distinct set of call windows, or NO_PHONE
 
     @property

@@ -50,8 +50,65 @@ class CandidateLists:
 
     def add(self, entry: Entry) -> None:
         """Put a person in every list they belong in."""
-        for ids in self._lists_of(entry):
-            insert_sorted(ids, entry.id)
+        if not entry.searchable or not entry.theme_ids:
+            return
+        pid, themes = entry.id, entry.theme_ids  # sorted by the loader
+        if not entry.regular:
+            for theme in themes:
+                insert_sorted(self.away[theme], pid)
+            return
+        klass, wijken = entry.schedule, entry.wijk_ids
+        holders, in_wijk, town, pairs = self.holders, self.in_wijk, self.town, self.pairs
+        for theme in themes:
+            insert_sorted(_of(holders[theme], klass), pid)
+            for wijk in wijken:
+                insert_sorted(_of(in_wijk[(theme, wijk)], klass), pid)
+            if not wijken:
+                insert_sorted(_of(town[theme], klass), pid)
+        if len(themes) > 1:
+            for pair in combinations(themes, 2):
+                insert_sorted(_of(pairs[pair], klass), pid)
+        if len(themes) > 2:
+            for triple in combinations(themes, 3):
+                insert_sorted(self.triples[triple], pid)
+
+    def extend(self, entries: Iterable[Entry]) -> None:
+        """Add many people at once whose ids are all higher than any listed (a build)."""
+        holders, in_wijk, town, pairs, away = (
+            self.holders,
+            self.in_wijk,
+            self.town,
+            self.pairs,
+            self.away,
+        )
+        for entry in entries:
+            if not entry.searchable or not entry.theme_ids:
+                continue
+            pid, themes = entry.id, entry.theme_ids
+            if not entry.regular:
+                for theme in themes:
+                    away[theme].append(pid)
+                continue
+            klass, wijken = entry.schedule, entry.wijk_ids
+            for theme in themes:
+                ids = holders[theme].get(klass)
+                if ids is None:
+                    ids = holders[theme][klass] = []
+                ids.append(pid)
+                for wijk in wijken:
+                    local = in_wijk[(theme, wijk)]
+                    ids = local.get(klass)
+                    if ids is None:
+                        ids = local[klass] = []
+                    ids.append(pid)
+                if not wijken:
+                    _of(town[theme], klass).append(pid)
+            if len(themes) > 1:
+                for pair in combinations(themes, 2):
+                    _of(pairs[pair], klass).append(pid)
+                if len(themes) > 2:
+                    for triple in combinations(themes, 3):
+                        self.triples[triple].append(pid)
 
     def remove(self, entry: Entry) -> None:
         """Take a person (as they were) out of every list."""
@@ -61,22 +118,29 @@ class CandidateLists:
     def _lists_of(self, entry: Entry) -> Iterable[list[int]]:
         if not entry.searchable or not entry.theme_ids:
             return
-        themes = sorted(entry.theme_ids)
+        themes = entry.theme_ids
         if not entry.regular:
             for theme in themes:
                 yield self.away[theme]
             return
         klass = entry.schedule
         for theme in themes:
-            yield self.holders[theme].setdefault(klass, [])
+            yield _of(self.holders[theme], klass)
             for wijk in entry.wijk_ids:
-                yield self.in_wijk[(theme, wijk)].setdefault(klass, [])
+                yield _of(self.in_wijk[(theme, wijk)], klass)
             if not entry.wijk_ids:
-                yield self.town[theme].setdefault(klass, [])
+                yield _of(self.town[theme], klass)
         for pair in combinations(themes, 2):
-            yield self.pairs[pair].setdefault(klass, [])
+            yield _of(self.pairs[pair], klass)
         for triple in combinations(themes, 3):
             yield self.triples[triple]
+
+
+def _of(lists: ByClass, klass: int) -> list[int]:
+    found = lists.get(klass)
+    if found is None:
+        found = lists[klass] = []
+    return found
 
 
 def size(lists: ByClass | None, klass: int) -> int:

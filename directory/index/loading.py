@@ -8,10 +8,11 @@ distinct text, so the few schedules of a large directory are shared by everyone.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.index.entries import Entry, IndexReference, OrganisationRow, WijkRow, account_key
@@ -47,6 +48,8 @@ COLUMNS = (
 )
 # Ids per IN (...) when reloading changed people.
 CHUNK = 500
+# People per slice of ids when loading everything.
+SLICE = 10_000
 
 
 async def load_reference(session: AsyncSession, version: int) -> IndexReference:
@@ -69,62 +72,90 @@ async def load_reference(session: AsyncSession, version: int) -> IndexReference:
 
 
 async def load_everything(session: AsyncSession) -> State:
-    """A whole index, as of the version read first."""
+    """A whole index, as of the version read first; read in slices of people by id, so only
+    one slice of rows is in memory besides the index itself."""
     version = await current_version(session)
     state = State(reference=await load_reference(session, version), version=version)
-    themes = await _grouped(session, select(person_themes.c.person_id, person_themes.c.theme_id))
-    wijken = await _grouped(session, select(person_wijken.c.person_id, person_wijken.c.wijk_id))
-    accounts = await _accounts(session, None)
-    for row in await session.execute(select(*COLUMNS).order_by(Person.id)):
-        pid = row[0]
-        state.put(_entry(state, row, themes.get(pid, ()), wijken.get(pid, ()), accounts.get(pid)))
-    pairs = await session.execute(select(Acquaintance.person_a, Acquaintance.person_b))
+    low, high = (await session.execute(select(func.min(Person.id), func.max(Person.id)))).one()
+    for start in range(low or 0, (high or -1) + 1, SLICE):
+        end = start + SLICE - 1
+        found = await _load(
+            session,
+            state,
+            Person.id.between(start, end),
+            lambda column, a=start, b=end: column.between(a, b),  # type: ignore[misc]
+        )
+        state.extend(found.entries)
+        state.accounts.update(found.accounts)
     known: defaultdict[int, set[int]] = defaultdict(set)
-    for a, b in pairs:
+    for a, b in await session.execute(select(Acquaintance.person_a, Acquaintance.person_b)):
         known[a].add(b)
         known[b].add(a)
     state.acquaintances = dict(known)
     return state
 
 
-async def load_people(
-    session: AsyncSession, state: State, ids: Collection[int]
-) -> tuple[list[Entry], set[int], dict[int, set[int]]]:
-    """Entries of these people as they are now, the ids no longer there, and whom they know."""
-    entries: list[Entry] = []
-    found: set[int] = set()
-    known: dict[int, set[int]] = {pid: set() for pid in ids}
+@dataclass
+class Loaded:
+    """People read from the database: entries, account keys, who they know, who is gone."""
+
+    entries: list[Entry] = field(default_factory=list)
+    accounts: dict[str, int] = field(default_factory=dict)
+    known: dict[int, set[int]] = field(default_factory=dict)
+    gone: set[int] = field(default_factory=set)
+
+
+async def load_people(session: AsyncSession, state: State, ids: Collection[int]) -> Loaded:
+    """These people as they are now (those no longer there in `gone`), and whom they know."""
+    loaded = Loaded(known={pid: set() for pid in ids})
     for chunk in _chunks(sorted(ids)):
-        themes = await _grouped(
+        found = await _load(
             session,
-            select(person_themes.c.person_id, person_themes.c.theme_id).where(
-                person_themes.c.person_id.in_(chunk)
-            ),
+            state,
+            Person.id.in_(chunk),
+            lambda column, wanted=chunk: column.in_(wanted),  # type: ignore[misc]
         )
-        wijken = await _grouped(
-            session,
-            select(person_wijken.c.person_id, person_wijken.c.wijk_id).where(
-                person_wijken.c.person_id.in_(chunk)
-            ),
-        )
-        accounts = await _accounts(session, chunk)
-        for row in await session.execute(select(*COLUMNS).where(Person.id.in_(chunk))):
-            pid = row[0]
-            found.add(pid)
-            entries.append(
-                _entry(state, row, themes.get(pid, ()), wijken.get(pid, ()), accounts.get(pid))
-            )
+        loaded.entries.extend(found.entries)
+        loaded.accounts.update(found.accounts)
         pairs = await session.execute(
             select(Acquaintance.person_a, Acquaintance.person_b).where(
                 or_(Acquaintance.person_a.in_(chunk), Acquaintance.person_b.in_(chunk))
             )
         )
         for a, b in pairs:
-            if a in known:
-                known[a].add(b)
-            if b in known:
-                known[b].add(a)
-    return entries, set(ids) - found, known
+            if a in loaded.known:
+                loaded.known[a].add(b)
+            if b in loaded.known:
+                loaded.known[b].add(a)
+    loaded.gone = set(ids) - {e.id for e in loaded.entries}
+    return loaded
+
+
+async def _load(
+    session: AsyncSession, state: State, people: Any, of: Callable[[Any], Any]
+) -> Loaded:
+    """People matching `people`, with themes, wijken and accounts (`of` filters a person_id)."""
+    themes = await _grouped(
+        session,
+        select(person_themes.c.person_id, person_themes.c.theme_id).where(
+            of(person_themes.c.person_id)
+        ),
+    )
+    wijken = await _grouped(
+        session,
+        select(person_wijken.c.person_id, person_wijken.c.wijk_id).where(
+            of(person_wijken.c.person_id)
+        ),
+    )
+    found = Loaded()
+    accounts = select(Account.person_id, Account.platform, Account.external_id)
+    for pid, platform, external in await session.execute(accounts.where(of(Account.person_id))):
+        found.accounts[account_key(platform, external)] = pid
+    rows = await session.execute(select(*COLUMNS).where(people).order_by(Person.id))
+    found.entries = [
+        _entry(state, row, themes.get(row[0], ()), wijken.get(row[0], ())) for row in rows
+    ]
+    return found
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -139,25 +170,7 @@ async def _grouped(session: AsyncSession, statement: Any) -> dict[int, tuple[int
     return {pid: tuple(sorted(values)) for pid, values in grouped.items()}
 
 
-async def _accounts(
-    session: AsyncSession, ids: Collection[int] | None
-) -> dict[int, tuple[str, ...]]:
-    statement = select(Account.person_id, Account.platform, Account.external_id)
-    if ids is not None:
-        statement = statement.where(Account.person_id.in_(list(ids)))
-    grouped: defaultdict[int, list[str]] = defaultdict(list)
-    for pid, platform, external in await session.execute(statement):
-        grouped[pid].append(account_key(platform, external))
-    return {pid: tuple(keys) for pid, keys in grouped.items()}
-
-
-def _entry(
-    state: State,
-    row: Any,
-    themes: tuple[int, ...],
-    wijken: tuple[int, ...],
-    accounts: tuple[str, ...] | None,
-) -> Entry:
+def _entry(state: State, row: Any, themes: tuple[int, ...], wijken: tuple[int, ...]) -> Entry:
     (pid, name, org, department, role_title, phone, email, language) = row[:8]
     (availability, roles, absent_from, absent_until, stand_in, admin, active, reminders) = row[8:]
     windows = state.windows(availability)
@@ -182,6 +195,5 @@ def _entry(
         confirm_reminders_sent=int(reminders or 0),
         theme_ids=themes,
         wijk_ids=wijken,
-        accounts=accounts or (),
         schedule=state.schedule_of(phone, windows),
     )

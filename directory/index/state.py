@@ -72,11 +72,18 @@ class State:
             self._unlist(old)
         self.entries[entry.id] = entry
         self.lists.add(entry)
-        for key in entry.accounts:
-            self.accounts[key] = entry.id
         if entry.active:
             for role in entry.roles:
                 insert_sorted(self.roles.setdefault(role, []), entry.id)
+
+    def extend(self, entries: list[Entry]) -> None:
+        """Add many new people whose ids are all higher than any known (a build, in order)."""
+        for entry in entries:
+            self.entries[entry.id] = entry
+            if entry.active:
+                for role in entry.roles:
+                    self.roles.setdefault(role, []).append(entry.id)
+        self.lists.extend(entries)
 
     def drop(self, person_id: int) -> None:
         """Forget a person that no longer exists."""
@@ -87,11 +94,16 @@ class State:
 
     def _unlist(self, old: Entry) -> None:
         self.lists.remove(old)
-        for key in old.accounts:
-            if self.accounts.get(key) == old.id:
-                del self.accounts[key]
         for role in old.roles:
             remove_sorted(self.roles.get(role, []), old.id)
+
+    def set_accounts(self, people: set[int], accounts: dict[str, int]) -> None:
+        """The accounts of these people are now exactly `accounts` (key → person)."""
+        # One pass over every account: entries do not keep their keys (memory), and people
+        # change a few at a time.
+        for key in [k for k, pid in self.accounts.items() if pid in people]:
+            del self.accounts[key]
+        self.accounts.update(accounts)
 
     def set_acquaintances(self, person_id: int, partners: Iterable[int]) -> None:
         """Whom a person knows now (kept symmetric)."""

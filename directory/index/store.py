@@ -148,16 +148,19 @@ class DirectoryIndex:
                 )
                 return
             reference = await load_reference(session, version) if REFERENCE in changed else None
-            entries, gone, known = await load_people(session, state, changed - {REFERENCE})
+            people = changed - {REFERENCE}
+            loaded = await load_people(session, state, people)
         # Applied without awaiting: a lookup sees the state before or after, never halfway.
         if reference is not None:
             state.reference = reference
-        for pid in gone:
+        for pid in loaded.gone:
             state.drop(pid)
-        for entry in entries:
+        for entry in loaded.entries:
             state.put(entry)
-        for pid, partners in known.items():
-            if pid not in gone:
+        if people:
+            state.set_accounts(people, loaded.accounts)
+        for pid, partners in loaded.known.items():
+            if pid not in loaded.gone:
                 state.set_acquaintances(pid, partners)
         state.version = version
         self.reloads += 1

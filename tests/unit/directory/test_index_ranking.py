@@ -64,7 +64,9 @@ def _reference() -> IndexReference:
 
 
 def _directory(rng: random.Random, people: int) -> State:
+    """Built at once (as at start) or person by person in random order (as changes come)."""
     state = State(reference=_reference())
+    entries: list[Entry] = []
     base = datetime(2026, 11, 24, tzinfo=UTC)
     weights = [1 / (rank + 1) for rank in range(THEMES)]
     for pid in range(1, people + 1):
@@ -82,7 +84,7 @@ def _directory(rng: random.Random, people: int) -> State:
         elif roll < 0.11:
             absent_from, absent_until = base - timedelta(days=9), base - timedelta(days=2)
         windows = rng.choice(SCHEDULES)
-        state.put(
+        entries.append(
             Entry(
                 id=pid,
                 name=f"Persoon {pid}",
@@ -102,10 +104,15 @@ def _directory(rng: random.Random, people: int) -> State:
                 confirm_reminders_sent=DROPPED if rng.random() < 0.03 else 0,
                 theme_ids=themes,
                 wijk_ids=wijken,
-                accounts=(),
                 schedule=state.schedule_of(phone, windows),
             )
         )
+    if rng.random() < 0.5:
+        state.extend(entries)
+    else:
+        rng.shuffle(entries)
+        for entry in entries:
+            state.put(entry)
     for _ in range(people * 3):
         a, b = rng.sample(range(1, people + 1), 2)
         state.acquaintances.setdefault(a, set()).add(b)
