@@ -56,6 +56,7 @@ class App:
             await self.ticker.stop()
         if self.deps.directory is not None:
             await self.deps.directory.close()
+        self.deps.uow.quick.close()
         await self.engine.dispose()
 
 

@@ -151,6 +151,9 @@ class Dispatcher:
             convo = (
                 None
                 if inv.platform in self.modal_platforms
+                or not conversation.may_be_open(
+                    self.deps.uow.quick, inv.platform, inv.account, inv.chat
+                )
                 else await conversation.current(
                     uow.session, inv.platform, inv.account, inv.chat, now
                 )

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from contextvars import ContextVar
-
-from sqlalchemy.exc import OperationalError
 
 from core.db import UnitOfWorkFactory, database_away
 from directory.identity import Actor
@@ -26,7 +23,7 @@ from directory.index.loading import load_everything, load_people, load_reference
 from directory.index.schedules import ScheduleTimes
 from directory.index.source import IndexSource
 from directory.index.state import State
-from directory.index.watch import ChangeListener, SqliteVersion
+from directory.index.watch import ChangeListener
 from directory.versioning import EVERYTHING, REFERENCE, changed_since, current_version
 
 log = logging.getLogger("krokodil.directory.index")
@@ -43,7 +40,6 @@ class DirectoryIndex:
         self.state: State | None = None
         self.times = ScheduleTimes()
         self.listener = ChangeListener(uow.engine)
-        self.sqlite = SqliteVersion(uow.engine)
         self._lock = asyncio.Lock()
         self._away_since: float | None = None
         self.build_seconds: float | None = None
@@ -110,15 +106,12 @@ class DirectoryIndex:
     async def close(self) -> None:
         """Stop listening for changes."""
         await self.listener.stop()
-        self.sqlite.close()
 
     async def _version(self) -> int:
         """The directory's version now."""
-        if self.sqlite.usable:
-            try:
-                return self.sqlite.read()
-            except sqlite3.Error as error:
-                raise OperationalError("SELECT version", {}, error) from error
+        if self._uow.quick.usable:
+            row = self._uow.quick.one("SELECT version FROM directory_version WHERE id = 1")
+            return int(row[0]) if row else 0
         async with self._uow() as uow:
             return await current_version(uow.session)
 

@@ -12,7 +12,6 @@ on SQLite, until the listener is back.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from typing import Any
 
@@ -102,42 +101,3 @@ class ChangeListener:
         log.warning("directory change listener lost its connection; checking every request")
         self._driver = None
         self._noticed = True
-
-
-class SqliteVersion:
-    """The version of an SQLite directory, read on a connection of its own.
-
-    SQLite is one file on this machine, and a read in WAL mode never waits for a writer:
-    a plain blocking read takes tens of microseconds, where a round trip through the async
-    driver's thread costs about a millisecond. None for anything but an SQLite file.
-    """
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        url = engine.url
-        self._path = url.database if url.get_backend_name() == "sqlite" else None
-        if self._path in ("", ":memory:"):
-            self._path = None
-        self._connection: sqlite3.Connection | None = None
-
-    @property
-    def usable(self) -> bool:
-        """True for an SQLite file."""
-        return self._path is not None
-
-    def read(self) -> int:
-        """The version now (0 when the row is missing); OperationalError when unreadable."""
-        if self._connection is None:
-            assert self._path is not None
-            self._connection = sqlite3.connect(
-                self._path, isolation_level=None, check_same_thread=False, timeout=1.0
-            )
-        row = self._connection.execute(
-            "SELECT version FROM directory_version WHERE id = 1"
-        ).fetchone()
-        return int(row[0]) if row else 0
-
-    def close(self) -> None:
-        """Let the connection go."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
