@@ -5,20 +5,24 @@
     python -m bench directory --people 20000 --backends sqlite
 
 For each backend: a fresh database, migrations, the theme catalog; then the import of
-the generated CSV (timed), the same import again (idempotent, timed), and warm /wie
-lookups sent in-process through the dispatcher as a registered console user (the
-whole path: BSN guard, identity, routing, search, cards). Reports p50/p95/p99 per
-query kind and the process RSS. PostgreSQL comes from KROKODIL_BENCH_PG_URL (default
-a `krokodil_bench_directory` database on 127.0.0.1, created when missing).
+the generated CSV (timed) and the same import again (idempotent, timed). Then a fresh
+process starts as a bot would (bench/directory_answer.py): it builds the directory
+index (timed, and how long after the process started it was ready), sends warm /wie
+lookups in-process through the dispatcher as a registered console user (the whole path:
+BSN guard, identity, routing, search, cards) answered from the index, and the same
+lookups with the index switched off: the SQL path, measured beside it in the same run.
+Reports p50/p95/p99 per query kind, CPU per lookup, the RSS of that process and the load
+average before each part. PostgreSQL comes from KROKODIL_BENCH_PG_URL (default a
+`krokodil_bench_directory` database on 127.0.0.1, created when missing).
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
+import asyncio
+import json
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -28,59 +32,19 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from sqlalchemy import select
 
 from bench.generate_directory import generate
 from bot.bootstrap import build
 from bot.migrate import empty_database, upgrade_async
 from core.clock import FrozenClock
 from core.config import DatabaseConfig, Settings
-from core.messages import Invocation
 from directory.csv_io import import_csv
 from directory.demo import seed_if_empty
-from directory.identity import console_handle
-from directory.models import Person, Wijk
 
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/krokodil_bench_directory"
+ROOT = Path(__file__).resolve().parent.parent
 # Tuesday 24 November 2026, 10:00 in Amsterdam: most people are reachable.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-THEME_QUERIES = (
-    "/wie schulden",
-    "/wie jeugd",
-    "/wie huiselijk geweld",
-    "/wie kan de huur niet betalen",
-    "/wie schuldhulpverleneing",
-    "/wie verslaving",
-    "/wie eenzaamheid",
-    "/wie dakloos",
-    "/wie mantelzorg",
-    "/wie psychische problemen",
-    "/who debt",
-    "ik zoek iemand voor huurachterstand",
-)
-WIJK_QUERIES = (
-    "/wie schulden in {wijk}",
-    "/wie opvoeding in {wijk}",
-    "wie kan helpen met werk in {wijk}?",
-    "/wie leerplicht in {wijk}",
-)
-FALLBACK_QUERIES = ("/wie xyzzy", "/wie paarse krokodil")
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-
-    def pick(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
-
-    return {
-        "n": len(ordered),
-        "p50_ms": pick(0.50),
-        "p95_ms": pick(0.95),
-        "p99_ms": pick(0.99),
-        "max_ms": round(ordered[-1] * 1000, 2),
-        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
-    }
 
 
 def _rss_mib() -> float:
@@ -102,7 +66,7 @@ def machine() -> dict[str, Any]:
 async def run_backend(
     backend: str, url: str, csv_text: str, *, queries: int, warmup: int
 ) -> dict[str, Any]:
-    """Import, re-import and query on one database."""
+    """Import and re-import on one database, then answer /wie from a fresh process."""
     await empty_database(url)
     await upgrade_async(url)
     base = Settings()
@@ -112,7 +76,7 @@ async def run_backend(
         bot=replace(base.bot, demo_data=False),
     )
     app = build(settings, clock=FrozenClock(NOW))
-    result: dict[str, Any] = {"backend": backend}
+    result: dict[str, Any] = {"backend": backend, "load_average_before": _load()}
     try:
         await seed_if_empty(app.deps.uow, NOW, load_demo=False)
         started = time.perf_counter()
@@ -126,56 +90,41 @@ async def run_backend(
         again = await import_csv(app.deps.uow, csv_text, now=NOW)
         result["reimport_unchanged_s"] = round(time.perf_counter() - started, 2)
         result["reimport_changes"] = again.created + again.updated
-        async with app.deps.uow() as uow:
-            asker = (await uow.session.execute(select(Person.email, Person.name).limit(1))).one()
-            wijken = list(await uow.session.scalars(select(Wijk.name).order_by(Wijk.id).limit(20)))
-        handle = console_handle(asker.email, asker.name)
-        # The bot that answers /wie is not the process that imported 100,000 rows: drop the
-        # import's garbage now, so a full collection of it does not land inside a lookup.
-        gc.collect()
-        kinds = {
-            "theme": list(THEME_QUERIES),
-            "theme_in_wijk": [q.format(wijk=w) for q in WIJK_QUERIES for w in wijken],
-            "no_match_fallback": list(FALLBACK_QUERIES),
-        }
-        empty = 0
-
-        async def ask(line: str) -> float:
-            nonlocal empty
-            invocation = Invocation(
-                platform="console", account=handle, chat=f"console:{handle}", text=line
-            )
-            began = time.perf_counter()
-            reply = await app.dispatcher.handle(invocation)
-            took = time.perf_counter() - began
-            if not reply.data.get("contacts"):
-                empty += 1
-            return took
-
-        for index in range(warmup):
-            for lines in kinds.values():
-                await ask(lines[index % len(lines)])
-        empty = 0
-        timings: dict[str, list[float]] = {kind: [] for kind in kinds}
-        all_samples: list[float] = []
-        for index in range(queries):
-            # Mostly theme lookups, a quarter with a wijk, a few that match nothing.
-            kind = (
-                "no_match_fallback"
-                if index % 50 == 49
-                else ("theme_in_wijk" if index % 4 == 3 else "theme")
-            )
-            lines = kinds[kind]
-            took = await ask(lines[(index // 4) % len(lines)])
-            timings[kind].append(took)
-            all_samples.append(took)
-        result["wie_all"] = _percentiles(all_samples)
-        result["wie_by_kind"] = {kind: _percentiles(s) for kind, s in timings.items() if s}
-        result["replies_without_contacts"] = empty
-        result["rss_after_queries_mib"] = _rss_mib()
     finally:
         await app.close()
+    # The bot that answers /wie is not the process that imported 100,000 rows.
+    result["load_average_before_lookups"] = _load()
+    result.update(await answer(url, queries=queries, warmup=warmup))
     return result
+
+
+async def answer(url: str, *, queries: int, warmup: int) -> dict[str, Any]:
+    """Run bench.directory_answer in a process of its own; its JSON."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.directory_answer",
+        "--db",
+        url,
+        "--queries",
+        str(queries),
+        "--sql-queries",
+        str(max(queries // 4, 100)),
+        "--warmup",
+        str(warmup),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"bench.directory_answer failed:\n{err.decode()[-3000:]}")
+    found: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return found
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 async def main(argv: list[str]) -> dict[str, Any]:
@@ -225,9 +174,12 @@ async def main(argv: list[str]) -> dict[str, Any]:
 def _line(numbers: dict[str, Any]) -> str:
     if "skipped" in numbers:
         return f"{numbers['backend']}: skipped ({numbers['skipped']})"
-    wie = numbers["wie_all"]
+    wie, sql = numbers["index"]["wie_all"], numbers["sql"]["wie_all"]
     return (
         f"{numbers['backend']}: import {numbers['import_s']} s, re-import "
-        f"{numbers['reimport_unchanged_s']} s, /wie p50 {wie['p50_ms']} ms p99 {wie['p99_ms']} ms, "
-        f"RSS {numbers['rss_after_queries_mib']} MiB"
+        f"{numbers['reimport_unchanged_s']} s, index built in {numbers['index_build_s']} s "
+        f"(ready {numbers['index_ready_after_start_s']} s after start), /wie p50 "
+        f"{wie['p50_ms']} ms p99 {wie['p99_ms']} ms (SQL path beside it: p99 {sql['p99_ms']} ms), "
+        f"{numbers['index']['cpu_ms_per_lookup']} ms CPU per lookup, RSS "
+        f"{numbers['rss_after_index_mib']} → {numbers['rss_after_lookups_mib']} MiB"
     )

@@ -1,10 +1,16 @@
 """Virtual users: signed Slack slash commands and Telegram webhook updates, sent over HTTP
 by a fixed number of concurrent users, each waiting for its answer before asking again.
 
-Slack answers a slash command twice: the HTTP acknowledgement, then the real answer
-posted to the command's ``response_url`` (here: the stand-in in this process). Both are
-timed from the moment the request leaves. Telegram's webhook answers after the bot has
-processed the update and sent its reply, so there the HTTP latency is the whole path.
+Slack answers a slash command with the HTTP acknowledgement, and the answer either in
+that acknowledgement's body or posted afterwards to the command's ``response_url`` (here:
+the stand-in in this process). Both are timed from the moment the request leaves.
+Telegram's webhook answers after the bot has processed the update and sent its reply
+(to the Bot API stand-in), so there the HTTP latency is the whole path.
+
+A bot's answer counts only when a contact card reached the user: a phone number as a
+``tel:`` link (Slack) or after ``☎`` (Telegram), in the acknowledgement or in the answer
+that followed. An acknowledgement alone, "probeer het zo nog eens", an error or no answer
+within ANSWER_TIMEOUT is a failure, counted by kind.
 """
 
 from __future__ import annotations
@@ -26,8 +32,12 @@ import aiohttp
 from bench.load_directory import VirtualUser
 from bench.load_server import SLACK_SECRET, TELEGRAM_SECRET
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.telegram.standin import BotApiStandIn
 
 ANSWER_TIMEOUT = 10.0
+
+
+CALM_FAILURE = "Probeer het zo nog eens"
 
 
 @dataclass
@@ -38,28 +48,52 @@ class AnswerWatch(FakeSlack):
     keep_calls: bool = False
 
     def expect(self, response_url: str) -> asyncio.Future[tuple[float, str]]:
-        """A future resolved with (arrival time, text) when the bot answers this URL."""
+        """A future resolved with (arrival time, the posted JSON) when the bot answers this URL."""
         future: asyncio.Future[tuple[float, str]] = asyncio.get_running_loop().create_future()
         self.waiting[response_url.rsplit("/", 1)[-1]] = future
         return future
+
+    def forget(self, response_url: str) -> None:
+        """Stop waiting for an answer at this URL."""
+        self.waiting.pop(response_url.rsplit("/", 1)[-1], None)
 
     def _record(self, method: str, params: dict[str, Any]) -> None:
         if method == "respond":
             future = self.waiting.pop(str(params["response_url"]).rsplit("/", 1)[-1], None)
             if future is not None and not future.done():
-                future.set_result((time.perf_counter(), str(params.get("text") or "")))
+                future.set_result((time.perf_counter(), json.dumps(params, ensure_ascii=False)))
         if self.keep_calls or method != "respond":
             super()._record(method, params)
 
 
 @dataclass
 class Sample:
-    """One request: acknowledged after `ack` s, answered after `answer` s (None: never)."""
+    """One request: acknowledged after `ack` s, answered after `answer` s (None: never).
+
+    `failure` says why a request did not count: "http" (not a 200), "timeout" (no answer in
+    time), "calm" (the answer asked to try again), "no_card" (an answer without a contact).
+    `in_ack`: the contact card came in the acknowledgement itself.
+    """
 
     ack: float
     answer: float | None
     status: int
     ok: bool
+    failure: str | None = None
+    in_ack: bool = False
+
+
+def judged(ack: float, answer: float | None, status: int, text: str | None) -> Sample:
+    """A sample of the bot: counted only when a contact card reached the user."""
+    if status != 200:
+        return Sample(ack, answer, status, False, "http")
+    if text is None:
+        return Sample(ack, None, status, False, "timeout")
+    if CALM_FAILURE in text:
+        return Sample(ack, answer, status, False, "calm")
+    if "tel:" not in text and "☎" not in text:
+        return Sample(ack, answer, status, False, "no_card")
+    return Sample(ack, answer, status, True)
 
 
 @dataclass
@@ -70,6 +104,7 @@ class Phase:
     samples: list[Sample]
     seconds: float
     cpu: dict[str, float] = field(default_factory=dict)
+    load_before: float | None = None  # 1-minute load average when the phase began
 
 
 def sign(body: str, timestamp: int, secret: str = SLACK_SECRET) -> str:
@@ -124,18 +159,24 @@ class SlackClient:
         future = self.watch.expect(response_url) if wait_for_answer else None
         started = time.perf_counter()
         async with self.session.post(self.url, data=body, headers=headers) as response:
-            await response.read()
+            acknowledgement = (await response.read()).decode(errors="replace")
             status = response.status
         acked = time.perf_counter() - started
         if future is None:
-            return Sample(acked, None, status, status == 200)
+            ok = status == 200
+            return Sample(acked, None, status, ok, None if ok else "http")
+        if status == 200 and "tel:" in acknowledgement:
+            # Answered in the acknowledgement: nothing more will come for this command.
+            self.watch.forget(response_url)
+            sample = judged(acked, acked, status, acknowledgement)
+            sample.in_ack = True
+            return sample
         try:
             arrived, text = await asyncio.wait_for(future, ANSWER_TIMEOUT)
         except TimeoutError:
-            self.watch.waiting.pop(response_url.rsplit("/", 1)[-1], None)
-            return Sample(acked, None, status, False)
-        calm_failure = "Probeer het zo nog eens" in text
-        return Sample(acked, arrived - started, status, status == 200 and not calm_failure)
+            self.watch.forget(response_url)
+            return judged(acked, None, status, None)
+        return judged(acked, arrived - started, status, text)
 
 
 class TelegramClient:
@@ -147,8 +188,10 @@ class TelegramClient:
         url: str,
         users: Sequence[VirtualUser],
         queries: Sequence[str],
+        bot_api: BotApiStandIn,
         seed: int = 2,
     ) -> None:
+        self.bot_api = bot_api
         self.session = session
         self.url = url.rstrip("/") + "/telegram/webhook"
         self.users = users
@@ -178,12 +221,23 @@ class TelegramClient:
             "Content-Type": "application/json",
             "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET,
         }
+        calls = self.bot_api.calls
+        seen = len(calls)
         started = time.perf_counter()
         async with self.session.post(self.url, data=json.dumps(update), headers=headers) as resp:
             await resp.read()
             status = resp.status
         took = time.perf_counter() - started
-        return Sample(took, took, status, status == 200)
+        if not wait_for_answer:
+            ok = status == 200
+            return Sample(took, took, status, ok, None if ok else "http")
+        # The bot sends its answer before the webhook returns: look at what reached this chat.
+        texts = [
+            str(c.params.get("text", ""))
+            for c in calls[seen:]
+            if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(uid)
+        ]
+        return judged(took, took, status, "\n".join(texts) if texts else None)
 
 
 async def drive(
@@ -210,7 +264,7 @@ async def drive(
             try:
                 samples.append(await ask(n))
             except (aiohttp.ClientError, TimeoutError, OSError):
-                samples.append(Sample(0.0, None, 0, False))
+                samples.append(Sample(0.0, None, 0, False, "http"))
             if think:
                 await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
@@ -238,6 +292,13 @@ def summary(phase: Phase, *, use_answer: bool) -> dict[str, Any]:
         "requests": len(phase.samples),
         "ok": len(done),
         "failed": len(phase.samples) - len(done),
+        # Why the others did not count (see Sample.failure).
+        "failures": {
+            kind: sum(1 for s in phase.samples if s.failure == kind)
+            for kind in ("http", "timeout", "calm", "no_card")
+            if any(s.failure == kind for s in phase.samples)
+        },
+        "answered_in_ack": sum(1 for s in phase.samples if s.ok and s.in_ack),
         # Answered with something other than 200 (or not at all): never expected.
         "http_errors": sum(1 for s in phase.samples if s.status != 200),
         "seconds": round(phase.seconds, 3),
@@ -248,6 +309,7 @@ def summary(phase: Phase, *, use_answer: bool) -> dict[str, Any]:
         "ack_p50_ms": round(percentile(acks, 50) * 1000, 1),
         "ack_p99_ms": round(percentile(acks, 99) * 1000, 1),
         "cpu_seconds": {k: round(v, 2) for k, v in phase.cpu.items()},
+        "load_before": round(phase.load_before, 2) if phase.load_before is not None else None,
         "server_cpu_ms_per_request": round(
             phase.cpu.get("server", 0.0) / max(len(phase.samples), 1) * 1000, 2
         ),

@@ -34,6 +34,8 @@ class Server:
     log_dir: Path
     port: int = field(default_factory=free_port)
     process: asyncio.subprocess.Process | None = None
+    started_at: float = 0.0
+    ready_seconds: float = 0.0  # from start() until /readyz answered 200
 
     @property
     def url(self) -> str:
@@ -48,6 +50,7 @@ class Server:
     async def start(self) -> None:
         """Launch the process (it keeps running until stop())."""
         log = self.log_path.open("wb")
+        self.started_at = time.monotonic()
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -74,10 +77,20 @@ class Server:
                 with contextlib.suppress(aiohttp.ClientError, OSError):
                     async with session.get(f"{self.url}/readyz") as response:
                         if response.status == 200:
+                            self.ready_seconds = time.monotonic() - self.started_at
                             return
                 await asyncio.sleep(0.2)
         tail = self.log_path.read_text(errors="replace")[-3000:]
         raise RuntimeError(f"{self.role} did not become ready:\n{tail}")
+
+    def rss_mib(self) -> float:
+        """The process's resident memory now (MiB; 0 when it is gone)."""
+        if self.process is None or self.process.returncode is not None:
+            return 0.0
+        try:
+            return round(psutil.Process(self.process.pid).memory_info().rss / 2**20, 1)
+        except psutil.Error:
+            return 0.0
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the process has used so far."""

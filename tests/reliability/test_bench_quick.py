@@ -46,10 +46,15 @@ def test_the_load_benchmark_runs_quickly_and_produces_every_number(tmp_path: Pat
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["people"] == 2000
+    assert results["bot_ready_seconds"] > 0 and results["bot_rss_mib"]["end"] > 0
+    assert len(results["load_average_before"]) == 3
     for name in TARGETS:
         target = results["targets"][name]
         assert target["requests"] == 100 and target["ok"] > 0, (name, target)
         assert target["http_errors"] == 0, (name, target)
+        # Only an answer with a contact card counts; under load a slow machine may make an
+        # answer late, but never wrong: no "probeer het zo nog eens", no answer without a card.
+        assert set(target["failures"]) <= {"timeout"}, (name, target)
         assert 0 < target["p50_ms"] <= target["p99_ms"], (name, target)
         assert target["throughput_rps"] > 0, (name, target)
     assert set(results["verdict"]) == {"slack", "telegram"}
