@@ -4,8 +4,8 @@ Every transaction that changes the directory raises `directory_version.version` 
 notes the people it changed in `directory_changes` (directory.versioning), so each
 process's in-memory directory index reloads only what changed.
 
-Revision ID: 0010_directory_version
-Revises: 0009_teams
+Revision ID: 0011_directory_version
+Revises: 0010_understanding
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_directory_version"
-down_revision: str | Sequence[str] | None = "0009_teams"
+revision: str = "0011_directory_version"
+down_revision: str | Sequence[str] | None = "0010_understanding"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
