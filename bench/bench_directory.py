@@ -76,7 +76,11 @@ async def run_backend(
         bot=replace(base.bot, demo_data=False),
     )
     app = build(settings, clock=FrozenClock(NOW))
-    result: dict[str, Any] = {"backend": backend, "load_average_before": _load()}
+    result: dict[str, Any] = {
+        "backend": backend,
+        "load_average_before": _load(),
+        "calibration_s": calibration_s(),
+    }
     try:
         await seed_if_empty(app.deps.uow, NOW, load_demo=False)
         started = time.perf_counter()
@@ -125,6 +129,16 @@ async def answer(url: str, *, queries: int, warmup: int) -> dict[str, Any]:
 
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
+
+
+def calibration_s() -> float:
+    """Seconds for ten million additions in a plain loop: how fast this machine is right now
+    (the VM's speed moves by a factor of two or more between days and even within an hour)."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.perf_counter() - started, 2)
 
 
 async def main(argv: list[str]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any
 import aiohttp
 import psutil
 
+from bench.bench_directory import calibration_s
 from bench.load_clients import AnswerWatch, Phase, Sample, SlackClient, TelegramClient, drive
 from bench.load_clients import summary as summarise
 from bench.load_directory import fill, people_count, reset, theme_queries, virtual_users
@@ -110,6 +111,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         servers = [bot, bare_slack, bare_telegram]
         try:
             load_before = os.getloadavg()
+            calibration = calibration_s()
             for server in servers:
                 await server.start()
             for server in servers:
@@ -162,6 +164,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "virtual_users": args.users,
         "think_seconds": args.think,
         "load_average_before": [round(x, 2) for x in load_before],
+        "calibration_s": calibration,
         "bot_ready_seconds": round(ready_seconds, 2),
         "bot_rss_mib": {"ready": rss_ready, "end": rss_end},
         "targets": targets,
@@ -256,7 +259,8 @@ def table(results: dict[str, Any]) -> str:
         f"{results['people']:,} people ({results['generator']}), "
         f"{results['concurrency']} concurrent users, {results['requests_per_target']} requests "
         f"per target, {results['machine']['cpus']} CPUs ({results['machine']['cpu_model']}); "
-        f"load average before: {results['load_average_before']}; bot ready after "
+        f"load average before: {results['load_average_before']}; ten million additions "
+        f"{results['calibration_s']} s; bot ready after "
         f"{results['bot_ready_seconds']} s, RSS {results['bot_rss_mib']['ready']} → "
         f"{results['bot_rss_mib']['end']} MiB",
         "",
