@@ -153,11 +153,29 @@ def language(locale: str | None) -> str | None:
 
 
 def message_text(activity: Activity) -> str:
-    """The typed text without the mention of the bot (and without leftover HTML)."""
-    text = activity.text or ""
-    text = _AT.sub(" ", text)
+    """The typed text without the mention of the bot; other people's mentions keep the name."""
+    bot = activity.recipient.id if activity.recipient else None
+    mentions = [e for e in activity.entities or () if e.type == "mention"]
+    ours = {str(getattr(e, "text", "") or "") for e in mentions if _mentioned_id(e) == bot}
+
+    def mention(match: re.Match[str]) -> str:
+        # Without mention entities we cannot tell whose it is: only the bot is addressed.
+        if not mentions or match.group(0) in ours:
+            return " "
+        return " " + _TAGS.sub("", match.group(0)) + " "
+
+    text = _AT.sub(mention, activity.text or "")
     text = _TAGS.sub(" ", text).replace("&nbsp;", " ")
     return " ".join(text.split())
+
+
+def _mentioned_id(entity: Any) -> str | None:
+    mentioned = getattr(entity, "mentioned", None)
+    if mentioned is None:
+        extra = getattr(entity, "model_extra", None) or {}
+        mentioned = extra.get("mentioned")
+    value = mentioned.get("id") if isinstance(mentioned, dict) else getattr(mentioned, "id", None)
+    return value if isinstance(value, str) else None
 
 
 def message_invocation(activity: Activity, where: Origin, email: str | None) -> Invocation:

@@ -24,6 +24,7 @@ from bot.adapters.teams.identity import Profiles
 from bot.adapters.teams.inbound import Origin, Press
 from bot.adapters.teams.respond import NO_PRIVATE_CHAT, SENT_PRIVATELY, Responder, needs_privacy
 from bot.dispatch import Dispatcher
+from core import conversation
 from core.i18n import N_, Translator
 from core.messages import Form, Reply
 from handlers.base import Deps
@@ -123,8 +124,6 @@ class Presses:
 
     async def _cancel(self, what: Press, where: Origin) -> None:
         # A form on a card keeps nothing on the server; a step-by-step one would end here.
-        from core import conversation
-
         async with self.deps.uow() as uow:
             await conversation.end(uow.session, "teams", where.account, where.conversation_id)
             await uow.commit()

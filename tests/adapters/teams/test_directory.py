@@ -141,3 +141,21 @@ async def test_a_knelpunt_notice_is_taken_on_with_its_button(
     assert "Ik pak dit op" not in [a.get("title") for a in actions(updated)]
     await demo_app.delivery.flush()
     assert "Ricardo Doelwijt" in standin.sent(personal(SAMIRA)["id"])[-1].text
+
+
+async def test_in_a_channel_only_the_bots_mention_is_taken_out(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    standin.add_member(SAMIRA)
+    payload = teams.message(SAMIRA, "/bel <at>Joost de Wit</at>", conversation=CHANNEL)
+    payload["entities"].append(
+        {
+            "type": "mention",
+            "text": "<at>Joost de Wit</at>",
+            "mentioned": {"id": "29:joost", "name": "Joost de Wit"},
+        }
+    )
+    assert (await teams.post(payload)).status == 202
+    private = standin.sent(personal(SAMIRA)["id"])
+    # /bel found the name in the mention (and answered privately: it holds a phone number).
+    assert private and "Joost de Wit" in private[-1].text
