@@ -43,6 +43,14 @@ def configure_logging(level: str | None = None, stream: object = None) -> None:
     root.setLevel((level or os.environ.get("KROKODIL_LOG_LEVEL") or "WARNING").upper())
     # Kept at WARNING even at DEBUG: several of these log request bodies or SQL parameters,
     # which is where message contents would otherwise end up.
-    noisy = ("httpx", "apscheduler", "aiohttp.access", "telegram", "slack_bolt", "sqlalchemy")
+    noisy = (
+        "httpx",
+        "apscheduler",
+        "aiohttp.access",
+        "telegram",
+        "slack_bolt",
+        "sqlalchemy",
+        "microsoft_agents",
+    )
     for name in (*noisy, "aiosqlite", "asyncpg", "slack_sdk", "krokodil.slack.bolt"):
         logging.getLogger(name).setLevel(logging.WARNING)

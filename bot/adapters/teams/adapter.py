@@ -15,7 +15,7 @@ from aiohttp import web
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 
 from bot.adapters.base import Adapter, DeliveryError, Target, Undeliverable
-from bot.adapters.teams import render, webhook
+from bot.adapters.teams import inbound, render, webhook
 from bot.adapters.teams.auth import SigningKeys, TokenValidator
 from bot.adapters.teams.identity import Profiles
 from bot.adapters.teams.listeners import Listeners
@@ -44,6 +44,7 @@ class TeamsAdapter(Adapter):
         config = app.settings.teams
         if not (config.app_id and config.app_password and config.tenant_id):
             raise ValueError("Teams needs TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID")
+        inbound.quiet_sdk_validation_logs()
         self.tokens = ClientCredentials(config)
         self.keys = SigningKeys(config.openid_metadata_url)
         self.validator = TokenValidator(self.keys, config.app_id, app.deps.clock.now)

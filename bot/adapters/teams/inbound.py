@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,22 @@ Payload = dict[str, Any]
 ACTION_INVOKE = "adaptiveCard/action"
 _AT = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
+
+
+class QuietValidation(logging.Filter):
+    """Drops the SDK's log line for an invalid activity: it quotes the body (message text),
+    and the webhook answers 400 for it anyway."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the SDK's 'Validation error for Activity' records."""
+        return not str(record.msg).startswith("Validation error for Activity")
+
+
+def quiet_sdk_validation_logs() -> None:
+    """Install the filter on the SDK's activity logger (once)."""
+    logger = logging.getLogger("microsoft_agents.activity.activity")
+    if not any(isinstance(f, QuietValidation) for f in logger.filters):
+        logger.addFilter(QuietValidation())
 
 
 class Malformed(ValueError):
@@ -70,6 +87,9 @@ def shape_problem(payload: Payload) -> str | None:
             return "from.aadObjectId is not text"
         if not _text(payload.get("id")):
             return "id missing"
+        recipient = payload.get("recipient")
+        if not isinstance(recipient, dict) or not _text(recipient.get("id")):
+            return "recipient.id missing"
     if kind == "invoke" and payload.get("name") == ACTION_INVOKE:
         value = payload.get("value")
         action = value.get("action") if isinstance(value, dict) else None
@@ -130,12 +150,12 @@ def origin(activity: Activity, service_url: str) -> Origin:
         conversation_type=getattr(conversation, "conversation_type", None) or "",
         activity_id=activity.id or "",
         reply_to_id=activity.reply_to_id,
-        user_id=sender.id,
+        user_id=sender.id or "",
         # Accounts are the Entra object id (the directory's `teams` column), lower case.
-        account=(aad or sender.id).lower(),
+        account=(aad or sender.id or "").lower(),
         name=getattr(sender, "name", None) or "",
         tenant_id=tenant,
-        bot_id=activity.recipient.id if activity.recipient else "",
+        bot_id=(activity.recipient.id if activity.recipient else None) or "",
         locale=activity.locale,
     )
 

@@ -66,7 +66,9 @@ class Listeners:
             )
         elif activity.type in INSTALL_EVENTS and activity.from_property is not None:
             # Added to a chat or team: remember where we are, for later posts.
-            await self.book.remember(inbound.origin(activity, service_url))
+            where = inbound.origin(activity, service_url)
+            if where.user_id and where.bot_id:
+                await self.book.remember(where)
 
     async def message(self, activity: Activity, where: inbound.Origin) -> None:
         """A typed message: dispatched and answered in the right conversation."""
