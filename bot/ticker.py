@@ -10,6 +10,7 @@ lock is released and another process takes over on its next attempt.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime
 
@@ -22,6 +23,8 @@ from core.db import database_away
 from core.events import PRESENCE_LOCK_CLASS, presence_key
 from handlers.base import Deps
 
+# How long stopping waits for a timer pass in progress.
+STOP_GRACE_SECONDS = 10.0
 log = logging.getLogger("krokodil.ticker")
 
 # Arbitrary but fixed: the advisory lock id of the scheduler leader ("krok" in ASCII).
@@ -133,11 +136,19 @@ class Ticker:
         # Interval and wake-up (date) jobs are separate APScheduler jobs and may overlap;
         # passes take turns so they never share the leader connection at the same moment.
         self._pass_lock = asyncio.Lock()
+        self._stopping = False
 
     async def run_pass(self) -> dict[str, int]:
         """One pass over all tickers, if this process leads."""
-        async with self._pass_lock:
-            return await self._run_pass()
+        try:
+            async with self._pass_lock:
+                return await self._run_pass()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # Cut off by stop() after the grace period: the due work stays in the database.
+            log.info("timer pass stopped with the process")
+            return {}
 
     async def _run_pass(self) -> dict[str, int]:
         try:
@@ -183,13 +194,21 @@ class Ticker:
             max_instances=1,
             next_run_time=self.deps.clock.now(),
         )
+        self._stopping = False
         self.scheduler.start()
         self.deps.wake_at = self.wake_at
 
     async def stop(self, *, keep_presence: bool = False) -> None:
         """Stop timers and hand over leadership; with `keep_presence`, other processes still
         see this one as alive (it is finishing requests) until `presence.release()`."""
+        self._stopping = True
         if self.scheduler.running:
+            # APScheduler's shutdown cancels a job still running; let a pass in progress
+            # finish first (for a while), so its work is not cut off mid-query.
+            self.scheduler.pause()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(STOP_GRACE_SECONDS), self._pass_lock:
+                    pass
             self.scheduler.shutdown(wait=False)
         await self.leadership.release()
         if not keep_presence:
