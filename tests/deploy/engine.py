@@ -85,8 +85,8 @@ def build_args() -> list[str]:
     return args
 
 
-def build(base: str) -> str:
-    """`docker build .` on the given base; returns the image tag."""
+def build(base: str, context: Path = ROOT, tag: str = IMAGE) -> str:
+    """`docker build` of a context (default: the bot, `.`) on the given base; returns the tag."""
     docker(
         "build",
         "--build-arg",
@@ -95,13 +95,18 @@ def build(base: str) -> str:
         "--label",
         TEST_LABEL,
         "--tag",
-        IMAGE,
-        str(ROOT),
+        tag,
+        str(context),
         timeout=1500,
     )
     # Earlier test builds that lost their tag: nothing else refers to them.
     docker("image", "prune", "--force", "--filter", f"label={TEST_LABEL}", check=False)
-    return IMAGE
+    return tag
+
+
+def build_standin(name: str, base: str) -> str:
+    """A stand-in for an official image (postgres, nginx) from tests/deploy/standins/NAME."""
+    return build(base, Path(__file__).parent / "standins" / name, f"krokodil-standin-{name}:test")
 
 
 @dataclass

@@ -12,17 +12,17 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from urllib.parse import urlencode
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
 from bot.migrate import empty_database
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.slack.harness import SECRET, sign
+from tests.adapters.slack.harness import SECRET
 from tests.conftest import BACKEND, PG_URL
 from tests.deploy import engine
+from tests.deploy.calls import slash_wie, until
 from tests.reliability.botproc import free_port
 
 pytestmark = [
@@ -36,20 +36,6 @@ pytestmark = [
 ]
 # A demo directory person (the image loads the demo directory into an empty database).
 DEMO_EMAIL = "s.bouzid@example.org"
-
-
-@pytest.fixture(scope="module")
-def image() -> Iterator[str]:
-    """The bot's image, built once for this module."""
-    try:
-        engine.require_engine()
-        base = engine.base_image()
-    except engine.Unavailable as reason:
-        pytest.skip(f"no container test: {reason}")
-    started = time.monotonic()
-    tag = engine.build(base)
-    print(f"\nimage {tag} built on {base} in {time.monotonic() - started:.0f} s")
-    yield tag
 
 
 @pytest.fixture
@@ -136,12 +122,12 @@ async def test_migrate_serve_a_signed_slack_wie_and_stop_cleanly_on_sigterm(
             async with http.get(f"{base}/readyz") as response:
                 assert response.status == 200
                 assert (await response.json())["status"] == "ready"
-            assert await _wie(http, base, fake_slack) == 200
+            assert await slash_wie(http, base, fake_slack) == 200
             [reply] = await fake_slack.wait_for("respond", within=30)
             assert "Wie helpt met Schulden" in reply.blocks_text()
             assert "<tel:" in reply.blocks_text()
-            assert await _wie(http, base, fake_slack, secret="not-the-secret") == 401
-        await _until(lambda: container.inspect("{{.State.Health.Status}}") == "healthy", 30)
+            assert await slash_wie(http, base, fake_slack, secret="not-the-secret") == 401
+        await until(lambda: container.inspect("{{.State.Health.Status}}") == "healthy", 30)
         pid1 = engine.docker("exec", container.name, "cat", "/proc/1/cmdline").stdout
         assert pid1.split("\0")[:3] == ["/usr/bin/tini", "--", "krokodil"]
 
@@ -153,32 +139,6 @@ async def test_migrate_serve_a_signed_slack_wie_and_stop_cleanly_on_sigterm(
         assert "shutting down" in [event["event"] for event in events]
     finally:
         container.remove()
-
-
-async def _wie(
-    http: aiohttp.ClientSession, base: str, fake: FakeSlack, secret: str = SECRET
-) -> int:
-    """POST a /wie schulden slash command signed with `secret`; the HTTP status."""
-    form = {
-        "team_id": "T1",
-        "channel_id": "D1",
-        "channel_name": "directmessage",
-        "user_id": "U1",
-        "command": "/wie",
-        "text": "schulden",
-        "response_url": fake.response_url(),
-        "trigger_id": "trigger.1",
-    }
-    body = urlencode(form)
-    moment = int(time.time())
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": str(moment),
-        "X-Slack-Signature": sign(body, moment, secret),
-    }
-    async with http.post(f"{base}/slack/events", data=body, headers=headers) as response:
-        await response.read()
-        return response.status
 
 
 async def _until_ok(
@@ -197,13 +157,3 @@ async def _until_ok(
             break
         await asyncio.sleep(0.2)
     raise AssertionError(f"{url} never answered 200:\n{container.logs()[-3000:]}")
-
-
-async def _until(condition: Callable[[], bool], within: float) -> None:
-    """Poll a condition until true or fail."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        await asyncio.sleep(0.5)
-    raise AssertionError("condition not met in time")
