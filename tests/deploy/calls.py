@@ -13,21 +13,22 @@ from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SECRET, sign
 
 
-async def slash_wie(
+async def slash(
     http: aiohttp.ClientSession,
     base: str,
     fake: FakeSlack,
+    command: str = "/wie",
     text: str = "schulden",
     secret: str = SECRET,
     user: str = "U1",
 ) -> int:
-    """POST `/wie TEXT` to BASE/slack/events, signed with `secret`, as Slack does; the status."""
+    """POST a slash command to BASE/slack/events, signed with `secret` as Slack does; the status."""
     form = {
         "team_id": "T1",
         "channel_id": "D1",
         "channel_name": "directmessage",
         "user_id": user,
-        "command": "/wie",
+        "command": command,
         "text": text,
         "response_url": fake.response_url(),
         "trigger_id": f"trigger.{time.monotonic_ns()}",

@@ -24,7 +24,7 @@ from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SECRET
 from tests.conftest import BACKEND
 from tests.deploy import engine
-from tests.deploy.calls import slash_wie, until
+from tests.deploy.calls import slash, until
 from tests.reliability.botproc import free_port
 
 pytestmark = [
@@ -166,7 +166,7 @@ async def test_the_pilot_answers_through_the_proxy_and_survives_a_replica_stoppi
     base = f"http://127.0.0.1:{pilot.http_port}"
 
     async with aiohttp.ClientSession() as http:
-        assert await slash_wie(http, base, fake_slack) == 200
+        assert await slash(http, base, fake_slack) == 200
         [reply] = await fake_slack.wait_for("respond", within=30)
         assert "Wie helpt met Schulden" in reply.blocks_text()
         for path in ("/healthz", "/readyz", "/metrics", "/"):
@@ -186,6 +186,6 @@ async def test_the_pilot_answers_through_the_proxy_and_survives_a_replica_stoppi
         pilot("stop", "--timeout", "60", "bot-1")
         assert engine.docker("inspect", "--format", "{{.State.ExitCode}}", stopped).stdout == "0\n"
         for n in range(2, 5):
-            assert await slash_wie(http, base, fake_slack) == 200
+            assert await slash(http, base, fake_slack) == 200
             await fake_slack.wait_for("respond", n, within=30)
         assert pilot.readiness("bot-2")["status"] == "ready"

@@ -22,7 +22,7 @@ from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SECRET
 from tests.conftest import BACKEND, PG_URL
 from tests.deploy import engine
-from tests.deploy.calls import slash_wie, until
+from tests.deploy.calls import slash, until
 from tests.reliability.botproc import free_port
 
 pytestmark = [
@@ -122,11 +122,11 @@ async def test_migrate_serve_a_signed_slack_wie_and_stop_cleanly_on_sigterm(
             async with http.get(f"{base}/readyz") as response:
                 assert response.status == 200
                 assert (await response.json())["status"] == "ready"
-            assert await slash_wie(http, base, fake_slack) == 200
+            assert await slash(http, base, fake_slack) == 200
             [reply] = await fake_slack.wait_for("respond", within=30)
             assert "Wie helpt met Schulden" in reply.blocks_text()
             assert "<tel:" in reply.blocks_text()
-            assert await slash_wie(http, base, fake_slack, secret="not-the-secret") == 401
+            assert await slash(http, base, fake_slack, secret="not-the-secret") == 401
         await until(lambda: container.inspect("{{.State.Health.Status}}") == "healthy", 30)
         pid1 = engine.docker("exec", container.name, "cat", "/proc/1/cmdline").stdout
         assert pid1.split("\0")[:3] == ["/usr/bin/tini", "--", "krokodil"]
