@@ -1,7 +1,12 @@
 """Understanding: do real questions find the right people? Recall on the frozen eval set.
 
-    python -m bench understanding                 # dev and test halves, misses listed
-    python -m bench understanding --split test
+    python -m bench understanding                 # the dev half, its misses listed
+    python -m bench understanding --misses-at-1   # also the dev questions missed only at 1
+    python -m bench understanding --report-test   # the test half: numbers only, no questions
+
+Tune on the dev half only. The test half's questions and misses are never printed: its
+numbers (overall and per category) are all `--report-test` gives, so that running it
+cannot turn into tuning on it. Run it rarely, and report the last run.
 
 The questions are `directory/data/eval/questions.toml` (frozen; see its README). Each is
 sent as `/wie <question>` through the dispatcher, as an unregistered console user (so no
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -78,7 +84,9 @@ def load_questions(split: str) -> list[dict[str, Any]]:
 
 
 async def run(split: str, show_misses: bool) -> dict[str, Any]:
-    """Ask every question of the split(s); returns recall per split and category."""
+    """Ask every question of one split; returns recall overall and per category.
+
+    Misses are listed for the dev split only."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/understanding.db"
         await upgrade_async(url)
@@ -98,8 +106,14 @@ async def run(split: str, show_misses: bool) -> dict[str, Any]:
             async with app.deps.uow() as uow:
                 uow.session.add_all(Wijk(name=w) for w in WIJKEN)
                 await uow.commit()
-            splits = ("dev", "test") if split == "all" else (split,)
-            return {s: await _measure(app, names, load_questions(s), show_misses) for s in splits}
+            result = await _measure(app, names, load_questions(split), show_misses)
+            if split != "dev":
+                del result["misses"], result["misses_at_1_only"]
+            return {
+                split: result,
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
+            }
         finally:
             await app.close()
 
@@ -222,11 +236,23 @@ def _times(samples: list[float]) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> dict[str, Any]:
-    """Entry point: `python -m bench understanding [--split dev|test|all] [--misses-at-1]`."""
-    parser = argparse.ArgumentParser(prog="python -m bench understanding")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
-    parser.add_argument(
-        "--misses-at-1", action="store_true", help="also list questions missed only at 1"
+    """Entry point: `python -m bench understanding [--misses-at-1 | --report-test]`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench understanding",
+        description="Recall of /wie on the frozen evaluation set. Without options: the dev "
+        "half, with its misses.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--misses-at-1", action="store_true", help="also list dev questions missed only at 1"
+    )
+    mode.add_argument(
+        "--report-test",
+        action="store_true",
+        help="measure the test half instead: overall and per-category numbers only, "
+        "never its questions or misses",
     )
     args = parser.parse_args(argv)
-    return asyncio.run(run(args.split, args.misses_at_1))
+    if args.report_test:
+        return asyncio.run(run("test", show_misses=False))
+    return asyncio.run(run("dev", args.misses_at_1))
