@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from directory.compounds import split_compound
 from directory.stopwords import STOPWORDS
@@ -139,6 +140,11 @@ class ThemeMatcher:
                 self._phrases_with.setdefault(form, []).append(index)
         self.vocabulary = tuple(self.words)
         self.long_words = tuple(w for w in self.vocabulary if len(w) >= 5)
+        # Known words and stems by their first letter, for swapped letters.
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            if len(word) >= 4 and word.isalpha():
+                self._by_initial.setdefault(word[0], []).append(word)
         # Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' → 'eenzaamheid'.
         self._prefixes: dict[str, set[str]] = {}
         for word in self.long_words:
@@ -229,6 +235,15 @@ class ThemeMatcher:
         # A compound with an unknown part may as well be a typo: 'jeudzorg' is 'jeugdzorg'.
         return (*self._near(word), *found)
 
+    def knows(self, word: str) -> bool:
+        """True when the word, one of its stems or a usual spelling of it is a theme word
+        (not merely close to one)."""
+        text = plain_words(word)
+        return bool(text) and all(
+            self._merged(_forms(w)) or any(self._merged(_forms(v)) for v in spelling_variants(w))
+            for w in text.split()
+        )
+
     def _merged(self, forms: Iterable[str]) -> dict[str, float]:
         """Theme → strength over all forms of a word ('drinkt' a hint, its stem a synonym)."""
         merged: dict[str, float] = {}
@@ -253,12 +268,29 @@ class ThemeMatcher:
                 word, self.long_words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
             ):
                 found.append((self.words[candidate], 0.95 * ratio / 100, candidate))
+        if not found:
+            found = self._slips(word)
         if found:
             return found
         for longer in self._prefixes.get(word, ()):
             value = 0.75 if len(word) * 2 >= len(longer) else 0.62
             found.append((self.words[longer], value, longer))
         return found
+
+    def _slips(self, word: str) -> list[tuple[dict[str, float], float, str]]:
+        """Two neighbouring letters swapped, which the ratio scores low in short words
+        ('wrek' for 'werk', 'huur' typed 'huru'). A swap rarely makes another Dutch word,
+        unlike a wrong or missing letter ('delen' is no slip of 'dealen')."""
+        if len(word) < 4 or not word.isalpha():
+            return []
+        letters = sorted(word)
+        return [
+            (self.words[candidate], 0.8, candidate)
+            for candidate in self._by_initial.get(word[0], ())
+            if len(candidate) == len(word)
+            and sorted(candidate) == letters
+            and OSA.distance(word, candidate, score_cutoff=1) == 1
+        ][:3]
 
 
 def _signature(theme: Any) -> tuple[Any, ...]:

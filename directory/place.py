@@ -24,8 +24,9 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
-from directory.matching import STOPWORDS, normalise, understand_themes
+from directory.matching import STOPWORDS, matcher_for, normalise, understand_themes
 from directory.words import spelling_variants
 
 # A typed wijk this close to a known one (rapidfuzz ratio) is that wijk.
@@ -35,7 +36,11 @@ HINTS = 3
 # At most this many words after 'in' can be the name of a wijk nobody knows.
 MAX_UNKNOWN_WORDS = 2
 
-_PREPOSITION = re.compile(r"\b(?P<prep>in|bij|rond|around|near)\s+", re.IGNORECASE)
+_PREPOSITION = re.compile(
+    r"\b(?P<prep>in|bij|rond|uit|around|near|from"
+    r"|wijkteam|wijkagent|wijkcoach|buurtteam|sociaal team|wijkverpleegkundige)\s+",
+    re.IGNORECASE,
+)
 _LEADING = re.compile(r"^(?:(?:de|het|the|wijk)\s+)+", re.IGNORECASE)
 # Words after 'in' that say when, how or 'somewhere', never which wijk.
 NOT_A_PLACE = frozenset(
@@ -81,6 +86,12 @@ def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Plac
         known = _known_wijk((normalise(tail), normalise(bare)), names, themes)
         if known is not None:
             return Place(rest, known)
+        # 'in het centrum hebben statushouders taalhulp nodig': the wijk, then the question.
+        opening = _wijk_in_front(query[match.end() :], names, themes)
+        if opening is not None:
+            name, end = opening
+            rest = " ".join(f"{query[: match.start()]} {query[match.end() + end :]}".split())
+            return Place(rest.strip(" ,;:"), name)
         if last_in is None and cut is None and match.group("prep").lower() == "in":
             last_in = (rest, bare)
     edge = _wijk_at_an_edge(query, names, themes)
@@ -96,8 +107,44 @@ def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Plac
 
 @lru_cache(maxsize=16)
 def _normalised(wijken: tuple[str, ...]) -> dict[str, str]:
-    """Wijk names by their normalised form (the same few lists are asked about all day)."""
-    return {normalise(name): name for name in wijken}
+    """Wijk names by their normalised form (the same few lists are asked about all day),
+    and by that form without its article ('weiden' for De Weiden) when no other wijk has it."""
+    names = {normalise(name): name for name in wijken}
+    bare: dict[str, str | None] = {}
+    for form, name in names.items():
+        short = _ARTICLE.sub("", form)
+        if short != form and len(short) >= 4:
+            bare[short] = None if short in bare else name
+    for short, wijk in bare.items():
+        if wijk is not None and short not in names:
+            names[short] = wijk
+    return names
+
+
+_ARTICLE = re.compile(r"^(?:de|het|t) ")
+
+
+def _wijk_in_front(
+    text: str, names: dict[str, str], themes: tuple[Any, ...]
+) -> tuple[str, int] | None:
+    """A known wijk as the first one or two words of `text` (after 'de', 'het', 'wijk'),
+    and where it ends; a typo counts when the word is no theme or filler word."""
+    lead = _LEADING.match(text)
+    start = lead.end() if lead else 0
+    tokens = list(_TOKEN.finditer(text, start))[:2]
+    for size in (2, 1):
+        if len(tokens) < size:
+            continue
+        end = tokens[size - 1].end()
+        if text[end : end + 1] == "-" or re.search(r"[,;:?!.]", text[start:end]):
+            continue
+        form = normalise(text[start:end])
+        name = names.get(form) or names.get(normalise(text[:end]))
+        if name is None and _could_be_a_name(form.replace(" ", ""), themes):
+            name = _typo_of(form, names)
+        if name is not None:
+            return name, end
+    return None
 
 
 _CHUNK = re.compile(r"[^,;:?!.]+")
@@ -120,7 +167,12 @@ def _wijk_at_an_edge(query: str, names: dict[str, str], themes: tuple[Any, ...])
                 continue
             form = normalise(query[start:end])
             name = names.get(form) or squashed.get(form.replace(" ", ""))
-            if name is None and " " not in form and _could_be_a_name(form, themes):
+            two_word_names = any(" " in known for known in names)
+            if (
+                name is None
+                and (" " not in form or two_word_names)
+                and _could_be_a_name(form.replace(" ", ""), themes)
+            ):
                 name = _typo_of(form, names)
             if name is not None:
                 rest = f"{query[:start]} {query[end:]}"
@@ -134,12 +186,13 @@ _LEADING_IN = re.compile(r"\s+(?:in|bij)(?:\s+(?:de|het))?$", re.IGNORECASE)
 
 
 def _could_be_a_name(form: str, themes: tuple[Any, ...]) -> bool:
-    """A word that may be a misspelt wijk: not a filler word, a time or a theme word."""
+    """A word that may be a misspelt wijk: not a filler word, a time or a theme word
+    (a word merely close to a theme word may be a wijk: 'cntrum')."""
     return (
         len(form) >= 4
         and form not in STOPWORDS
         and form not in NOT_A_PLACE
-        and not understand_themes(form, themes)
+        and not matcher_for(themes).knows(form)
     )
 
 
@@ -149,7 +202,14 @@ def _typo_of(form: str, names: dict[str, str]) -> str | None:
         if variant in names:
             return names[variant]
     best = process.extractOne(form, list(names), scorer=fuzz.ratio, score_cutoff=WIJK_CUTOFF)
-    return names[best[0]] if best is not None else None
+    if best is not None:
+        return names[best[0]]
+    if 4 <= len(form) <= 6:
+        # A short name with one letter missing, doubled or wrong: 'cntrum', 'nord'.
+        near = [known for known in names if Levenshtein.distance(form, known) <= 1]
+        if len(near) == 1:
+            return names[near[0]]
+    return None
 
 
 def _known_wijk(
@@ -178,5 +238,5 @@ def _could_be_a_wijk(bare: str, themes: tuple[Any, ...]) -> bool:
 
 def _closest(bare: str, names: dict[str, str]) -> tuple[str, ...]:
     """The known wijken that look most like what was typed."""
-    found = process.extract(normalise(bare), list(names), scorer=fuzz.WRatio, limit=HINTS)
-    return tuple(names[name] for name, _score, _index in found)
+    found = process.extract(normalise(bare), list(names), scorer=fuzz.WRatio, limit=2 * HINTS)
+    return tuple(dict.fromkeys(names[name] for name, _score, _index in found))[:HINTS]

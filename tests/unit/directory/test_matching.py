@@ -78,3 +78,16 @@ def test_stems_compounds_and_slips(query: str, expected: str) -> None:
 def test_a_hint_alone_is_weaker_than_a_synonym() -> None:
     scores = dict(understand_themes("bier en schulden", load_catalog()))
     assert scores["schulden"] > scores["verslaving"] >= 0.65
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("wrek zoeken", "werk"), ("shculden", "schulden"), ("dementei", "dementie")],
+)
+def test_two_swapped_letters_are_a_slip(query: str, expected: str) -> None:
+    assert keys(query)[0] == expected
+
+
+@pytest.mark.parametrize("query", ["spelen", "stoep", "spullen"])
+def test_a_real_word_one_letter_from_a_theme_word_is_no_slip(query: str) -> None:
+    assert keys(query) == []

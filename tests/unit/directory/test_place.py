@@ -53,3 +53,26 @@ def test_an_unknown_wijk_is_named_with_known_ones_that_look_like_it() -> None:
 )
 def test_free_text_after_in_is_part_of_the_question(query: str) -> None:
     assert place(query) == Place(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "wijk"),
+    [
+        ("in het centrum zitten veel eenzame ouderen", "zitten veel eenzame ouderen", "Centrum"),
+        ("buurtteam noord zoekt iemand voor schulden", "zoekt iemand voor schulden", "Noord"),
+        ("wijkagent oost wil iemand van jeugdzorg", "wil iemand van jeugdzorg", "Oost"),
+        ("iemand uit havenkwartier voor taalles", "iemand voor taalles", "Havenkwartier"),
+        ("weiden jongere zonder werk", "jongere zonder werk", "De Weiden"),
+        ("schulden, de wijden", "schulden", "De Weiden"),
+        ("cntrum eenzaamheid", "eenzaamheid", "Centrum"),
+        ("oosst verslaving", "verslaving", "Oost"),
+    ],
+)
+def test_a_wijk_in_the_middle_without_its_article_or_misspelt(
+    query: str, text: str, wijk: str
+) -> None:
+    assert place(query) == Place(text, wijk)
+
+
+def test_a_wijk_word_glued_to_another_is_no_wijk() -> None:
+    assert place("arbeidsmigranten uit oost-europa").wijk is None
