@@ -11,6 +11,7 @@ from aiohttp.typedefs import Handler, Middleware
 from sqlalchemy import text
 
 from bot import http_agenda
+from bot import web as web_view
 from bot.gauges import refresh as refresh_gauges
 from bot.http_key import APP_KEY
 
@@ -22,12 +23,15 @@ log = logging.getLogger("krokodil.http")
 
 def make_web_app(app: App) -> web.Application:
     """Routes shared by every deployment; adapters add their own webhook routes."""
-    web_app = web.Application(client_max_size=1024 * 1024, middlewares=[_in_flight(app)])
+    web_app = web.Application(
+        client_max_size=1024 * 1024, middlewares=[_in_flight(app), web_view.middleware]
+    )
     web_app[APP_KEY] = app
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
     web_app.router.add_get("/metrics", metrics)
     http_agenda.add_routes(web_app)
+    web_view.add_routes(web_app)
     for adapter in app.adapters.values():
         adapter.add_routes(web_app)
     return web_app

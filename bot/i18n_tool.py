@@ -31,6 +31,8 @@ KEYWORDS = {
     "AnswerError": (1,),
 }
 ROOT = Path(__file__).resolve().parent.parent
+# Python modules, and the web view's Jinja templates (`{{ _("…") }}`).
+METHODS = [("**.py", "python"), ("**.html", "jinja2.ext:babel_extract")]
 
 
 def source_messages() -> dict[str, str]:
@@ -41,7 +43,7 @@ def source_messages() -> dict[str, str]:
         if not path.is_dir():
             continue
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(path), keywords=KEYWORDS, comment_tags=()
+            str(path), method_map=METHODS, keywords=KEYWORDS, comment_tags=()
         ):
             msgid = message[0] if isinstance(message, tuple) else message
             if msgid:

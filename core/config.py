@@ -177,6 +177,22 @@ class ReportsConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The web view (bot/web): signing in with a link from chat."""
+
+    # Minutes a sign-in link from /web works (once).
+    link_minutes: int = 10
+    # Hours a browser stays signed in: a working day.
+    session_hours: int = 9
+
+    def __post_init__(self) -> None:
+        if self.link_minutes < 1:
+            raise ValueError(f"web.link_minutes must be 1 or more, got {self.link_minutes}")
+        if self.session_hours < 1:
+            raise ValueError(f"web.session_hours must be 1 or more, got {self.session_hours}")
+
+
+@dataclass(frozen=True)
 class HousekeepingConfig:
     """Tidying up what only delivery needed."""
 
@@ -252,3 +268,4 @@ class Settings:
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     housekeeping: HousekeepingConfig = field(default_factory=HousekeepingConfig)
     meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
+    web: WebConfig = field(default_factory=WebConfig)

@@ -12,7 +12,8 @@ import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Platform = Literal["console", "slack", "telegram", "teams"]
+# "web": the web view (bot/web) calling a handler for a signed-in person.
+Platform = Literal["console", "slack", "telegram", "teams", "web"]
 ButtonStyle = Literal["primary", "danger", "default"]
 FieldKind = Literal["text", "longtext", "choice", "multichoice", "confirm", "person", "datetime"]
 

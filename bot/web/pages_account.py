@@ -1,0 +1,116 @@
+"""Signing in with the link from chat, signing out, and the start page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+
+from bot.http_key import APP_KEY
+from bot.web import guard
+from directory import signin
+
+
+async def home(request: web.Request) -> web.Response:
+    """The start page: what there is to see, for this person."""
+    viewer = guard.require(request)
+    return guard.render(request, "home.html", {"title": viewer.tr.gettext("Groene Krokodil")})
+
+
+async def link_page(request: web.Request) -> web.Response:
+    """The page a sign-in link opens: a button, so a link preview cannot use the link up."""
+    app = request.app[APP_KEY]
+    token = request.match_info["token"]
+    async with app.deps.uow() as uow:
+        state = await signin.link_state(uow.session, token, app.deps.clock.now())
+    if state != "ok":
+        return _refused(request, state)
+    _ = guard.translator(request).gettext
+    return guard.render(request, "signin.html", {"title": _("Inloggen"), "token": token})
+
+
+async def link_submit(request: web.Request) -> web.Response:
+    """The button on that page: use the link once and open a session for a working day."""
+    app = request.app[APP_KEY]
+    token = request.match_info["token"]
+    hours = app.settings.web.session_hours
+    async with app.deps.uow() as uow:
+        done = await signin.redeem(
+            uow.session, token, now=app.deps.clock.now(), lifetime=timedelta(hours=hours)
+        )
+        await uow.commit()
+    if done.session is None:
+        return _refused(request, done.outcome)
+    response = web.HTTPSeeOther("/web/")
+    response.set_cookie(
+        guard.COOKIE,
+        done.session.secret,
+        max_age=hours * 3600,
+        path="/web",
+        httponly=True,
+        samesite="Lax",
+        secure=_https(request),
+    )
+    raise response
+
+
+async def sign_out(request: web.Request) -> web.Response:
+    """End the session (POST with the CSRF token) and forget the cookie."""
+    viewer = guard.require(request)
+    guard.check_csrf(request, viewer, await request.post())
+    app = request.app[APP_KEY]
+    async with app.deps.uow() as uow:
+        await signin.sign_out(
+            uow.session, request.cookies.get(guard.COOKIE, ""), app.deps.clock.now()
+        )
+        await uow.commit()
+    response = web.HTTPSeeOther("/web/uitgelogd")
+    response.del_cookie(guard.COOKIE, path="/web")
+    raise response
+
+
+async def signed_out(request: web.Request) -> web.Response:
+    """After signing out."""
+    _ = guard.translator(request).gettext
+    return guard.message(
+        request,
+        _("Je bent uitgelogd"),
+        [_("Opnieuw inloggen? Typ /web in de chat met Groene Krokodil.")],
+        status=200,
+    )
+
+
+def _https(request: web.Request) -> bool:
+    """Behind https (directly, or the public URL a reverse proxy serves)."""
+    public = request.app[APP_KEY].settings.server.public_url or ""
+    return request.secure or public.startswith("https://")
+
+
+def _refused(request: web.Request, outcome: str) -> web.Response:
+    _ = guard.translator(request).gettext
+    again = _("Vraag een nieuwe link aan: typ /web in de chat met Groene Krokodil.")
+    if outcome == "used":
+        lines = [_("Deze inloglink is al gebruikt. Een link werkt maar één keer."), again]
+        return guard.message(request, _("Link al gebruikt"), lines, status=410)
+    if outcome == "expired":
+        lines = [_("Deze inloglink is verlopen: hij werkt maar een paar minuten."), again]
+        return guard.message(request, _("Link verlopen"), lines, status=410)
+    if outcome == "inactive":
+        lines = [_("Je staat niet (meer) in de sociale kaart. Vraag je beheerder om hulp.")]
+        return guard.message(request, _("Inloggen lukt niet"), lines, status=403)
+    lines = [_("Deze inloglink ken ik niet. Kopieer hem helemaal uit de chat."), again]
+    return guard.message(request, _("Onbekende link"), lines, status=404)
+
+
+def add_routes(web_app: web.Application) -> None:
+    """Start page, sign-in link, sign-out."""
+    web_app.router.add_get("/web", _redirect_home)
+    web_app.router.add_get("/web/", home)
+    web_app.router.add_get("/web/inloggen/{token}", link_page)
+    web_app.router.add_post("/web/inloggen/{token}", link_submit)
+    web_app.router.add_post("/web/uitloggen", sign_out)
+    web_app.router.add_get("/web/uitgelogd", signed_out)
+
+
+async def _redirect_home(_request: web.Request) -> web.Response:
+    raise web.HTTPFound("/web/")

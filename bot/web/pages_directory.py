@@ -1,0 +1,158 @@
+"""Wie doet wat: search the sociale kaart as /wie does, browse it by filter, and a person's page.
+
+A search runs the /wie handler itself for the signed-in person, so the understanding, the
+ranking and the privacy rules are the chat's. Filters without a question list everyone who
+fits (reachable people first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.http_key import APP_KEY
+from bot.web import guard
+from core.messages import ContactCard, Reply
+from directory.availability import format_availability
+from directory.cards import ROLE_LABELS, contact_card
+from directory.freshness import is_dropped
+from directory.models import ROLES, Organisation, Person, Theme, Wijk
+from directory.reachability import is_absent, reachable_now
+from handlers.directory.askback import CHOOSE_ACTION
+from handlers.directory.cards import absence_note
+from handlers.directory.search import who
+
+LISTED = 100
+
+
+async def search(request: web.Request) -> web.Response:
+    """GET /web/wie?q=…&thema=…&wijk=…&organisatie=…&rol=…"""
+    viewer = guard.require(request)
+    app = request.app[APP_KEY]
+    tr = viewer.tr
+    _ = tr.gettext
+    query = request.query
+    chosen = {
+        "q": query.get("q", "").strip()[:300],
+        "thema": query.get("thema", ""),
+        "wijk": query.get("wijk", ""),
+        "organisatie": query.get("organisatie", ""),
+        "rol": query.get("rol", ""),
+    }
+    async with app.deps.uow() as uow:
+        themes = list(await uow.session.scalars(select(Theme).order_by(Theme.name_nl)))
+        wijken = list(await uow.session.scalars(select(Wijk).order_by(Wijk.name)))
+        organisations = list(
+            await uow.session.scalars(select(Organisation).order_by(Organisation.name))
+        )
+    theme_names = {
+        t.key: (t.name_en if tr.language == "en" and t.name_en else t.name_nl) for t in themes
+    }
+    context: dict[str, Any] = {
+        "title": _("Wie doet wat"),
+        "chosen": chosen,
+        "themes": sorted(theme_names.items(), key=lambda kv: kv[1].lower()),
+        "wijken": [w.name for w in wijken],
+        "organisations": [(str(o.id), o.name) for o in organisations],
+        "roles": [(r, _(ROLE_LABELS[r])) for r in ROLES],
+        "reply": None,
+        "suggestions": [],
+        "cards": [],
+        "searched": False,
+    }
+    if chosen["q"]:
+        words = chosen["q"]
+        if chosen["thema"] in theme_names:
+            words = f"{words} {theme_names[chosen['thema']]}"
+        if chosen["wijk"]:
+            words = f"{words} in {chosen['wijk']}"
+        reply = await who(guard.command(request, viewer, "wie", words), app.deps)
+        context.update(
+            reply=reply,
+            cards=_filtered(reply.cards, chosen, organisations),
+            suggestions=_suggestions(reply),
+            searched=True,
+        )
+    elif any(chosen[k] for k in ("thema", "wijk", "organisatie", "rol")):
+        context.update(cards=await _browse(request, viewer, chosen), searched=True)
+    return guard.render(request, "wie.html", context)
+
+
+def _filtered(
+    cards: tuple[ContactCard, ...], chosen: dict[str, str], organisations: list[Organisation]
+) -> list[ContactCard]:
+    """The /wie answer narrowed to the organisation asked for (the role filter is for browsing)."""
+    names = {str(o.id): o.name for o in organisations}
+    wanted = names.get(chosen["organisatie"])
+    return [c for c in cards if wanted is None or c.organisation == wanted]
+
+
+def _suggestions(reply: Reply) -> list[str]:
+    """/wie asked back ("Bedoel je: Schulden · Inkomen?"): the themes, as links to search."""
+    return [b.label for b in reply.buttons if b.action_id == CHOOSE_ACTION][:6]
+
+
+async def _browse(
+    request: web.Request, viewer: guard.Viewer, chosen: dict[str, str]
+) -> list[ContactCard]:
+    """Everyone active who fits every filter; reachable ones first, then by name."""
+    app = request.app[APP_KEY]
+    now = app.deps.clock.now()
+    statement = select(Person).where(Person.active.is_(True))
+    if chosen["organisatie"].isdecimal():
+        statement = statement.where(Person.organisation_id == int(chosen["organisatie"]))
+    if chosen["thema"]:
+        statement = statement.where(Person.themes.any(Theme.key == chosen["thema"]))
+    if chosen["wijk"]:
+        # No wijken means the whole municipality.
+        statement = statement.where(
+            Person.wijken.any(Wijk.name == chosen["wijk"]) | ~Person.wijken.any()
+        )
+    async with app.deps.uow() as uow:
+        people = [
+            p
+            for p in await uow.session.scalars(statement.order_by(Person.name))
+            if not is_dropped(p) and (not chosen["rol"] or p.has_role(chosen["rol"]))
+        ]
+    tz = viewer.tr.timezone
+    people.sort(key=lambda p: (p.phone is None, not reachable_now(p, now, tz), p.name))
+    return [contact_card(p, now, viewer.tr, show_contact=True) for p in people[:LISTED]]
+
+
+async def person_page(request: web.Request) -> web.Response:
+    """GET /web/mensen/{id}: themes, wijken, when to call, and the phone number as a tel: link."""
+    viewer = guard.require(request)
+    app = request.app[APP_KEY]
+    tr = viewer.tr
+    raw = request.match_info["id"]
+    now = app.deps.clock.now()
+    async with app.deps.uow() as uow:
+        person = await uow.session.get(Person, int(raw)) if raw.isdecimal() else None
+        if person is None or not person.active:
+            return guard.message(
+                request,
+                tr.gettext("Niet gevonden"),
+                [tr.gettext("Deze persoon staat niet (meer) in de sociale kaart.")],
+                status=404,
+            )
+        stand_in = await uow.session.get(Person, person.stand_in_id) if person.stand_in_id else None
+        card = contact_card(person, now, tr, show_contact=True)
+        absence = absence_note(person, tr) if is_absent(person, now) else ""
+        context = {
+            "title": person.name,
+            "card": card,
+            "department": person.department,
+            "hours": format_availability([list(w) for w in person.availability], tr.language),
+            "absence": absence,
+            "stand_in": stand_in if stand_in is not None and stand_in.active else None,
+            "stale": is_dropped(person),
+        }
+    return guard.render(request, "person.html", context)
+
+
+def add_routes(web_app: web.Application) -> None:
+    """Wie doet wat and the person pages."""
+    web_app.router.add_get("/web/wie", search)
+    web_app.router.add_get("/web/mensen/{id}", person_page)

@@ -1,0 +1,107 @@
+"""Signing in to the web view with the one-time link from chat, sessions, CSRF and headers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.bootstrap import App
+from core.audit import AuditEntry
+from core.clock import FrozenClock
+from tests.integration.web.conftest import Client, link_from_chat, sign_in
+from tests.support import Chat, make_person
+
+
+async def _person(app: App, **extra: object) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org", **extra)  # type: ignore[arg-type]
+
+
+async def test_the_link_from_chat_signs_in_once(app: App, chat: Chat, client: Client) -> None:
+    await _person(app)
+    reply = await chat.say("/web")
+    assert reply.private and "10 minuten" in reply.text and "één keer" in reply.text
+    path = await link_from_chat(chat, "f.elamrani")
+    # Opening the link only shows a button: a chat app's link preview cannot use it up.
+    page = await client.get(path)
+    assert page.status == 200 and "Inloggen" in await page.text()
+    assert "Set-Cookie" not in page.headers
+    done = await client.post(path, allow_redirects=False)
+    assert done.status == 303 and done.headers["Location"] == "/web/"
+    cookie = done.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/web" in cookie
+    assert "Secure" not in cookie  # plain http in the test; behind https it is set
+    home = await client.get("/web/")
+    assert home.status == 200 and "Fatima el Amrani" in await home.text()
+    again = await client.post(path, allow_redirects=False)
+    assert again.status == 410 and "al gebruikt" in await again.text()
+    async with app.deps.uow() as uow:
+        actions = list(await uow.session.scalars(select(AuditEntry.action)))
+    assert "web.link_issued" in actions and "web.signed_in" in actions
+
+
+async def test_a_late_link_is_refused_and_says_how_to_get_a_new_one(
+    app: App, chat: Chat, client: Client, clock: FrozenClock
+) -> None:
+    await _person(app)
+    path = await link_from_chat(chat, "f.elamrani")
+    clock.advance(timedelta(minutes=11))
+    page = await client.get(path)
+    text = await page.text()
+    assert page.status == 410 and "verlopen" in text and "/web" in text
+    assert (await client.post(path, allow_redirects=False)).status == 410
+    unknown = await client.get("/web/inloggen/niet-een-echte-link")
+    assert unknown.status == 404 and "ken ik niet" in await unknown.text()
+
+
+async def test_pages_need_a_session_that_lasts_a_working_day(
+    app: App, chat: Chat, client: Client, clock: FrozenClock
+) -> None:
+    await _person(app)
+    outside = await client.get("/web/wie")
+    assert outside.status == 401 and "Typ /web" in await outside.text()
+    await sign_in(client, chat, "f.elamrani")
+    clock.advance(timedelta(hours=8, minutes=50))
+    assert (await client.get("/web/wie")).status == 200
+    clock.advance(timedelta(minutes=15))
+    assert (await client.get("/web/wie")).status == 401
+
+
+async def test_sign_out_needs_the_form_token_and_ends_the_session(
+    app: App, chat: Chat, client: Client
+) -> None:
+    await _person(app)
+    csrf = await sign_in(client, chat, "f.elamrani")
+    forged = await client.post("/web/uitloggen", data={"csrf": "wrong"}, allow_redirects=False)
+    assert forged.status == 403 and "Formulier verlopen" in await forged.text()
+    assert (await client.get("/web/")).status == 200
+    cross = await client.post(
+        "/web/uitloggen",
+        data={"csrf": csrf},
+        headers={"Origin": "https://elders.example"},
+        allow_redirects=False,
+    )
+    assert cross.status == 403
+    out = await client.post("/web/uitloggen", data={"csrf": csrf}, allow_redirects=False)
+    assert out.status == 303 and out.headers["Location"] == "/web/uitgelogd"
+    assert (await client.get("/web/")).status == 401
+    async with app.deps.uow() as uow:
+        actions = list(await uow.session.scalars(select(AuditEntry.action)))
+    assert "web.signed_out" in actions
+
+
+async def test_every_page_sends_the_security_headers(app: App, client: Client) -> None:
+    for path in ("/web/", "/web/inloggen/x", "/web/uitgelogd"):
+        response = await client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src" not in csp and "default-src 'none'" in csp, path
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert 'lang="nl"' in await response.text()
+    health = await client.get("/healthz")
+    assert "Content-Security-Policy" not in health.headers  # other endpoints stay as they were
+
+
+async def test_unregistered_accounts_get_no_link(app: App, chat: Chat) -> None:
+    reply = await chat.as_("onbekend").say("/web")
+    assert "/web/inloggen/" not in reply.text
