@@ -62,20 +62,56 @@ async def resolve_console_handle(app: App, who: str) -> str:
 
 
 async def run_console(app: App, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
-    """The console chat until end of input."""
+    """The console chat until end of input, with what every platform has: timers, the
+    outbox and the HTTP server (health, metrics, calendar feeds)."""
     if app.deps.directory is not None:
         await app.deps.directory.start()
     handle = await resolve_console_handle(app, app.settings.bot.console_user)
     console = ConsoleAdapter(app.dispatcher.handle, handle, stdin=stdin, stdout=stdout)
     app.add_adapter(console)
+    runner = await _serve_http_for_console(app, console)
+    assert app.ticker is not None
+    # What is due now is done before the first line is read, then every tick as elsewhere.
+    await app.ticker.run_pass()
+    app.ticker.start(run_now=False)
     delivery = asyncio.create_task(app.delivery.serve(interval=1.0))
     try:
         await console.start()
+        # End of input: what the last lines set in motion (a mee-loop round, a reminder
+        # that fell due) still happens and is shown before the chat closes. The interval
+        # timer and the delivery loop stop first: two senders would show a message twice.
+        await app.ticker.stop()
+        await app.ticker.run_pass()
+        app.delivery.stop_serving()
+        await asyncio.wait({delivery}, timeout=20)
         await app.delivery.flush()
     finally:
+        await app.ticker.stop()
+        app.delivery.stop_serving()
         delivery.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await delivery
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def _serve_http_for_console(app: App, console: ConsoleAdapter) -> web.AppRunner | None:
+    """The HTTP server beside the console chat; a port in use is said, not fatal."""
+    host, port = app.settings.server.host, app.settings.server.port
+    runner = web.AppRunner(make_web_app(app), handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        await runner.cleanup()
+        log.warning("console: no HTTP server", extra={"host": host, "port": port})
+        console.note(
+            f"(Geen HTTP-server: {host}:{port} is niet beschikbaar ({error.strerror}). "
+            "Kies een andere poort met KROKODIL_PORT.)"
+        )
+        return None
+    console.note(f"(HTTP-server op http://{host}:{port}: /healthz, /metrics, agenda-feeds)")
+    return runner
 
 
 async def run_platforms(

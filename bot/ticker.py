@@ -184,15 +184,16 @@ class Ticker:
         if self.scheduler.running:
             self.scheduler.add_job(self.run_pass, "date", run_date=when, misfire_grace_time=None)
 
-    def start(self) -> None:
-        """Start the interval job."""
+    def start(self, *, run_now: bool = True) -> None:
+        """Start the interval job (its first pass at once, or after one interval)."""
+        first = {"next_run_time": self.deps.clock.now()} if run_now else {}
         self.scheduler.add_job(
             self.run_pass,
             "interval",
             seconds=self.interval,
             coalesce=True,
             max_instances=1,
-            next_run_time=self.deps.clock.now(),
+            **first,
         )
         self._stopping = False
         self.scheduler.start()

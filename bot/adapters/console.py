@@ -83,6 +83,11 @@ class ConsoleAdapter(Adapter):
             platform="console", account=self.handle, chat=f"console:{self.handle}", text=text
         )
 
+    def note(self, text: str) -> None:
+        """A line about the chat itself (not from the bot), shown only to a person typing."""
+        if self.interactive:
+            self._print(text)
+
     def _switch(self, handle: str) -> None:
         """Console only: act as another demo person, to play both sides of a handover."""
         self.handle = handle.strip().lower()

@@ -26,7 +26,7 @@ OUTCOME_REPLIES = {
 
 
 async def tick(deps: Deps, now: datetime) -> int:
-    """Run this round if nobody did yet, then send the follow-ups that are due."""
+    """Run this round once it can pair someone (if nobody did yet), then the due follow-ups."""
     config = deps.settings.meetings.meelopen
     number = meelopen.round_number(now, config.round_weeks, deps.settings.bot.timezone)
     handled = 0
@@ -40,6 +40,9 @@ async def tick(deps: Deps, now: datetime) -> int:
                 history_rounds=config.history_rounds,
                 followup_after=timedelta(days=config.followup_days),
             )
+        else:
+            result = None
+        if result is not None and result.groups:
             handled += await _introduce(uow.session, deps, result, now)
             record(
                 uow.session,
@@ -51,7 +54,10 @@ async def tick(deps: Deps, now: datetime) -> int:
                 result=f"{len(result.groups)} groups, {len(result.unmatched)} unmatched",
                 origin="ticker",
             )
-        await uow.commit()
+            await uow.commit()
+        # A round in which nobody could be paired yet (one participant, or all of one
+        # organisation) is not spent: the claim is rolled back, and the round runs at the
+        # first pass that can make a pair, so a new network need not wait a whole round.
     async with deps.uow() as uow:
         for group in await meelopen.due_followups(uow.session, now):
             if await meelopen.claim_followup(uow.session, group.id, now):

@@ -84,6 +84,30 @@ async def test_a_round_introduces_everyone_across_organisations_with_phone_numbe
     assert await meelopen_rounds.tick(app.deps, clock.now()) == 0  # the round ran once
 
 
+async def test_a_round_waits_until_a_pair_can_be_made(
+    app: App, chat: Chat, clock: FrozenClock
+) -> None:
+    for name, org in (("Anja", "Cliëntenraad"), ("Bram", "Cliëntenraad"), ("Cor", "Woonstede")):
+        await make_person(app, name, email=f"{name.lower()}@example.org", organisation=org)
+    await chat.as_("anja").say("/meelopen aan")
+    await chat.as_("bram").say("/meelopen aan")
+
+    # Alone, or only colleagues of one organisation: nobody is told anything yet, and the
+    # round is not used up.
+    assert await meelopen_rounds.tick(app.deps, clock.now()) == 0
+    await chat.deliver()
+    assert chat.messages_for("anja") == [] and chat.messages_for("bram") == []
+    assert await count(app, MeeloopRound) == 0
+
+    clock.advance(timedelta(days=3))
+    await chat.as_("cor").say("/meelopen aan")
+    assert await meelopen_rounds.tick(app.deps, clock.now()) == 3
+    await chat.deliver()
+    [intro] = chat.messages_for("cor")
+    assert "Deze ronde loop je mee met" in intro
+    assert await count(app, MeeloopRound) == 1
+
+
 async def test_the_next_round_repeats_no_pair_and_skips_paused_people(
     app: App, chat: Chat, clock: FrozenClock
 ) -> None:
