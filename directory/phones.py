@@ -27,11 +27,19 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
 
 @lru_cache(maxsize=65536)
 def display_phone(e164: str, region: str = DEFAULT_REGION) -> str:
-    """National notation for numbers of the home region ('06 12345678'), else international."""
+    """National notation for numbers of the home region ('06 1234 5678', '023 578 6798'),
+    else international; the one way a number is shown to people (E.164 is for storage and
+    `tel:` links)."""
     try:
         number = phonenumbers.parse(e164, region)
     except phonenumbers.NumberParseException:
         return e164
     if phonenumbers.region_code_for_number(number) == region:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        # libphonenumber leaves Dutch mobile numbers in one block ('06 18268306'); group
+        # them like the landlines beside them ('023 578 6798'), so every number reads alike.
+        prefix, _, rest = national.partition(" ")
+        if prefix == "06" and rest.isdecimal() and len(rest) == 8:
+            return f"06 {rest[:4]} {rest[4:]}"
+        return national
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

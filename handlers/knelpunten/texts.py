@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.i18n import N_, Translator
 from core.messages import Button, Choice, Field, Form, Reply
 from directory.models import Person
+from directory.phones import display_phone
 from knelpunten.lifecycle import DOMAINS, FINAL_STATUSES, RECEIVED, STATUS_LABELS
 from knelpunten.models import Knelpunt
 
@@ -103,7 +104,7 @@ def call_hint(person: Person | None, tr: Translator) -> str:
     """' Bel gerust: 038 …' when there is a phone number (call instead of mail)."""
     if person is None or not person.phone:
         return ""
-    return " " + tr.gettext("Bel gerust: {phone}.", phone=person.phone)
+    return " " + tr.gettext("Bel gerust: {phone}.", phone=display_phone(person.phone))
 
 
 def body(knelpunt: Knelpunt, tr: Translator) -> str:

@@ -22,7 +22,7 @@ async def test_a_warm_handover_from_request_to_kennismaking(app: App, chat: Chat
             ("Noord", ["Aan wie draag je over?", "Joost de Wit — Wijkteam Noord"]),
             ("1", ["Jouw eigen kenmerk", "Nooit een BSN"]),
             ("D-2026-0042", ["Weet de inwoner van deze overdracht"]),
-            ("ja", ["Verstuurd naar Joost de Wit", "De regie blijft bij jou", "06 12345671"]),
+            ("ja", ["Verstuurd naar Joost de Wit", "De regie blijft bij jou", "06 1234 5671"]),
         ]
     )
     request = chat.messages_for("joost")[-1]
@@ -30,7 +30,7 @@ async def test_a_warm_handover_from_request_to_kennismaking(app: App, chat: Chat
         "Warme overdracht van Fatima el Amrani",
         NEED,
         "Kenmerk van Fatima: D-2026-0042",
-        "Bel even met Fatima: 06 12345670 (nu bereikbaar tot 17:00)",
+        "Bel even met Fatima: 06 1234 5670 (nu bereikbaar tot 17:00)",
         "[1] Accepteren",
         "[2] Niet aannemen",
         "[3] Bel me eerst",

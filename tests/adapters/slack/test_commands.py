@@ -49,7 +49,7 @@ async def test_wie_answers_with_a_tel_link_first(slack: SlackHarness) -> None:
     [reply] = await slack.fake.wait_for("respond")
     text = reply.blocks_text()
     assert "*Joost de Wit* — Stadsbank" in text
-    assert text.index("<tel:+31612345678|06 12345678>") < text.index("mailto:joost@example.org")
+    assert text.index("<tel:+31612345678|06 1234 5678>") < text.index("mailto:joost@example.org")
     assert "bereikbaar" in text
 
 
@@ -57,7 +57,7 @@ async def test_the_umbrella_command_runs_any_command(slack: SlackHarness) -> Non
     await _directory(slack)
     await slack.command("/krokodil", "wie schulden")
     [reply] = await slack.fake.wait_for("respond")
-    assert "<tel:+31612345678|06 12345678>" in reply.blocks_text()
+    assert "<tel:+31612345678|06 1234 5678>" in reply.blocks_text()
 
 
 async def test_a_plain_question_to_the_bot_finds_a_colleague(slack: SlackHarness) -> None:
@@ -73,7 +73,7 @@ async def test_a_plain_question_to_the_bot_finds_a_colleague(slack: SlackHarness
     )
     [post] = await slack.fake.wait_for("chat.postMessage")
     assert post.params["thread_ts"] == "1700000000.000200"
-    assert "<tel:+31612345678|06 12345678>" in post.blocks_text()
+    assert "<tel:+31612345678|06 1234 5678>" in post.blocks_text()
 
 
 async def test_slack_gets_its_answer_before_the_work_is_done(slack: SlackHarness) -> None:

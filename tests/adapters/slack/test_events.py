@@ -105,7 +105,7 @@ async def test_the_profile_is_edited_from_the_app_home(slack: SlackHarness) -> N
         b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if "element" in b
     }
     assert initial["themes"] == "Schulden"
-    assert initial["phone"] == "06 12345670"
+    assert initial["phone"] == "06 1234 5670"
 
     # A theme the directory doesn't know is pointed out next to the field; the modal stays.
     wrong = await slack.submit(view, {**initial, "themes": "Schulden; xyzzy"})

@@ -28,6 +28,6 @@ def test_invalid_numbers_are_refused(raw: str) -> None:
 
 
 def test_display_is_national_for_dutch_numbers() -> None:
-    assert display_phone("+31612345678") == "06 12345678"
+    assert display_phone("+31612345678") == "06 1234 5678"
     assert display_phone("+31235115115") == "023 511 5115"
     assert display_phone("+3225551234").startswith("+32")

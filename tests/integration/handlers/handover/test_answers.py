@@ -43,7 +43,7 @@ async def test_decline_needs_a_reason_and_the_sender_gets_other_candidates(
     assert "Reden: Ik heb nu geen ruimte" in told
     assert "Toelichting: Vol tot januari." in told
     assert "De regie blijft bij jou" in told
-    assert "Anna Bakker" in told and "06 12345672" in told
+    assert "Anna Bakker" in told and "06 1234 5672" in told
     assert "Joost de Wit —" not in told.split("Deze collega's")[1]
     assert await _holder(app) == people.fatima.id
 
@@ -79,10 +79,10 @@ async def test_call_me_first_gives_the_sender_my_number_once(app: App, chat: Cha
     chat.as_("joost")
     first = await chat.say("3")
     assert "Ik heb Fatima el Amrani gevraagd je te bellen" in first.text
-    assert "06 12345670" in first.text
+    assert "06 1234 5670" in first.text
     told = last_for(chat, "f.elamrani")
     assert "Joost de Wit wil eerst even met je bellen" in told
-    assert "Bel even met Joost: 06 12345671" in told
+    assert "Bel even met Joost: 06 1234 5671" in told
     chat.as_("joost")
     before = len(chat.messages_for("f.elamrani"))
     await chat.say("/regie")
@@ -222,7 +222,7 @@ async def test_same_label_tells_the_earlier_sender_whom_to_call(app: App, chat: 
     to_fatima = last_for(chat, "f.elamrani")
     assert "Els Visser heeft ook een overdracht gestuurd met kenmerk D-2026-0042" in to_fatima
     assert "Bel Els even" in to_fatima
-    assert "06 12345679" in to_fatima
+    assert "06 1234 5679" in to_fatima
     assert any("één regiehouder" in m for m in chat.messages_for("f.elamrani"))
 
 

@@ -150,5 +150,5 @@ async def test_a_receiver_only_on_telegram_is_to_be_called(app: App, chat: Chat)
     await send_to(chat, "Joost de Wit")
     reply = chat.replies[-1]
     assert "geen chat-account waar ik overdrachten naartoe mag sturen" in reply.text
-    assert "Bel even met Joost: 06 12345671" in reply.text
+    assert "Bel even met Joost: 06 1234 5671" in reply.text
     assert await _count(app) == 1

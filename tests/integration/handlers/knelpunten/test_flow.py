@@ -57,7 +57,7 @@ async def test_report_take_support_and_outcome(app: App, chat: Chat) -> None:
     assert "Nieuw knelpunt #1 · Wmo" in notice[0]
     assert "traplift kan alleen op papier" in notice[0]
     assert "Gemeld door Fatima el Amrani (Gemeente Groenwater)" in notice[0]
-    assert "Bel gerust: +31380010157" in notice[0]
+    assert "Bel gerust: 038 001 0157" in notice[0]
     assert "[1] Ik pak dit op" in notice[0] and "[2] Ik loop hier ook tegenaan" in notice[0]
     assert chat.messages_for("i.veldkamp") == []
 
@@ -77,7 +77,7 @@ async def test_report_take_support_and_outcome(app: App, chat: Chat) -> None:
                 "1",
                 [
                     "Je hebt knelpunt #1 opgepakt",
-                    "Bel gerust: +31380010157",
+                    "Bel gerust: 038 001 0157",
                     "Opgelost",
                     "Structureel opgepakt",
                     "Niet aan te passen",
@@ -89,7 +89,7 @@ async def test_report_take_support_and_outcome(app: App, chat: Chat) -> None:
     assert len(taken) == 1
     assert "Knelpunt #1: in behandeling" in taken[0]
     assert "Ricardo Doelwijt (Gemeente Groenwater) pakt je knelpunt op" in taken[0]
-    assert "Bel gerust: +31380011390" in taken[0]
+    assert "Bel gerust: 038 001 1390" in taken[0]
 
     # A second press (or another oliemannetje) cannot take it again.
     await chat.as_("i.veldkamp").script(
