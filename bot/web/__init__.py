@@ -14,7 +14,14 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.web import guard, pages_account, pages_agenda, pages_directory, pages_network
+from bot.web import (
+    guard,
+    pages_account,
+    pages_agenda,
+    pages_directory,
+    pages_knelpunten,
+    pages_network,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -33,6 +40,7 @@ def add_routes(web_app: web.Application) -> None:
     pages_account.add_routes(web_app)
     pages_directory.add_routes(web_app)
     pages_network.add_routes(web_app)
+    pages_knelpunten.add_routes(web_app)
     pages_agenda.add_routes(web_app)
 
 

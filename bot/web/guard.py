@@ -17,7 +17,7 @@ from aiohttp.typedefs import Handler
 
 from bot.http_key import APP_KEY
 from core.i18n import Translator
-from core.messages import Invocation
+from core.messages import FormSubmission, Invocation
 from directory import signin
 from directory.identity import Actor, actor_of
 from directory.models import Person
@@ -216,12 +216,23 @@ def _page_error(kind: type[web.HTTPException], page: web.Response) -> web.HTTPEx
     return kind(text=page.text, content_type="text/html")
 
 
-def command(request: web.Request, viewer: Viewer, name: str, args: str = "") -> Command:
+def command(
+    request: web.Request,
+    viewer: Viewer,
+    name: str,
+    args: str = "",
+    *,
+    submission: FormSubmission | None = None,
+) -> Command:
     """A handler command as if the viewer had typed it, marked as coming from the web view."""
     app = request.app[APP_KEY]
     account = f"person:{viewer.person.id}"
     invocation = Invocation(
-        platform="web", account=account, chat=f"web:{account}", text=f"/{name} {args}".strip()
+        platform="web",
+        account=account,
+        chat=f"web:{account}",
+        text=f"/{name} {args}".strip(),
+        submission=submission,
     )
     return Command(
         invocation=invocation,

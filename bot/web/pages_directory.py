@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.http_key import APP_KEY
 from bot.web import guard
+from core.bsn import contains_bsn
 from core.messages import ContactCard, Reply
 from directory.availability import format_availability
 from directory.cards import ROLE_LABELS, contact_card
@@ -61,8 +62,16 @@ async def search(request: web.Request) -> web.Response:
         "suggestions": [],
         "cards": [],
         "searched": False,
+        "refusal": "",
     }
-    if chosen["q"]:
+    if chosen["q"] and contains_bsn(chosen["q"]):
+        # As in chat: a BSN is refused before anything is done with the text.
+        context["refusal"] = _(
+            "Je vraag lijkt een BSN te bevatten. Haal het nummer weg: Groene Krokodil werkt "
+            "nooit met gegevens van inwoners."
+        )
+        chosen["q"] = ""
+    elif chosen["q"]:
         words = chosen["q"]
         if chosen["thema"] in theme_names:
             words = f"{words} {theme_names[chosen['thema']]}"

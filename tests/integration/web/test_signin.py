@@ -105,3 +105,10 @@ async def test_every_page_sends_the_security_headers(app: App, client: Client) -
 async def test_unregistered_accounts_get_no_link(app: App, chat: Chat) -> None:
     reply = await chat.as_("onbekend").say("/web")
     assert "/web/inloggen/" not in reply.text
+
+
+async def test_pages_speak_the_persons_language(app: App, chat: Chat, client: Client) -> None:
+    await _person(app, language="en")
+    await sign_in(client, chat, "f.elamrani")
+    html = await (await client.get("/web/")).text()
+    assert '<html lang="en">' in html and "Sign out" in html and "Who does what" in html
