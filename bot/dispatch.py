@@ -53,6 +53,7 @@ class Dispatcher:
         # rather than timing out in the pool and being answered "probeer het zo nog eens".
         self._in_flight = asyncio.Semaphore(max(1, deps.settings.database.pool_size))
         self._database_away = False
+        self.events = events.EventLedger(deps.uow, deps.instance)
 
     async def handle(self, inv: Invocation) -> Reply:
         """Answer one invocation; never raises."""
@@ -94,6 +95,8 @@ class Dispatcher:
                     # Once per outage: every request during it would say the same.
                     self._database_away = True
                     log.warning("database unavailable: %s", type(error).__name__)
+                if inv.event_id:
+                    self.events.abandon(inv.platform, inv.event_id)
                 return Reply(text=tr.gettext(UNAVAILABLE), private=True)
             await self._finish(inv)
             self.metrics.errors.labels(kind="handler").inc()
@@ -111,7 +114,7 @@ class Dispatcher:
         if not inv.event_id:
             return
         try:
-            await events.finish(self.deps.uow.engine, inv.platform, inv.event_id)
+            await self.events.finish(inv.platform, inv.event_id)
         except Exception as error:
             # The claim stays unfinished: a redelivery is skipped while this process lives.
             if database_away(error):
@@ -124,13 +127,10 @@ class Dispatcher:
 
     async def _handle(self, inv: Invocation) -> tuple[str, Reply]:
         now = self.deps.clock.now()
-        # Before the transaction below: on SQLite it holds the write lock from the claim on.
+        if inv.event_id and not await self.events.claim(inv.platform, inv.event_id, now):
+            return "duplicate", Reply(data={"duplicate": True})
         known = await self._known_actor(inv)
         async with self.deps.uow() as uow:
-            if inv.event_id and not await events.first_delivery(
-                uow.session, inv.platform, inv.event_id, now, instance=self.deps.instance
-            ):
-                return "duplicate", Reply(data={"duplicate": True})
             identity = uow.repo(IdentityRepository)
             person = None if known else await identity.person_for_account(inv.platform, inv.account)
             if known is None and person is None and inv.email_hint:

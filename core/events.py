@@ -7,18 +7,26 @@ over by the redelivery, so a press in flight at a crash is redone instead of dro
 Whether the claiming process lives: on PostgreSQL every running process holds an advisory
 lock named after its instance id (bot.ticker.Presence); SQLite deployments are one process,
 so a claim by another instance there was made before a restart.
+
+Only deliveries a platform may repeat carry an event id (Slack's Events API, Telegram's
+updates, Teams' activities, button presses); a Slack slash command is never sent twice
+and is not claimed. On the hot path `EventLedger` keeps it cheap: an id finished in this
+process lately is a duplicate without asking the database, and a new one costs one
+INSERT and one UPDATE, each committed on its own, outside the request's transaction.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Boolean, String, delete, text, true, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, UTCDateTime, insert_ignoring_conflict
+from core.db import Base, UnitOfWorkFactory, UTCDateTime, insert_ignoring_conflict
 
 log = logging.getLogger("krokodil.events")
 
@@ -120,6 +128,78 @@ async def finish(engine: AsyncEngine, platform: str, event_id: str) -> None:
             .where(ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id)
             .values(finished=True)
         )
+
+
+# How many ids finished in this process are remembered (a redelivery comes within minutes).
+REMEMBERED = 4096
+
+
+class EventLedger:
+    """The claims of one process: `claim` before the handler, `finish` after it."""
+
+    def __init__(self, uow: UnitOfWorkFactory, instance: str) -> None:
+        self._uow = uow
+        self._instance = instance
+        self._busy: set[tuple[str, str]] = set()
+        self._done: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
+        """True when this delivery is the one to handle (then call `finish` after it)."""
+        key = (platform, event_id)
+        if key in self._done or key in self._busy:
+            return False
+        self._busy.add(key)
+        try:
+            first = await self._insert(platform, event_id, now)
+            if not first:
+                async with self._uow() as uow:
+                    first = await _take_over(uow.session, platform, event_id, self._instance, now)
+                    await uow.commit()
+        except BaseException:
+            self._busy.discard(key)
+            raise
+        if not first:
+            self._busy.discard(key)
+        return first
+
+    def abandon(self, platform: str, event_id: str) -> None:
+        """The handler could not finish (database away): forget it was busy here."""
+        self._busy.discard((platform, event_id))
+
+    async def finish(self, platform: str, event_id: str) -> None:
+        """Mark a claimed event handled; later deliveries are duplicates."""
+        key = (platform, event_id)
+        self._busy.discard(key)
+        self._remember(key)
+        await finish(self._uow.engine, platform, event_id)
+
+    def _remember(self, key: tuple[str, str]) -> None:
+        self._done[key] = None
+        if len(self._done) > REMEMBERED:
+            self._done.popitem(last=False)
+
+    async def _insert(self, platform: str, event_id: str, now: datetime) -> bool:
+        """The claim row, in one statement committed on its own; False when it exists."""
+        engine = self._uow.engine
+        row = {
+            "platform": platform,
+            "event_id": event_id,
+            "at": now,
+            "instance": self._instance,
+            "finished": False,
+        }
+        if engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            statement: Any = pg_insert(ProcessedEvent).values(row).on_conflict_do_nothing()
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            statement = sqlite_insert(ProcessedEvent).values(row).on_conflict_do_nothing()
+        async with engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            result = await conn.execute(statement)
+        return bool(result.rowcount)
 
 
 async def forget_older_than(session: AsyncSession, cutoff: datetime) -> int:

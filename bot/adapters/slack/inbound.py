@@ -3,7 +3,8 @@
 Every inbound request is checked for the fields we rely on before Bolt sees
 it, so a malformed payload is answered 400 instead of failing half-way.
 Event ids make platform retries and re-sent payloads harmless: the
-dispatcher claims them once (``processed_events``).
+dispatcher claims them once (``processed_events``). Slash commands get none: Slack
+never sends one twice, so answering one writes nothing.
 """
 
 from __future__ import annotations
@@ -96,8 +97,7 @@ def command_text(body: Payload) -> str:
 
 
 def command_invocation(body: Payload, profile: SlackProfile) -> Invocation:
-    """A slash command; its trigger id identifies a re-sent payload."""
-    trigger = body.get("trigger_id")
+    """A slash command (no event id: Slack never sends a slash command twice)."""
     channel = str(body["channel_id"])
     return Invocation(
         platform="slack",
@@ -105,7 +105,6 @@ def command_invocation(body: Payload, profile: SlackProfile) -> Invocation:
         chat=channel,
         text=command_text(body),
         is_direct=is_direct_channel(channel) or body.get("channel_name") == "directmessage",
-        event_id=f"command:{trigger}" if trigger else None,
         **_hints(profile),
     )
 

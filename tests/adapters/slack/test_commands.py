@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import func, select
+
+from core.events import ProcessedEvent
 from core.messages import Reply
 from handlers.base import Command, CommandSpec, Deps
 from tests.adapters.slack.harness import SlackHarness
@@ -93,3 +96,14 @@ async def test_slack_gets_its_answer_before_the_work_is_done(slack: SlackHarness
     release.set()
     [reply] = await slack.fake.wait_for("respond")
     assert "klaar" in reply.blocks_text()
+
+
+async def test_a_lookup_claims_no_event(slack: SlackHarness) -> None:
+    """Slack never sends a slash command twice: answering one writes no event claim."""
+    await _directory(slack)
+    await slack.command("/wie", "schulden")
+    [reply] = await slack.fake.wait_for("respond")
+    assert "Joost de Wit" in reply.blocks_text()
+    async with slack.app.deps.uow() as uow:
+        claims = await uow.session.scalar(select(func.count()).select_from(ProcessedEvent))
+    assert claims == 0

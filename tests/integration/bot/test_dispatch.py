@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from sqlalchemy import delete
+
 from bot.bootstrap import App
 from bot.render_text import render
 from bot.ticker import Presence
@@ -81,6 +83,18 @@ async def test_same_event_twice_has_one_effect(app: App) -> None:
     second = await app.dispatcher.handle(event)
     assert first.data == {"language": "en"}
     assert second.data == {"duplicate": True}
+
+
+async def test_a_redelivery_to_the_same_process_is_known_without_the_database(app: App) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    event = Invocation(
+        platform="console", account="f.elamrani", chat="c", text="/taal en", event_id="evt-2"
+    )
+    assert (await app.dispatcher.handle(event)).data == {"language": "en"}
+    async with app.deps.uow() as uow:
+        await uow.session.execute(delete(ProcessedEvent))
+        await uow.commit()
+    assert (await app.dispatcher.handle(event)).data == {"duplicate": True}
 
 
 async def _claimed(app: App, event_id: str, instance: str) -> None:
