@@ -342,6 +342,8 @@ class Dispatcher:
         values: dict[str, Any] = dict(convo.values)
         index = convo.step
         step = await forms.step(self.deps, form, index, values, cmd)
+        if not pressed and forms.cancels(step, raw):
+            return await self._cancel(inv, tr)
         try:
             value = forms.parse_answer(step, raw, pressed=pressed)
         except forms.AnswerError as error:
@@ -352,14 +354,16 @@ class Dispatcher:
                 label, reply = await self._command(inv, parse(raw), actor, tr)
                 note = tr.gettext("Ik ben gestopt met het formulier; er is niets opgeslagen.")
                 return label, replace(reply, text=f"{note}\n\n{reply.text}".strip())
-            again = forms.prompt(tr, form, step, index, first=False)
+            left_out = forms.not_applying(self.deps, form, values)
+            again = forms.prompt(tr, form, step, index, first=False, left_out=left_out)
             return "form.answer", Reply(
                 text=tr.gettext(error.msgid, **error.values) + "\n\n" + again.text,
                 buttons=again.buttons,
             )
         if value is not None:
             values[step.field.name] = value
-        index += 1
+        left_out = forms.not_applying(self.deps, form, values)
+        index = forms.next_question(form, index + 1, left_out)
         now = self.deps.clock.now()
         if index < len(form.fields):
             async with self.deps.uow() as uow:
@@ -370,7 +374,7 @@ class Dispatcher:
                     row.step, row.values, row.updated_at = index, values, now
                 await uow.commit()
             nxt = await forms.step(self.deps, form, index, values, cmd)
-            question = forms.prompt(tr, form, nxt, index, first=False)
+            question = forms.prompt(tr, form, nxt, index, first=False, left_out=left_out)
             note = await self._note(form, step.field.name, values, cmd)
             if note:
                 question = replace(question, text=f"{note}\n\n{question.text}")

@@ -41,12 +41,23 @@ class Step:
     choices: tuple[Choice, ...]
 
 
-def prompt(tr: Translator, form: Form, step: Step, index: int, first: bool) -> Reply:
-    """The question for one field, with its choices as buttons."""
+def prompt(
+    tr: Translator,
+    form: Form,
+    step: Step,
+    index: int,
+    first: bool,
+    left_out: frozenset[str] = frozenset(),
+) -> Reply:
+    """The question for one field, with its choices as buttons; questions left out are not
+    counted."""
     lines: list[str] = []
     if first and form.intro:
         lines.append(form.intro)
-    counter = tr.gettext("Vraag {i} van {n}", i=index + 1, n=len(form.fields))
+    before = sum(1 for f in form.fields[:index] if f.name in left_out)
+    counter = tr.gettext(
+        "Vraag {i} van {n}", i=index + 1 - before, n=len(form.fields) - len(left_out)
+    )
     lines.append(f"{counter}: {step.field.label}")
     if step.field.hint:
         lines.append(step.field.hint)
@@ -108,21 +119,34 @@ def parse_answer(step: Step, raw: str, *, pressed: bool = False) -> str | list[s
     return text
 
 
+def cancels(step: Step, raw: str) -> bool:
+    """Whether a typed number is the one shown for 'Annuleren', after the choices."""
+    text = raw.strip()
+    return (
+        step.field.kind in SUGGESTIBLE
+        and bool(step.choices)
+        and text.isdecimal()
+        and int(text) == len(step.choices) + 1
+    )
+
+
 def _one_choice(choices: tuple[Choice, ...], text: str) -> str:
     """A choice by its number, value or label."""
     token = text.strip()
+    # What is shown is numbered: the choices, then 'Annuleren' (see `cancels`).
+    shown = len(choices) + 1
     if token.isdecimal():
         index = int(token) - 1
         if 0 <= index < len(choices):
             return choices[index].value
-        raise AnswerError("Kies een nummer van 1 tot {n}.", n=len(choices))
+        raise AnswerError("Kies een nummer van 1 tot {n}.", n=shown)
     for choice in choices:
         if token.lower() in (choice.value.lower(), choice.label.lower()):
             return choice.value
     raise AnswerError(
         "'{answer}' is geen van de keuzes. Kies een nummer van 1 tot {n}.",
         answer=token,
-        n=len(choices),
+        n=shown,
     )
 
 
@@ -134,6 +158,22 @@ def _choice_or_text(step: Step, text: str) -> str:
 
 
 SUGGESTIBLE = ("choice", "multichoice", "person")
+
+
+def not_applying(deps: Deps, form: Form, values: dict[str, Any]) -> frozenset[str]:
+    """The questions the answers so far made moot (the form spec's `applies`)."""
+    spec = deps.registry.forms.get(form.form_id)
+    if spec is None or spec.applies is None:
+        return frozenset()
+    answers = {**form.context, **values}
+    return frozenset(f.name for f in form.fields if not spec.applies(f.name, answers))
+
+
+def next_question(form: Form, index: int, left_out: frozenset[str]) -> int:
+    """The first question from `index` on that applies (len(fields) when none is left)."""
+    while index < len(form.fields) and form.fields[index].name in left_out:
+        index += 1
+    return index
 
 
 async def step(deps: Deps, form: Form, index: int, values: dict[str, Any], cmd: Command) -> Step:

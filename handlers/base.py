@@ -79,6 +79,8 @@ Suggest = Callable[[Command, Deps, str, dict[str, Any]], Awaitable[tuple[Choice,
 # A line to show right after one answer of a step-by-step form (field name, answers so far),
 # or "" for nothing.
 Note = Callable[[Command, Deps, str, dict[str, Any]], Awaitable[str]]
+# Whether a question applies, given the answers so far (a one-off meeting has no holidays).
+Applies = Callable[[str, dict[str, Any]], bool]
 Ticker = Callable[[Deps, datetime], Awaitable[int]]
 # Plain text no command pattern matched: a reply when the text is understood anyway, else None.
 Guess = Callable[[Command, Deps], Awaitable[Reply | None]]
@@ -117,12 +119,15 @@ class FormSpec:
     ``note`` is asked after each answer on platforms that ask a form step by step, so
     something worth knowing about that answer is said at once rather than after the last
     question (a modal submits every answer together, so its submit handler says it).
+    ``applies`` leaves out, step by step, the questions that earlier answers made moot (a
+    modal shows every field at once; its submit handler ignores what does not apply).
     """
 
     form_id: str
     submit: Handler
     suggest: Suggest | None = None
     note: Note | None = None
+    applies: Applies | None = None
 
 
 @dataclass

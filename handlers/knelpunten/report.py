@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.messages import Button, Choice, Recipient, Reply
 from core.outbox import enqueue
-from directory.matching import understand_themes
 from directory.models import Person
-from directory.search import load_themes
+from directory.reference import reference
+from directory.understanding import understand
 from handlers.base import Command, Deps
 from handlers.channels import channel_recipient
 from handlers.knelpunten import followup, texts
@@ -52,21 +52,23 @@ SURE_MATCH = 0.9
 async def suggest_domains(
     cmd: Command, deps: Deps, field: str, values: dict[str, Any]
 ) -> tuple[Choice, ...]:
-    """The domains of the themes the description is about first ("traplift" → Wmo)."""
+    """The domains of what the description is about first ("traplift" → Wmo, "beslagvrije
+    voet" → Participatie), read as /wie reads a question: its themes, and their domains."""
     if field != "domeinen":
         return ()
     description = str(values.get("wat") or values.get("description") or "")
     async with deps.uow() as uow:
-        themes = await load_themes(uow.session)
-    domain_of = {t.key: t.domain for t in themes}
-    understood = [
-        domain_of.get(key)
-        for key, score in understand_themes(description, themes)
-        if score >= SURE_MATCH
-    ]
-    first = [d for d in dict.fromkeys(understood) if d in lifecycle.DOMAINS]
-    if not first:
+        ref = await reference(uow.session)
+    domain_of = {t.key: t.domain for t in ref.themes}
+    weight: dict[str, float] = {}
+    for key, score in understand(description, ref, ask_back=False).themes:
+        domain = domain_of.get(key)
+        if score >= SURE_MATCH and domain in lifecycle.DOMAINS:
+            weight[domain] = weight.get(domain, 0.0) + score
+    if not weight:
         return ()
+    # Most evidence first; equal evidence keeps the domains' usual order.
+    first = sorted(weight, key=lambda d: (-weight[d], lifecycle.DOMAINS.index(d)))
     choices = {c.value: c for c in texts.domains_field(cmd.tr).choices}
     order = [*first, *(d for d in lifecycle.DOMAINS if d not in first)]
     return tuple(choices[d] for d in order)

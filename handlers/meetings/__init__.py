@@ -52,7 +52,7 @@ def register(registry: Registry) -> None:
             form_builder=plan.plan_form,
         )
     )
-    registry.form(FormSpec(plan.FORM_ID, agenda.submit_plan, plan.suggest))
+    registry.form(FormSpec(plan.FORM_ID, agenda.submit_plan, plan.suggest, applies=plan.applies))
     registry.form(FormSpec(edit.EDIT_ONE, edit.edit_one))
     registry.form(FormSpec(edit.EDIT_SERIES, edit.edit_series))
     for action_id, handler in (

@@ -106,6 +106,7 @@ def _fields(tr: Translator) -> dict[str, Field]:
             _("Valt een keer op een feestdag, wat dan?"),
             "choice",
             required=False,
+            hint=_("Alleen voor een bijeenkomst die terugkomt."),
             choices=tuple(Choice(v, _(label)) for v, label in HOLIDAYS),
         ),
         "place": Field(
@@ -131,6 +132,12 @@ def plan_form(tr: Translator) -> Form:
         submit_label=tr.gettext("Plannen"),
         intro=tr.gettext("We plannen een bijeenkomst. Typ 'annuleren' om te stoppen."),
     )
+
+
+def applies(field: str, values: dict[str, Any]) -> bool:
+    """Step by step, a one-off meeting is not asked what happens on a holiday: it keeps its
+    date (only a series skips or moves a time that falls on one)."""
+    return not (field == "holiday" and values.get("recurrence") == "once")
 
 
 async def suggest(

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import App
 from core.audit import AuditEntry, trail
+from core.messages import Invocation
 from knelpunten.models import Knelpunt
 from tests.support import Chat, make_person
 
@@ -176,6 +177,37 @@ async def test_domain_is_asked_when_not_given(app: App, chat: Chat) -> None:
             ("/meld de procedure is onduidelijk geschreven", ["[1] Jeugd", "[4] Opvang"]),
         ]
     )
+
+
+async def test_the_domain_described_comes_first(app: App, chat: Chat) -> None:
+    await _people(app)
+    await chat.script(
+        [
+            (
+                "/knelpunt De beslagvrije voet wordt pas na drie maanden herberekend; inwoners "
+                "zakken zo onder het bestaansminimum",
+                ["Welk domein raakt het?", "[1] Participatie", "[2] Jeugd", "[5] Annuleren"],
+            ),
+            # Typed text instead of a number: the count is what is shown, Annuleren included.
+            ("weet niet", ["'weet niet' is geen van de keuzes. Kies een nummer van 1 tot 5."]),
+            ("1", ["Knelpunt #1 ontvangen", "Ingrid Veldkamp"]),
+            # As /wie reads it: a traplift is Wmo (also when the text says where).
+            ("/meld aanvraag traplift in Molenwijk moet op papier", ["[1] Wmo"]),
+            ("/meld jongeren van 18 vallen tussen wal en schip", ["[1] Jeugd"]),
+        ]
+    )
+
+
+async def test_the_number_shown_for_annuleren_cancels_when_typed(app: App, chat: Chat) -> None:
+    await _people(app)
+    await chat.say("/meld de wachtlijst voor beschermd wonen is niet in te zien")
+    # On Telegram the buttons carry no numbers, so a number arrives as typed text.
+    typed = await app.dispatcher.handle(
+        Invocation(platform="console", account="f.elamrani", chat="console:f.elamrani", text="5")
+    )
+    assert "gestopt" in typed.text.lower() or "geannuleerd" in typed.text.lower()
+    async with app.deps.uow() as uow:
+        assert list(await uow.session.scalars(select(Knelpunt))) == []
 
 
 async def test_umbrella_command_and_admin_fallback(app: App, chat: Chat) -> None:
