@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.forms import AnswerError, Step, parse_answer, prompt
+from bot.forms import AnswerError, Step, cancels, parse_answer, prompt
 from core.i18n import Translator
 from core.messages import Choice, Field, Form
 
@@ -26,7 +26,9 @@ def test_a_pressed_button_is_its_value_even_when_that_is_digits() -> None:
 def test_a_typed_number_out_of_range_is_explained() -> None:
     with pytest.raises(AnswerError) as raised:
         parse_answer(DURATIONS, "90")
-    assert raised.value.values == {"n": 2}
+    # Two choices and Annuleren are shown, numbered 1 to 3.
+    assert raised.value.values == {"n": 3}
+    assert cancels(DURATIONS, "3") and not cancels(DURATIONS, "2")
 
 
 LABEL = Step(Field("reference", "Jouw eigen kenmerk", initial="DOS-77"), ())
