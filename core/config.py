@@ -116,6 +116,9 @@ class DirectoryConfig:
     reminder_interval_days: int = 14
     # How many people /wie shows.
     max_results: int = 5
+    # Days someone who left stays findable by /bel (naming the successor) before their entry
+    # is erased and the audit trail pseudonymised.
+    departed_retention_days: int = 365
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -109,6 +110,15 @@ class Person(Base):
     last_confirm_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A departure (directory.departures): the last day is the day before `leaving_on`; on
+    # that date the person leaves /wie and their work goes to the successor.
+    leaving_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # No foreign key (rows are never deleted; erasure clears references to the person).
+    successor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set when the person's data was erased (/ik verwijder, or retention after leaving):
+    # the row stays only so the history of handovers keeps its shape; nothing personal is left.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     themes: Mapped[list[Theme]] = relationship(secondary=person_themes, lazy="selectin")

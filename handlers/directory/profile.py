@@ -6,6 +6,8 @@
 /ik afwezig tot 12 januari, vervanger Joost de Wit
 /ik terug                             /ik klopt
 /ik koppel                            a code to link Telegram (as /koppel)
+/ik vertrek per 1 februari, opvolger Joost de Wit;  /ik gegevens;  /ik verwijder
+                                      (answered by handlers.departures)
 """
 
 from __future__ import annotations
@@ -28,6 +30,20 @@ CONFIRM_ACTION = "directory.confirm"
 # "/ik koppel" does what /koppel does.
 LINK_WORDS = ("koppel", "koppelen", "link")
 EDIT_ACTION = "directory.edit"
+# Words after /ik that another capability answers (handlers.departures), by its hidden command.
+DELEGATED = {
+    "vertrek": "ik-vertrek",
+    "vertrekken": "ik-vertrek",
+    "leave": "ik-vertrek",
+    "leaving": "ik-vertrek",
+    "gegevens": "ik-gegevens",
+    "data": "ik-gegevens",
+    "mydata": "ik-gegevens",
+    "verwijder": "ik-verwijder",
+    "verwijderen": "ik-verwijder",
+    "erase": "ik-verwijder",
+    "delete": "ik-verwijder",
+}
 
 FIELDS = {
     "themas": "themes",
@@ -66,11 +82,15 @@ async def me(cmd: Command, deps: Deps) -> Reply:
     if word.lower() in LINK_WORDS and linking is not None:
         # "/ik koppel": a code to link another chat account to this entry, as /koppel.
         return await linking.handler(replace(cmd, name=linking.name, args=rest.strip()), deps)
+    delegated = deps.registry.lookup(DELEGATED.get(word.lower(), "")) if word else None
+    if delegated is not None:
+        # "/ik vertrek …", "/ik gegevens", "/ik verwijder": a departure and one's own data.
+        return await delegated.handler(replace(cmd, name=delegated.name, args=rest.strip()), deps)
     field = FIELDS.get(word.lower()) if word else None
     if word and field is None:
         raise UserError(
-            "Wat wil je aanpassen? Kies themas, wijken, telefoon, bereikbaar, afwezig, terug of "
-            "klopt. Bijvoorbeeld: /ik bereikbaar ma-do 9-17"
+            "Wat wil je aanpassen? Kies themas, wijken, telefoon, bereikbaar, afwezig, terug, "
+            "klopt, vertrek, gegevens of verwijder. Bijvoorbeeld: /ik bereikbaar ma-do 9-17"
         )
     if field is None:
         return await _view(cmd, deps)

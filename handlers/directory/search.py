@@ -11,6 +11,7 @@ import re
 from core.errors import UserError
 from core.messages import ContactCard, Reply
 from directory.cards import ROLE_LABELS, card_json, contact_card
+from directory.departures import departed
 from directory.matching import understand_themes
 from directory.models import Person
 from directory.people import find_by_name
@@ -165,13 +166,23 @@ async def call(cmd: Command, deps: Deps) -> Reply:
     if not name:
         raise UserError("Wie wil je bellen? Typ bijvoorbeeld: /bel Joost de Wit")
     async with deps.uow() as uow:
-        people = await find_by_name(uow.session, name)
+        found = await find_by_name(uow.session, name, active_only=False)
+        people = [p for p in found if p.active]
+        # Someone who left is named with their successor until their entry is erased.
+        gone = [p for p in found if departed(p)] if not people else []
+        successors: dict[int, Person] = {}
+        for person in gone:
+            successor = await uow.session.get(Person, person.successor_id or 0)
+            if successor is not None and successor.active:
+                successors[person.id] = successor
         stand_ins: dict[int, Person] = {}
         for person in people:
             if is_absent(person, cmd.now) and person.stand_in_id is not None:
                 stand_in = await uow.session.get(Person, person.stand_in_id)
                 if stand_in is not None and stand_in.active:
                     stand_ins[person.id] = stand_in
+    if gone and not people:
+        return _left(cmd, gone, successors)
     if not people:
         raise UserError(
             'Ik vond niemand die "{name}" heet. Zoek op thema met /wie, bijvoorbeeld '
@@ -205,4 +216,39 @@ async def call(cmd: Command, deps: Deps) -> Reply:
         text=text,
         cards=tuple(cards),
         data={"contacts": [card_json(c) for c in cards]},
+    )
+
+
+def _left(cmd: Command, gone: list[Person], successors: dict[int, Person]) -> Reply:
+    """'/bel' for someone who left: they work here no more; call their successor."""
+    _ = cmd.tr.gettext
+    lines: list[str] = []
+    cards: list[ContactCard] = []
+    for person in gone:
+        successor = successors.get(person.id)
+        if successor is None:
+            lines.append(
+                _(
+                    "{name} werkt hier niet meer; er is geen opvolger bekend. Zoek op thema "
+                    "met /wie, bijvoorbeeld /wie schulden.",
+                    name=person.name,
+                )
+            )
+            continue
+        lines.append(
+            _(
+                "{name} werkt hier niet meer; bel {successor}.",
+                name=person.name,
+                successor=successor.name,
+            )
+        )
+        note = _("opvolger van {name}", name=person.name)
+        cards.append(contact_card(successor, cmd.now, cmd.tr, show_contact=True, note=note))
+    return Reply(
+        text="\n".join(lines),
+        cards=tuple(cards),
+        data={
+            "left": [p.id for p in gone],
+            "contacts": [card_json(c) for c in cards],
+        },
     )

@@ -22,7 +22,7 @@ import re
 
 from core.i18n import N_
 from handlers.base import ActionSpec, CommandSpec, FormSpec, Registry
-from handlers.handover import answers, kennismaking, regie, request, send, timers
+from handlers.handover import answers, kennismaking, orphans, regie, request, send, timers
 from handlers.handover.forms import (
     DECLINE,
     KENNISMAKING,
@@ -68,6 +68,7 @@ def register(registry: Registry) -> None:
         ("handover.retry", answers.retry),
         ("handover.kennismaking_plan", kennismaking.plan),
         ("handover.kennismaking_held", kennismaking.held),
+        (orphans.TAKE_OVER_ACTION, orphans.take_over_button),
     ):
         registry.action(ActionSpec(action_id, handler))
     registry.ticker("handovers.timers", timers.tick)

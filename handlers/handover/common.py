@@ -82,6 +82,8 @@ async def tell(
     `if_undeliverable` (a person id and a text) is said to that person once when the chat
     platform refuses the message for good (e.g. Teams may not open a chat with someone).
     """
+    if not person.active:
+        return False  # someone who left hears nothing more; their work went on (departures)
     tr = deps.translator(person.language)
     reply = build(tr)
     data = {**reply.data, AVOID_PLATFORMS: list(avoided_platforms(deps))}

@@ -12,7 +12,7 @@ from dataclasses import replace
 from core.errors import UserError
 from core.messages import Button, Reply
 from handlers.base import Command, Deps
-from handlers.handover import answers
+from handlers.handover import answers, orphans
 from handlers.handover.common import age_text, guard_platform
 from handlers.handover.forms import question_form
 from handlers.handover.people import first_name, someone
@@ -38,9 +38,11 @@ async def regie(cmd: Command, deps: Deps) -> Reply:
         return await withdraw(cmd, deps, rest.strip())
     if word in ("afsluiten", "close"):
         return await close(cmd, deps, rest.strip())
+    if word in ("overnemen", "takeover", "take"):
+        return await orphans.take_over(cmd, deps, rest.strip())
     raise UserError(
-        "Dat ken ik niet bij /regie. Probeer /regie, /regie overdragen 12, /regie intrekken 12 "
-        "of /regie afsluiten 12."
+        "Dat ken ik niet bij /regie. Probeer /regie, /regie overdragen 12, /regie intrekken 12, "
+        "/regie afsluiten 12 of /regie overnemen 12."
     )
 
 
@@ -146,6 +148,9 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                 ),
             )
             groups.append((TO_MEET, meeting))
+        me_person = await someone(uow.session, me)
+        if me_person is not None:
+            lines.extend(await orphans.orphan_lines(uow.session, me_person, tr))
     if not lines:
         lines.append(
             tr.gettext(

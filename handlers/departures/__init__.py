@@ -1,0 +1,54 @@
+"""People leave, and people own their entry.
+
+- ``leave``: /ik vertrek, /beheer vertrek, the CLI's ``directory leave``, and the ticker that
+  carries a departure out on its date and erases people after the retention period;
+- ``regie``: a leaver's handovers and cases (offered to the successor, withdrawn or
+  re-addressed; cases nobody takes are ``handlers.handover.orphans``);
+- ``work``: a leaver's meetings, mee-loop-dagen and knelpunten.
+"""
+
+from __future__ import annotations
+
+from core.errors import UserError
+from core.i18n import N_
+from core.messages import Reply
+from handlers.base import Command, CommandSpec, Deps, Registry
+from handlers.departures import leave
+
+ORDER = 90
+
+
+async def admin(cmd: Command, deps: Deps) -> Reply:
+    """/beheer: admin work on someone else's entry."""
+    await leave.require_admin(cmd, deps)
+    word, _sep, rest = cmd.args.strip().partition(" ")
+    if word.lower() in ("vertrek", "leave", "vertrekt"):
+        return await leave.admin_leaving(cmd, deps, rest.strip())
+    raise UserError(
+        "Wat wil je beheren? Bijvoorbeeld: /beheer vertrek Joost de Wit per 1 februari, "
+        "opvolger Anna Bakker"
+    )
+
+
+def register(registry: Registry) -> None:
+    """Add /beheer, the departure words of /ik, and the departure tickers."""
+    registry.command(
+        CommandSpec(
+            name="beheer",
+            handler=admin,
+            summary=N_("beheerders: iemand laten vertrekken, met opvolger"),
+            example=N_("/beheer vertrek Joost de Wit per 1 februari, opvolger Anna Bakker"),
+            aliases=("admin",),
+        )
+    )
+    registry.command(
+        CommandSpec(
+            name="ik-vertrek",
+            handler=leave.me_leaving,
+            summary=N_("je vertrek melden, met je opvolger"),
+            example=N_("/ik vertrek per 1 februari, opvolger Joost de Wit"),
+            hidden=True,
+        )
+    )
+    registry.ticker("departures.due", leave.tick)
+    registry.ticker("departures.retention", leave.retention_tick)
