@@ -53,7 +53,7 @@ async def test_a_regie_holder_leaves_and_the_successor_accepts(app: App, chat: C
         [
             (
                 "/bel Joost de Wit",
-                ["Joost de Wit werkt hier niet meer; bel Anna Bakker", "06 12345672"],
+                ["Joost de Wit werkt hier niet meer; bel Anna Bakker", "06 1234 5672"],
             ),
             ("/wie wonen", []),
         ]

@@ -1,7 +1,7 @@
 """departures: a person's leaving date, successor, when they left and when they were erased
 
-Revision ID: 0012_departures
-Revises: 0011_directory_version
+Revision ID: 0013_departures
+Revises: 0012_web_signin
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import core.db
 
-revision: str = "0012_departures"
-down_revision: str | Sequence[str] | None = "0011_directory_version"
+revision: str = "0013_departures"
+down_revision: str | Sequence[str] | None = "0012_web_signin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
