@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
 
 DEFAULT_REGION = "NL"
+
+# The usual Dutch notations: 0 or +31 or 0031, then nine digits, spaces, dashes or dots
+# between them. Such text names exactly one number, so its parse is skipped (an import of
+# 100,000 people spent a third of its time in phonenumbers.parse); anything else is parsed.
+_DUTCH = re.compile(r"(?:\+31|0031|0)[ .-]*([1-9](?:[ .-]*[0-9]){8})")
+_SEPARATORS = str.maketrans("", "", " .-")
 
 
 class PhoneError(ValueError):
@@ -16,6 +23,18 @@ class PhoneError(ValueError):
 def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     """'06-12345678', '+31 6 1234 5678', '023 511 5115' → '+31612345678' (E.164)."""
     text = raw.strip()
+    dutch = _DUTCH.fullmatch(text) if region == DEFAULT_REGION else None
+    if dutch is not None:
+        national = dutch.group(1).translate(_SEPARATORS)
+        if phonenumbers.is_valid_number(
+            phonenumbers.PhoneNumber(country_code=31, national_number=int(national))
+        ):
+            return f"+31{national}"
+    return parsed_phone(text, region)
+
+
+def parsed_phone(text: str, region: str = DEFAULT_REGION) -> str:
+    """normalise_phone through phonenumbers.parse alone (what the Dutch shortcut equals)."""
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from directory.phones import PhoneError, display_phone, normalise_phone
+from directory.phones import PhoneError, display_phone, normalise_phone, parsed_phone
 
 
 @pytest.mark.parametrize(
@@ -31,3 +33,26 @@ def test_display_is_national_for_dutch_numbers() -> None:
     assert display_phone("+31612345678") == "06 1234 5678"
     assert display_phone("+31235115115") == "023 511 5115"
     assert display_phone("+3225551234").startswith("+32")
+
+
+def test_the_dutch_shortcut_gives_what_phonenumbers_gives() -> None:
+    """Usual Dutch notations skip phonenumbers.parse; the answer (or refusal) is the same."""
+    rng = random.Random(20261207)
+    prefixes = ["0", "+31", "0031", "+31 ", "0031 ", "+31-", "00", "+32", "+310", "1", ""]
+    separators = ["", " ", "-", ".", "  ", "\t", " - ", "/"]
+    for _ in range(5000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.choice([8, 9, 9, 9, 10])))
+        if rng.random() < 0.5:
+            digits = rng.choice("123456789") + digits[1:]
+        text = rng.choice(prefixes)
+        for digit in digits:
+            text += digit + (rng.choice(separators) if rng.random() < 0.3 else "")
+        try:
+            expected: str | None = parsed_phone(text)
+        except PhoneError:
+            expected = None
+        try:
+            got: str | None = normalise_phone(text)
+        except PhoneError:
+            got = None
+        assert got == expected, text
