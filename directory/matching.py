@@ -53,6 +53,26 @@ COMPOUND = 0.85
 HINT = 0.7
 # Each further content word of a matched phrase makes it surer than one word alone.
 PHRASE_BONUS = 0.05
+# Themes that name a group of residents rather than a problem: next to a problem theme
+# they count this much of their score, so 'kind met autisme' puts autisme first.
+POPULATION_THEMES = frozenset({"jeugd", "ouderen", "jongvolwassenen"})
+POPULATION = 0.93
+# A word inside a phrase of another theme counts this much of its own strength.
+CLAIMED = 0.85
+# The start of a word that begins known words of more themes than this is no evidence.
+MAX_PREFIX_THEMES = 2
+# Everyday words that, as part of a phrase, do not point at its theme on their own
+# ("moeder" in "zorgt voor haar moeder"); they still count inside the whole phrase.
+COMMON = frozenset(
+    """
+    moeder vader ouder ouders kind kinderen zoon dochter partner familie gezin huis thuis
+    school geld werk zorg zorgt zorgen laat laten gaat open dicht terug buiten binnen nieuw
+    oude oudere jong jonge goed slecht lang vrij vast hele eigen andere elke eten naar
+    kwijt tegen helemaal alleen steeds ineens bang vriend vriendin vrienden man vrouw
+    blauw blauwe rood rode zwart zwarte wit witte
+    mother father parent parents child children family home house school money work
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 
 
 @dataclass(frozen=True)
@@ -99,13 +119,19 @@ class ThemeMatcher:
         self._order = {k: i for i, k in enumerate(self.keys)}
         # form of a word → theme → how strongly the word points at it
         self.words: dict[str, dict[str, float]] = {}
+        # the same for words as the catalog writes them, without the stems
+        self._exact: dict[str, dict[str, float]] = {}
         parts: dict[str, set[str]] = {}  # content words of phrases, by every form
+        # Words as the catalog writes them (not their stems): what a typo can be of.
+        written: set[str] = set()
         self.phrases: list[_Phrase] = []
         for theme in themes:
             for weight, terms in ((1.0, theme.terms), (HINT, theme.hints)):
                 for term in terms:
                     words = term.split()
                     if len(words) == 1:
+                        written.add(term)
+                        self._add(term, theme.key, weight, self._exact)
                         for form in _forms(term):
                             self._add(form, theme.key, weight)
                         continue
@@ -121,15 +147,24 @@ class ThemeMatcher:
                     if weight < 1.0:
                         continue
                     for word in content:
-                        if len(word) >= 4:
+                        if len(word) >= 4 and word not in COMMON:
+                            written.add(word)
                             for form in _forms(word):
                                 parts.setdefault(form, set()).add(theme.key)
         # A word that is only part of a phrase points less strongly, and less still when
-        # phrases of several themes share it ("geweld").
+        # phrases of two themes share it.
+        named = set(self.words)  # every form of a word the catalog names on its own
         for form, keys in parts.items():
-            strength = {1: 0.8, 2: 0.7}.get(len(keys), 0.6)
+            if len(keys) > 2 or form in named:
+                # In phrases of three themes or more: an everyday word ('kwijt'). A word
+                # named on its own ('financieel', a hint of schulden) means that, not
+                # whatever phrase it is also part of.
+                continue
+            strength = 0.75 if len(keys) == 1 else 0.65
             for key in keys:
                 self._add(form, key, strength)
+                if form in written:
+                    self._add(form, key, strength, self._exact)
         # Which phrases hold a form among their content words; which hold none at all.
         self._phrases_with: dict[str, list[int]] = {}
         self._bare_phrases: list[int] = []
@@ -139,11 +174,15 @@ class ThemeMatcher:
             for form in set().union(*phrase.content) if phrase.content else ():
                 self._phrases_with.setdefault(form, []).append(index)
         self.vocabulary = tuple(self.words)
-        self.long_words = tuple(w for w in self.vocabulary if len(w) >= 5)
-        # Known words and stems by their first letter, for swapped letters.
+        self._pieces = frozenset(
+            w for w in self.vocabulary if len(w) >= 5 or (w in self._exact and w in named)
+        )
+        # A typo is of a word as written, not of a stem ('voordeur' is no 'vorder').
+        self.long_words = tuple(w for w in self.vocabulary if len(w) >= 5 and w in written)
+        # Written words by their first letter, for swapped letters.
         self._by_initial: dict[str, list[str]] = {}
-        for word in self.vocabulary:
-            if len(word) >= 4 and word.isalpha():
+        for word in sorted(written):
+            if len(word) >= 4 and word.isalpha() and word in self.words:
                 self._by_initial.setdefault(word[0], []).append(word)
         # Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' → 'eenzaamheid'.
         self._prefixes: dict[str, set[str]] = {}
@@ -151,8 +190,10 @@ class ThemeMatcher:
             for end in range(4, len(word)):
                 self._prefixes.setdefault(word[:end], set()).add(word)
 
-    def _add(self, form: str, key: str, strength: float) -> None:
-        known = self.words.setdefault(form, {})
+    def _add(
+        self, form: str, key: str, strength: float, into: dict[str, dict[str, float]] | None = None
+    ) -> None:
+        known = (self.words if into is None else into).setdefault(form, {})
         known[key] = max(known.get(key, 0.0), strength)
 
     def score(self, query: str, floor: float = MIN_SCORE) -> list[tuple[str, float]]:
@@ -189,10 +230,16 @@ class ThemeMatcher:
         candidates = set(self._bare_phrases)
         for form in present:
             candidates.update(self._phrases_with.get(form, ()))
+        # Words inside a naming phrase found as written speak mostly for that phrase's theme:
+        # 'wonen' in 'beschermd wonen' is weaker evidence for wonen.
+        claimed: dict[str, set[str]] = {}
         for index in sorted(candidates):
             phrase = self.phrases[index]
             if phrase.padded in padded:
                 hit(phrase.key, phrase.weight, phrase.padded)
+                if phrase.weight >= 1.0 and len(phrase.content) > 1:
+                    for word in phrase.padded.split():
+                        claimed.setdefault(word, set()).add(phrase.key)
             elif len(phrase.content) > 1:
                 sure = [
                     max((present.get(f, 0.0) for f in forms), default=0.0)
@@ -203,6 +250,8 @@ class ThemeMatcher:
         for word in words:
             for keys, factor, source in found[word]:
                 for key, strength in keys.items():
+                    if word in claimed and key not in claimed[word]:
+                        strength *= CLAIMED
                     hit(key, strength * factor, source)
         if not evidence:
             return ()
@@ -211,6 +260,9 @@ class ThemeMatcher:
             ranked = sorted(seen.values(), reverse=True)
             support = min(SUPPORT * sum(ranked[1:]), SUPPORT_CAP)
             scored.append((key, round(ranked[0] + support, 4)))
+        if len(scored) > 1:
+            # 'a kid with autism': who the resident is matters less than what is going on.
+            scored = [(k, v * POPULATION if k in POPULATION_THEMES else v) for k, v in scored]
         cutoff = max(floor, max(v for _k, v in scored) * RELATIVE_CUTOFF)
         kept = [(k, v) for k, v in scored if v >= cutoff]
         return tuple(sorted(kept, key=lambda kv: (-kv[1], self._order[kv[0]])))
@@ -221,7 +273,7 @@ class ThemeMatcher:
         if len(word) > MAX_WORD:
             known = self.words.get(word)
             return ((known, 1.0, word),) if known else ()
-        direct = self._merged(_forms(word))
+        direct = self._as_written(word)
         if direct:
             return ((direct, 1.0, word),)
         for variant in spelling_variants(word):
@@ -244,6 +296,19 @@ class ThemeMatcher:
             for w in text.split()
         )
 
+    def _as_written(self, word: str) -> dict[str, float]:
+        """Theme → strength for a word. A word the catalog writes means what it says there;
+        its stems only strengthen that ('ouders' is about parents, though it shares the stem
+        'ouder' with 'ouderen'). Other words mean what their stems mean."""
+        exact = self._exact.get(word)
+        if exact is None:
+            return self._merged(_forms(word))
+        found = dict(exact)
+        for key, strength in self._merged(stems(word)).items():
+            if key in found:
+                found[key] = max(found[key], strength)
+        return found
+
     def _merged(self, forms: Iterable[str]) -> dict[str, float]:
         """Theme → strength over all forms of a word ('drinkt' a hint, its stem a synonym)."""
         merged: dict[str, float] = {}
@@ -253,8 +318,10 @@ class ThemeMatcher:
         return merged
 
     def _knows(self, piece: str) -> bool:
-        # Words and their stems are both keys, so a part needs no stemming of its own.
-        return piece in self.words
+        # Words and their stems are both keys, so a part needs no stemming of its own. A
+        # short piece must be a word the catalog names ('huur'), not a stem or a part of a
+        # phrase: 'hele' in 'helemaal' or 'ends' in 'ochtends' is chance.
+        return piece in self._pieces
 
     def _known(self, piece: str) -> dict[str, float]:
         return self.words[piece]
@@ -272,7 +339,10 @@ class ThemeMatcher:
             found = self._slips(word)
         if found:
             return found
-        for longer in self._prefixes.get(word, ()):
+        longer_words = self._prefixes.get(word, ())
+        if len({key for longer in longer_words for key in self.words[longer]}) > MAX_PREFIX_THEMES:
+            return []  # 'zelf' starts words of half the catalog: it says nothing
+        for longer in longer_words:
             value = 0.75 if len(word) * 2 >= len(longer) else 0.62
             found.append((self.words[longer], value, longer))
         return found

@@ -14,7 +14,7 @@ STOPWORDS = frozenset(
     helpt zoek zoeken gezocht collega contact mensen persoon van naar over om tot ook nog
     weet weten doet werkt heeft hebben moet wil graag even snel nu vandaag alstublieft aub
     als dan maar want omdat toen terwijl zodat hier daar deze dus al alle alles allebei
-    heel erg zeer veel weinig meer minder echt best wel niks niets iets ergens nergens
+    heel hele helemaal erg zeer veel weinig meer minder echt best wel niks niets iets ergens nergens
     steeds telkens ineens opeens weer nooit altijd soms vaak eens net pas zo zoals
     was waren wordt worden werd geweest ben bent had hadden zal zou zullen kon konden
     mag mogen moeten wilde willen gaat gaan ging komt komen kwam krijgt krijgen
@@ -22,7 +22,7 @@ STOPWORDS = frozenset(
     regelen regelt regelen aanvragen aanvraag vraag vragen vraagje iemand anders
     hem haar hun hen zich zichzelf jou jouw u uw jullie men elkaar
     meneer mevrouw mvr mw dhr man vrouw client clienten inwoner inwoners bewoner bewoners
-    klant klanten casus situatie geval iemand persoon personen mensen
+    alleenstaand alleenstaande klant klanten casus situatie geval iemand persoon personen mensen
     wie weet ken kent kennen bellen bel contactpersoon aanspreekpunt loket
     ervaring iemand collegas collegas team
     de der den des ten ter iets wat welke welk wanneer waarom hoe

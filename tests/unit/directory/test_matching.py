@@ -88,6 +88,6 @@ def test_two_swapped_letters_are_a_slip(query: str, expected: str) -> None:
     assert keys(query)[0] == expected
 
 
-@pytest.mark.parametrize("query", ["spelen", "stoep", "spullen"])
+@pytest.mark.parametrize("query", ["stoep", "lamp", "weekend"])
 def test_a_real_word_one_letter_from_a_theme_word_is_no_slip(query: str) -> None:
     assert keys(query) == []
