@@ -85,7 +85,7 @@ async def report_page(request: web.Request) -> web.Response:
             "title": title,
             "month": str(month),
             "picker": picker,
-            "lines": render_report(report, tr).splitlines(),
+            "sections": sections(render_report(report, tr)),
             "svg": Markup(chart.svg(points, tr, _("Trend van de laatste maanden"))),
             "table": chart.table(points, tr),
         },
@@ -106,6 +106,19 @@ async def report_csv(request: web.Request) -> web.Response:
             uow.session, month, now, ReportOptions.from_settings(app.settings)
         )
     return _csv(to_csv(report), f"netwerkrapport-{month}.csv")
+
+
+def sections(text: str) -> list[tuple[str, list[str]]]:
+    """The report's text as (heading, its indented lines); a line on its own has no items."""
+    found: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line.startswith(" ") and found:
+            found[-1][1].append(line.strip())
+        else:
+            found.append((line.strip(), []))
+    return found
 
 
 def _csv(body: str, filename: str) -> web.Response:
