@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import person_actor, record
@@ -174,3 +174,14 @@ async def sign_out(session: AsyncSession, secret: str, now: datetime, origin: st
         origin=origin,
     )
     return True
+
+
+async def forget_old(session: AsyncSession, now: datetime, keep: timedelta) -> int:
+    """Delete links and sessions that ended more than `keep` ago (the audit log keeps the
+    sign-ins); returns how many rows went."""
+    cutoff = now - keep
+    links = await session.execute(delete(WebLink).where(WebLink.expires_at < cutoff))
+    sessions = await session.execute(
+        delete(WebSession).where((WebSession.expires_at < cutoff) | (WebSession.ended_at < cutoff))
+    )
+    return sum(int(getattr(r, "rowcount", 0) or 0) for r in (links, sessions))

@@ -1,4 +1,5 @@
-"""Housekeeping: delivered messages lose their text, old event ids and abandoned forms go.
+"""Housekeeping: delivered messages lose their text, old event ids, abandoned forms and
+ended web sign-ins go.
 
 The outbox holds whole messages — a handover's question, a knelpunt's
 description — until they are delivered. Afterwards only the row is needed (its
@@ -15,17 +16,22 @@ from sqlalchemy import String, cast, or_, update
 
 from core import conversation, events
 from core.outbox import OutboxMessage
+from directory import signin
 from handlers.base import Deps, Registry
 
 ORDER = 200
 EVERY = timedelta(hours=1)
 _LAST_RUN = "housekeeping.last_run"
+# Web sign-in links and sessions are kept this long after they ended (the audit log keeps
+# every sign-in for good).
+WEB_SIGNIN_KEPT = timedelta(days=1)
 
 log = logging.getLogger("krokodil.housekeeping")
 
 
 async def tidy(deps: Deps, now: datetime) -> int:
-    """Remove delivered messages' text, forgotten event ids and expired forms; returns rows."""
+    """Remove delivered messages' text, forgotten event ids, expired forms and ended web
+    sign-ins; returns rows."""
     last = deps.extras.get(_LAST_RUN)
     if isinstance(last, datetime) and now - last < EVERY:
         return 0
@@ -44,8 +50,9 @@ async def tidy(deps: Deps, now: datetime) -> int:
         )
         forgotten = await events.forget_older_than(session, now - events.RETRY_HORIZON)
         await conversation.expire(session, now)
+        signins = await signin.forget_old(session, now, WEB_SIGNIN_KEPT)
         await uow.commit()
-    done = int(getattr(emptied, "rowcount", 0) or 0) + forgotten
+    done = int(getattr(emptied, "rowcount", 0) or 0) + forgotten + signins
     if done:
         log.info("housekeeping", extra={"rows": done})
     return done

@@ -112,3 +112,22 @@ async def test_pages_speak_the_persons_language(app: App, chat: Chat, client: Cl
     await sign_in(client, chat, "f.elamrani")
     html = await (await client.get("/web/")).text()
     assert '<html lang="en">' in html and "Sign out" in html and "Who does what" in html
+
+
+async def test_housekeeping_forgets_ended_links_and_sessions_but_not_the_audit(
+    app: App, chat: Chat, client: Client, clock: FrozenClock
+) -> None:
+    from directory.models_signin import WebLink, WebSession
+    from handlers.housekeeping import tidy
+
+    await _person(app)
+    await sign_in(client, chat, "f.elamrani")
+    await link_from_chat(chat, "f.elamrani")  # a second link, never used
+    assert await tidy(app.deps, clock.now()) == 0
+    clock.advance(timedelta(days=2))
+    assert await tidy(app.deps, clock.now()) == 3
+    async with app.deps.uow() as uow:
+        assert list(await uow.session.scalars(select(WebLink))) == []
+        assert list(await uow.session.scalars(select(WebSession))) == []
+        actions = list(await uow.session.scalars(select(AuditEntry.action)))
+    assert "web.signed_in" in actions
