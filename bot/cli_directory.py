@@ -1,5 +1,5 @@
-"""`krokodil directory import FILE.csv [--skip-invalid]`, `krokodil directory export` and
-`krokodil directory leave EMAIL [--on DATE] [--successor EMAIL]`."""
+"""`krokodil directory import FILE.csv [--skip-invalid] [--sync [ORGANISATION]] [--yes]`,
+`krokodil directory export` and `krokodil directory leave EMAIL [--on DATE] [--successor EMAIL]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import asyncio
 import sys
 from dataclasses import replace
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bootstrap import App, build
 from bot.runtime import prepare
@@ -21,6 +23,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     imp = d_sub.add_parser("import", help="import people from a CSV file")
     imp.add_argument("file", type=Path)
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows only")
+    imp.add_argument(
+        "--sync",
+        nargs="?",
+        const="",
+        metavar="ORGANISATION",
+        help="the file is the whole staff list (of this organisation, or of every organisation "
+        "in the file): people missing from it leave today; shows a preview and asks first",
+    )
+    imp.add_argument("--yes", action="store_true", help="with --sync: do not ask, just do it")
     d_sub.add_parser("export", help="print the directory as CSV")
     leave = d_sub.add_parser("leave", help="someone leaves: out of /wie, work to the successor")
     leave.add_argument("email")
@@ -53,6 +64,8 @@ async def _directory(args: argparse.Namespace, settings: Settings) -> int:
         except (OSError, UnicodeDecodeError) as error:
             print(f"krokodil: cannot read {args.file}: {error}", file=sys.stderr)
             return 2
+        if args.sync is not None:
+            return await _sync(app, args, text)
         report = await import_csv(
             app.deps.uow,
             text,
@@ -81,3 +94,39 @@ async def _leave(app: App, args: argparse.Namespace) -> int:
     # The messages to the successor and the others wait in the outbox for the running bot.
     print(text)
     return 0
+
+
+async def _sync(app: App, args: argparse.Namespace, text: str) -> int:
+    """Preview, confirm (or --yes), then import with the missing people leaving."""
+    from directory.csv_io import Sync, SyncError, import_csv
+    from handlers.departures.leave import leave_all
+
+    sync = Sync(organisations=(args.sync,) if args.sync else ())
+    now = app.deps.clock.now()
+    admins = app.settings.bot.admins
+
+    async def leave(session: AsyncSession, ids: list[int]) -> None:
+        await leave_all(session, app.deps, ids, now=now)
+
+    try:
+        preview = await import_csv(
+            app.deps.uow, text, now=now, admins=admins, sync=sync, dry_run=True,
+            skip_invalid=args.skip_invalid,
+        )  # fmt: skip
+        print(preview.summary())
+        if not preview.ok:
+            return 1
+        if preview.leavers and not args.yes:
+            print("Doorgaan? Typ ja om te importeren (of start opnieuw met --yes): ", end="")
+            sys.stdout.flush()
+            if sys.stdin.readline().strip().lower() not in ("ja", "j", "yes", "y"):
+                print("Niets veranderd.")
+                return 1
+        report = await import_csv(
+            app.deps.uow, text, now=now, admins=admins, sync=sync, on_leave=leave
+        )
+    except SyncError as error:
+        print(f"krokodil: {error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0 if report.ok else 1

@@ -2,18 +2,22 @@
 
 `import_csv` reads the whole file first; by default nothing is written when any row
 is invalid, and every invalid row is reported with its line number and reason.
-Importing the same file twice changes nothing.
+Importing the same file twice changes nothing. With a ``Sync`` the file is the whole staff
+list of its organisations (or of the ones named): active people of those organisations
+missing from it leave, through a hook the caller gives (``handlers.departures``), in the
+same transaction; ``dry_run`` shows what would happen and writes nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import record
 from core.db import UnitOfWorkFactory
@@ -33,6 +37,20 @@ from directory.models import (
 
 # Imports that create or change at least this many people refresh the planner statistics.
 ANALYZE_AFTER = 1000
+# Called with the ids of the people a sync finds missing, before the import commits.
+LeaveHook = Callable[[AsyncSession, list[int]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Sync:
+    """Treat the file as the complete staff list: of these organisations, or (empty) of every
+    organisation the file names."""
+
+    organisations: tuple[str, ...] = ()
+
+
+class SyncError(ValueError):
+    """A sync that cannot be done as asked (the message is Dutch, for the command line)."""
 
 
 @dataclass
@@ -48,6 +66,10 @@ class ImportReport:
     new_organisations: list[str] = field(default_factory=list)
     new_wijken: list[str] = field(default_factory=list)
     imported: bool = False
+    # A sync: the people who leave (name, organisation), and whether this was only a preview.
+    leavers: list[tuple[str, str]] = field(default_factory=list)
+    synced: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -119,7 +141,25 @@ class ImportReport:
             )
         if self.new_wijken:
             lines.append(tr.gettext("Nieuwe wijken: {names}.", names=", ".join(self.new_wijken)))
+        if self.synced:
+            lines.append(self._leaver_lines(tr))
+        if self.dry_run:
+            lines.insert(0, tr.gettext("Voorbeeld: er is nog niets veranderd."))
         return "\n".join(lines)
+
+    def _leaver_lines(self, tr: Translator) -> str:
+        scope = ", ".join(self.synced)
+        if not self.leavers:
+            return tr.gettext("Niemand van {organisations} vertrekt.", organisations=scope)
+        names = "\n".join(f"  - {name} ({organisation})" for name, organisation in self.leavers)
+        if self.dry_run:
+            head = tr.gettext(
+                "Niet meer in het bestand, dus vertrekken per vandaag ({n}, zonder opvolger):",
+                n=len(self.leavers),
+            )
+        else:
+            head = tr.gettext("Vertrokken per vandaag ({n}, zonder opvolger):", n=len(self.leavers))
+        return f"{head}\n{names}"
 
 
 async def import_csv(
@@ -130,18 +170,32 @@ async def import_csv(
     skip_invalid: bool = False,
     admins: Collection[str] = (),
     actor: str = "system",
+    sync: Sync | None = None,
+    on_leave: LeaveHook | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import a directory CSV in one transaction; see the module docstring for the rules."""
     parsed = parse_csv(text)
-    report = ImportReport(total=parsed.total, errors=list(parsed.errors))
+    report = ImportReport(total=parsed.total, errors=list(parsed.errors), dry_run=dry_run)
     header_broken = any(e.line == 1 for e in parsed.errors)
     if header_broken or (parsed.errors and not skip_invalid):
         return report
+    if sync is not None and parsed.errors:
+        # A row that could not be read would look like someone who left.
+        raise SyncError(
+            "Met --sync importeer ik alleen een bestand zonder fouten: verbeter eerst de regels "
+            "hierboven."
+        )
     async with uow_factory() as uow:
         applied = await apply_rows(uow.session, parsed.rows, now=now, admins=admins, actor=actor)
         report.errors.extend(applied.errors)
-        if applied.errors and not skip_invalid:
+        if applied.errors and (not skip_invalid or sync is not None):
             return report
+        if sync is not None:
+            organisations = {row.organisation for row in parsed.rows}
+            leaving = await _missing(uow.session, sync, organisations, applied.people, report)
+            if leaving and on_leave is not None and not dry_run:
+                await on_leave(uow.session, leaving)
         report.created, report.updated, report.unchanged = (
             applied.created,
             applied.updated,
@@ -160,11 +214,49 @@ async def import_csv(
             result="ok" if report.ok else "partial",
             origin="csv",
         )
+        if dry_run:
+            return report  # the unit of work rolls back
         await uow.commit()
         report.imported = True
     if report.created + report.updated >= ANALYZE_AFTER:
         await _refresh_statistics(uow_factory)
     return report
+
+
+async def _missing(
+    session: AsyncSession,
+    sync: Sync,
+    in_file: set[str],
+    kept: set[int],
+    report: ImportReport,
+) -> list[int]:
+    """Active people of the synced organisations whom the file does not name."""
+    known = {
+        name.lower(): (oid, name)
+        for oid, name in await session.execute(select(Organisation.id, Organisation.name))
+    }
+    wanted = sync.organisations or tuple(sorted(in_file))
+    scope: dict[int, str] = {}
+    for name in wanted:
+        found = known.get(name.strip().lower())
+        if found is None:
+            raise SyncError(
+                f'De organisatie "{name}" staat niet in de sociale kaart of in het bestand.'
+            )
+        scope[found[0]] = found[1]
+    report.synced = sorted(scope.values())
+    rows = await session.execute(
+        select(Person.id, Person.name, Person.organisation_id)
+        .where(
+            Person.organisation_id.in_(list(scope)),
+            Person.active.is_(True),
+            Person.left_at.is_(None),
+        )
+        .order_by(func.lower(Person.name), Person.id)
+    )
+    leaving = [(pid, name, org) for pid, name, org in rows if pid not in kept]
+    report.leavers = [(name, scope[org]) for _pid, name, org in leaving]
+    return [pid for pid, _name, _org in leaving]
 
 
 async def _refresh_statistics(uow_factory: UnitOfWorkFactory) -> None:

@@ -59,6 +59,8 @@ class Applied:
     new_themes: list[str] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
     new_wijken: list[str] = field(default_factory=list)
+    # Everyone the file's valid rows stand for (matched or new): a sync keeps exactly these.
+    people: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -118,6 +120,7 @@ async def apply_rows(
             new_people.append((plan, values | {"_themes": theme_ids, "_wijken": wijken}))
             continue
         pid = plan.person_id
+        result.people.add(pid)
         old = existing.people[pid]
         changed = {k: v for k, v in values.items() if old.get(k) != v}
         themes_changed = theme_ids != existing.themes_of.get(pid, set())
@@ -144,6 +147,7 @@ async def apply_rows(
                 for _, values in new_people
             ],
         )
+        result.people.update(ids)
         for (plan, values), pid in zip(new_people, ids, strict=True):
             theme_rows.extend({"person_id": pid, "theme_id": t} for t in values["_themes"])
             wijk_rows.extend({"person_id": pid, "wijk_id": w} for w in values["_wijken"])

@@ -305,3 +305,18 @@ async def _by_email(session: AsyncSession, email: str) -> Person:
     if not found:
         raise UserError("Niemand in de sociale kaart heeft het e-mailadres {value}.", value=email)
     return found[0]
+
+
+async def leave_all(session: AsyncSession, deps: Deps, ids: list[int], *, now: datetime) -> None:
+    """A sync import's leavers: leaving today (with the successor of a departure planned
+    before, else none), in the import's transaction."""
+    today = today_of(deps, now)
+    for person_id in ids:
+        person = await session.get(Person, person_id)
+        if person is None or person.left_at is not None:
+            continue
+        # A successor named earlier for a planned departure still takes over.
+        planned = await session.get(Person, person.successor_id) if person.successor_id else None
+        successor = planned if planned is not None and planned.active else None
+        departures.announce(session, person, today, successor, now=now, actor="csv", origin="csv")
+        await depart(session, deps, person, now=now, actor="csv")
