@@ -59,6 +59,11 @@ POPULATION_THEMES = frozenset({"jeugd", "ouderen", "jongvolwassenen"})
 POPULATION = 0.93
 # A word inside a phrase of another theme counts this much of its own strength.
 CLAIMED = 0.85
+# A place word that is only the setting of a story ('op haar werk') counts this much.
+SETTING = 0.8
+SETTING_WORDS = frozenset(
+    "werk school klas huis thuis woning flat kamer straat buurt wijk work home house".split()  # noqa: SIM905
+)
 # The start of a word that begins known words of more themes than this is no evidence.
 MAX_PREFIX_THEMES = 2
 # Everyday words that, as part of a phrase, do not point at its theme on their own
@@ -148,18 +153,23 @@ class ThemeMatcher:
                         continue
                     for word in content:
                         if len(word) >= 4 and word not in COMMON:
-                            written.add(word)
-                            for form in _forms(word):
-                                parts.setdefault(form, set()).add(theme.key)
+                            parts.setdefault(word, set()).add(theme.key)
         # A word that is only part of a phrase points less strongly, and less still when
         # phrases of two themes share it.
         named = set(self.words)  # every form of a word the catalog names on its own
-        for form, keys in parts.items():
-            if len(keys) > 2 or form in named:
-                # In phrases of three themes or more: an everyday word ('kwijt'). A word
-                # named on its own ('financieel', a hint of schulden) means that, not
-                # whatever phrase it is also part of.
+        by_form: dict[str, set[str]] = {}
+        for word, keys in parts.items():
+            if any(form in named for form in _forms(word)):
+                # A word named on its own, in any form ('financieel', a hint of schulden;
+                # 'schreeuwt' next to the hint 'schreeuwen') means that, not whatever
+                # phrase it is also part of.
                 continue
+            written.add(word)
+            for form in _forms(word):
+                by_form.setdefault(form, set()).update(keys)
+        for form, keys in by_form.items():
+            if len(keys) > 2:
+                continue  # in phrases of three themes or more: an everyday word ('kwijt')
             strength = 0.75 if len(keys) == 1 else 0.65
             for key in keys:
                 self._add(form, key, strength)
@@ -217,6 +227,7 @@ class ThemeMatcher:
 
         words = [w for w in text.split() if w not in STOPWORDS and len(w) >= 2]
         found = {word: self._lookup(word) for word in words}
+        settings = _settings(text)
         # Every form of every word, and what a typo or compound turned out to be (with how
         # sure that reading is).
         present: dict[str, float] = {}
@@ -252,6 +263,8 @@ class ThemeMatcher:
                 for key, strength in keys.items():
                     if word in claimed and key not in claimed[word]:
                         strength *= CLAIMED
+                    if word in settings:
+                        strength *= SETTING
                     hit(key, strength * factor, source)
         if not evidence:
             return ()
@@ -361,6 +374,46 @@ class ThemeMatcher:
             and sorted(candidate) == letters
             and OSA.distance(word, candidate, score_cutoff=1) == 1
         ][:3]
+
+
+def _settings(text: str) -> frozenset[str]:
+    """Place words used as the setting of a story ('op haar werk', 'in huis', 'op school'),
+    not as its subject ('werk zoeken')."""
+    found = set()
+    words = text.split()
+    for index, word in enumerate(words):
+        if word not in SETTING_WORDS:
+            continue
+        before = [w for w in words[max(0, index - 3) : index] if w not in _DETERMINERS]
+        if before and before[-1] in _LOCATIVE:
+            found.add(word)
+    return frozenset(found)
+
+
+_LOCATIVE = frozenset({"op", "in", "bij", "naar", "at", "to"})
+_DETERMINERS = frozenset(
+    {
+        "de",
+        "het",
+        "een",
+        "zijn",
+        "haar",
+        "hun",
+        "mijn",
+        "zn",
+        "z",
+        "n",
+        "m",
+        "d",
+        "r",
+        "the",
+        "his",
+        "her",
+        "their",
+        "a",
+        "an",
+    }
+)
 
 
 def _signature(theme: Any) -> tuple[Any, ...]:

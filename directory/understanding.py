@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from directory.matching import matcher_for
+from directory.matching import POPULATION_THEMES, matcher_for
 from directory.place import Place, read_place
 from directory.reference import Reference
 
@@ -56,6 +56,9 @@ def understand(query: str, ref: Reference, *, ask_back: bool = True) -> Understa
         return Understanding(place, (), tuple(k for k, _ in faint[:OPTIONS]))
     best = themes[0][1]
     close = [k for k, score in themes if score >= best - TIE]
+    if themes[0][0] not in POPULATION_THEMES:
+        # 'gast' next to 'financieel': who it is about is no rival for what it is about.
+        close = [k for k in close if k not in POPULATION_THEMES]
     if best < WEAK and len(close) >= 2:
         return Understanding(place, themes, tuple(k for k, _ in themes[:OPTIONS]))
     return Understanding(place, themes)

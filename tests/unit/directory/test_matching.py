@@ -91,3 +91,21 @@ def test_two_swapped_letters_are_a_slip(query: str, expected: str) -> None:
 @pytest.mark.parametrize("query", ["stoep", "lamp", "weekend"])
 def test_a_real_word_one_letter_from_a_theme_word_is_no_slip(query: str) -> None:
     assert keys(query) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ouders zijn uit elkaar", "scheiding"),  # 'ouders' shares a stem with 'ouderen'
+        ("kind met autisme", "autisme"),  # who it is about comes after what is going on
+        ("wachtlijst voor beschermd wonen", "beschermd_wonen"),  # 'wonen' inside the phrase
+        ("ze komt met een blauw oog op haar werk", "huiselijk_geweld"),  # work is the setting
+        ("man zit elke dag vanaf 's ochtends aan het bier", "verslaving"),  # no 'ends' in it
+    ],
+)
+def test_the_subject_wins_over_people_places_and_chance_pieces(query: str, expected: str) -> None:
+    assert keys(query)[0] == expected
+
+
+def test_a_word_that_starts_words_of_many_themes_says_nothing() -> None:
+    assert keys("zelf") == []
