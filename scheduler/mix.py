@@ -1,8 +1,9 @@
 """A dialoogtafel works best with a mixed table: different organisations, roles and experience.
 
-The proposal picks people for the theme one at a time, each time the one who adds most that
-is not at the table yet (a new organisation first, then a new role), and always seats an
-ervaringsdeskundige when the directory lists one.
+The proposal picks people for the theme one at a time: people who work on the table's theme
+before anyone else, and among them each time the one who adds most that is not at the table
+yet (a new organisation first, then a new role). It seats an ervaringsdeskundige when the
+directory lists one, but one who works on another theme only at a table of two or more.
 """
 
 from __future__ import annotations
@@ -49,17 +50,22 @@ class Mix:
 
 
 def propose(candidates: Sequence[Candidate], size: int, rng: random.Random) -> list[Candidate]:
-    """Up to `size` people, as mixed as the candidates allow (ties broken by `rng`)."""
+    """Up to `size` people: those on the table's theme first, as mixed as they allow (ties
+    broken by `rng`), with an ervaringsdeskundige among them."""
     pool = list(candidates)
     rng.shuffle(pool)
     chosen: list[Candidate] = []
     experienced = [c for c in pool if EXPERIENCE in c.roles]
     if experienced and size > 0:
         first = max(experienced, key=lambda c: c.on_theme)
-        chosen.append(first)
-        pool.remove(first)
+        # One who works on another theme takes a seat only beside someone on the theme
+        # (a table of one is for the theme), unless nobody else works on it.
+        others_on_theme = any(c.on_theme for c in pool if c is not first)
+        if first.on_theme or size > 1 or not others_on_theme:
+            chosen.append(first)
+            pool.remove(first)
     while pool and len(chosen) < size:
-        best = max(pool, key=lambda c: _gain(c, chosen))
+        best = max(pool, key=lambda c: (c.on_theme, _gain(c, chosen)))
         chosen.append(best)
         pool.remove(best)
     return chosen
@@ -70,7 +76,6 @@ def _gain(candidate: Candidate, table: Sequence[Candidate]) -> int:
     kinds = {c.kind for c in table}
     gain = 4 if candidate.organisation not in organisations else 0
     gain += 2 if candidate.kind not in kinds else 0
-    gain += 2 if candidate.on_theme else 0
     return gain
 
 

@@ -103,6 +103,22 @@ async def test_plan_a_dialoogtafel_invite_a_mix_and_answer(app: App, chat: Chat)
     await chat.as_("joost").script([("/agenda", ["Schulden en schaamte (#1)", "jij: ja"])])
 
 
+async def test_a_table_of_one_on_schulden_proposes_someone_on_schulden(
+    app: App, chat: Chat
+) -> None:
+    await _people(app)
+    for line in ("/plan", "2", "Schulden", "schulden", "-", "di 8 dec 14:00", "2", "1"):
+        await chat.say(line)
+    await chat.say("Wijkcentrum De Schakel")
+    planned = render(await chat.say("1"))
+    assert "Plaatsen: 0 van 1 bezet" in planned
+    proposal = planned.split("Voorstel voor een gemengde tafel", 1)[1]
+    # Anja is an ervaringsdeskundige who works on wonen: a table of one is for the theme.
+    # Fatima organises; Joost and Piet work on schulden.
+    seated = [name for name in ("Anja Bos", "Joost de Wit", "Piet Klaassen") if name in proposal]
+    assert seated in (["Joost de Wit"], ["Piet Klaassen"]), proposal
+
+
 async def test_a_number_typed_for_a_text_question_is_the_answer_not_a_button(
     app: App, chat: Chat
 ) -> None:

@@ -22,6 +22,23 @@ def test_proposal_spreads_over_organisations_and_includes_lived_experience() -> 
     assert len({c.organisation for c in chosen}) == 4
 
 
+def test_the_theme_comes_before_the_mix() -> None:
+    pool = [
+        Candidate(1, "A", "Gemeente", "schuldhulpverlener"),
+        Candidate(2, "B", "Taalhuis", "taalcoach", on_theme=False),
+        Candidate(3, "C", "Cliëntenraad", "", ("ervaringsdeskundige",), on_theme=False),
+        Candidate(4, "D", "Gemeente", "consulent"),
+    ]
+    for seed in range(20):
+        # One seat: someone on the theme, never the off-theme ervaringsdeskundige.
+        assert [c.person_id for c in propose(pool, 1, random.Random(seed))] in ([1], [4])
+        # Two: the ervaringsdeskundige and one on the theme; three: everyone on the theme
+        # before anyone off it, even from the same organisation.
+        two = {c.person_id for c in propose(pool, 2, random.Random(seed))}
+        assert 3 in two and two & {1, 4}
+        assert {c.person_id for c in propose(pool, 3, random.Random(seed))} == {1, 3, 4}
+
+
 def test_proposal_is_repeatable_with_a_seed_and_never_larger_than_the_pool() -> None:
     pool = [Candidate(i, f"P{i}", f"Org{i % 3}", f"rol{i % 2}") for i in range(1, 8)]
     assert propose(pool, 5, random.Random(9)) == propose(pool, 5, random.Random(9))
