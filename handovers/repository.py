@@ -154,6 +154,23 @@ class HandoverRepository:
         )
         return list(rows)
 
+    async def handed_over_since(
+        self, person_id: int, since: datetime
+    ) -> list[tuple[Handover, HandoverCase]]:
+        """Handovers this person sent that were accepted since a moment, newest first, with
+        their case as it is now (someone else may hold it by now, or it may be closed)."""
+        rows = await self.session.execute(
+            select(Handover, HandoverCase)
+            .join(HandoverCase, HandoverCase.id == Handover.case_id)
+            .where(
+                Handover.sender_id == person_id,
+                Handover.state == State.ACCEPTED,
+                Handover.decided_at >= since,
+            )
+            .order_by(Handover.decided_at.desc(), Handover.id.desc())
+        )
+        return [(handover, case) for handover, case in rows]
+
     async def update_where(
         self, handover_id: int, conditions: Sequence[Any], values: dict[str, Any]
     ) -> bool:

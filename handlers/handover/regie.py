@@ -1,4 +1,5 @@
-"""/regie: the cases I hold regie over, open handovers I sent or must answer, and their ages.
+"""/regie: the cases I hold regie over, open handovers I sent or must answer, and their ages;
+then the cases I handed over in the last 30 days, with who holds regie now.
 
 Subcommands work on case numbers (what people see): ``overdragen`` hands regie on
 (a new handover that needs acceptance), ``intrekken`` withdraws the open handover
@@ -8,6 +9,10 @@ of a case, ``afsluiten`` closes a case the holder is done with.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import UserError
 from core.messages import Button, Reply
@@ -21,6 +26,8 @@ from handovers.models import HandoverCase
 from handovers.repository import HandoverRepository
 
 MAX_BUTTONS = 8
+# How far back /regie shows the cases you handed over.
+RECENT_DAYS = 30
 # Which buttons get a place first when there are more than MAX_BUTTONS.
 RECEIVED, SENT, TO_MEET = 0, 1, 2
 
@@ -151,6 +158,7 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
         me_person = await someone(uow.session, me)
         if me_person is not None:
             lines.extend(await orphans.orphan_lines(uow.session, me_person, tr))
+        passed_on = await _handed_over(uow.session, repo, cmd, {c.id for c in held})
     if not lines:
         lines.append(
             tr.gettext(
@@ -158,6 +166,9 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
                 "een warme overdracht met /overdracht."
             )
         )
+    if passed_on:
+        lines.append(tr.gettext("Door jou overgedragen (laatste {days} dagen):", days=RECENT_DAYS))
+        lines += [line for _case, line in passed_on]
     buttons = _fit(groups)
     if len(buttons) < sum(len(g) for _, g in groups):
         lines.append(
@@ -176,8 +187,46 @@ async def overview(cmd: Command, deps: Deps) -> Reply:
             "held": [c.id for c in held],
             "sent": [h.id for h in sent.values()],
             "received": [h.id for h in received],
+            "handed_over": [case_id for case_id, _line in passed_on],
         },
     )
+
+
+async def _handed_over(
+    session: AsyncSession, repo: HandoverRepository, cmd: Command, held: set[int]
+) -> list[tuple[int, str]]:
+    """Cases I handed over lately, with who holds regie now and since when, one line each
+    (a case that came back to me is among the ones I hold)."""
+    tr = cmd.tr
+    zone = ZoneInfo(tr.timezone)
+    lines: list[tuple[int, str]] = []
+    for handover, case in await repo.handed_over_since(
+        cmd.person_id, cmd.now - timedelta(days=RECENT_DAYS)
+    ):
+        if case.id in held or any(case.id == c for c, _ in lines):
+            continue
+        receiver = await someone(session, handover.receiver_id)
+        accepted = handover.decided_at or case.regie_since
+        line = "• " + tr.gettext(
+            "casus #{case} · {label} · overgedragen aan {name}, geaccepteerd op {date}",
+            case=case.id,
+            label=case.reference_label or handover.reference_label or "—",
+            name=receiver.name if receiver else "?",
+            date=tr.date(accepted.astimezone(zone), "d MMMM"),
+        )
+        if case.closed_at is not None:
+            line += "\n   " + tr.gettext(
+                "afgesloten op {date}", date=tr.date(case.closed_at.astimezone(zone), "d MMMM")
+            )
+        elif case.regie_holder_id != handover.receiver_id:
+            holder = await someone(session, case.regie_holder_id)
+            line += "\n   " + tr.gettext(
+                "regie nu bij {name}, sinds {date}",
+                name=holder.name if holder else "?",
+                date=tr.date(case.regie_since.astimezone(zone), "d MMMM"),
+            )
+        lines.append((case.id, line))
+    return lines
 
 
 def _fit(groups: list[tuple[int, tuple[Button, ...]]]) -> tuple[Button, ...]:

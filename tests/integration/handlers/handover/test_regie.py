@@ -181,3 +181,44 @@ async def test_regie_overdragen_after_a_decline_keeps_the_question_and_skips_the
     )
     assert "Kenmerk van Fatima: D-2026-0042" in last_for(chat, "anna")
     assert NEED in last_for(chat, "anna")
+
+
+async def test_regie_shows_the_cases_i_handed_over_lately_and_who_holds_them(
+    app: App, chat: Chat, clock: FrozenClock
+) -> None:
+    await network(app)
+    chat.as_("f.elamrani")
+    await send_to(chat, "Joost de Wit")
+    clock.advance(timedelta(hours=2))
+    await chat.as_("joost").script([("1", ["Je hebt de overdracht geaccepteerd"])])
+    handed_over = (
+        "casus #1 · D-2026-0042 · overgedragen aan Joost de Wit, geaccepteerd op 24 november"
+    )
+    await chat.as_("f.elamrani").script(
+        [
+            (
+                "/regie",
+                [
+                    "Kennismaking met Joost nog niet vastgelegd (casus #1)",
+                    "Door jou overgedragen (laatste 30 dagen):",
+                    handed_over,
+                ],
+            ),
+            # The kennismaking is recorded: the case stays in view, with who holds it now.
+            ("2", ["kennismaking"]),
+        ]
+    )
+    clock.advance(timedelta(days=3))
+    reply = await chat.say("/regie")
+    assert "Kennismaking met Joost" not in reply.text
+    assert handed_over in reply.text
+    assert reply.data["handed_over"] == [1]
+    # Joost closes the case: Fatima sees that too.
+    await chat.as_("joost").script([("/regie afsluiten 1", ["afgesloten"])])
+    reply = await chat.as_("f.elamrani").say("/regie")
+    assert handed_over + "\n   afgesloten op 27 november" in reply.text
+    # After thirty days it is history.
+    clock.advance(timedelta(days=30))
+    reply = await chat.say("/regie")
+    assert "Door jou overgedragen" not in reply.text
+    assert "geen regie over casussen" in reply.text
