@@ -127,10 +127,12 @@ class Dispatcher:
 
     async def _handle(self, inv: Invocation) -> tuple[str, Reply]:
         now = self.deps.clock.now()
-        if inv.event_id and not await self.events.claim(inv.platform, inv.event_id, now):
-            return "duplicate", Reply(data={"duplicate": True})
         known = await self._known_actor(inv)
         async with self.deps.uow() as uow:
+            if inv.event_id and not await self.events.claim(
+                uow.session, inv.platform, inv.event_id, now
+            ):
+                return "duplicate", Reply(data={"duplicate": True})
             identity = uow.repo(IdentityRepository)
             person = None if known else await identity.person_for_account(inv.platform, inv.account)
             if known is None and person is None and inv.email_hint:

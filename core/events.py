@@ -12,7 +12,7 @@ Only deliveries a platform may repeat carry an event id (Slack's Events API, Tel
 updates, Teams' activities, button presses); a Slack slash command is never sent twice
 and is not claimed. On the hot path `EventLedger` keeps it cheap: an id finished in this
 process lately is a duplicate without asking the database, and a new one costs one
-INSERT and one UPDATE, each committed on its own, outside the request's transaction.
+INSERT in the request's first transaction and one UPDATE after the handler.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Boolean, String, delete, text, true, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -143,18 +142,20 @@ class EventLedger:
         self._busy: set[tuple[str, str]] = set()
         self._done: OrderedDict[tuple[str, str], None] = OrderedDict()
 
-    async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
-        """True when this delivery is the one to handle (then call `finish` after it)."""
+    async def claim(
+        self, session: AsyncSession, platform: str, event_id: str, now: datetime
+    ) -> bool:
+        """True when this delivery is the one to handle (then call `finish` after it).
+
+        The claim is written in the caller's transaction (one INSERT), so it commits with
+        whatever else the request's first transaction does, on the same connection.
+        """
         key = (platform, event_id)
         if key in self._done or key in self._busy:
             return False
         self._busy.add(key)
         try:
-            first = await self._insert(platform, event_id, now)
-            if not first:
-                async with self._uow() as uow:
-                    first = await _take_over(uow.session, platform, event_id, self._instance, now)
-                    await uow.commit()
+            first = await first_delivery(session, platform, event_id, now, instance=self._instance)
         except BaseException:
             self._busy.discard(key)
             raise
@@ -177,29 +178,6 @@ class EventLedger:
         self._done[key] = None
         if len(self._done) > REMEMBERED:
             self._done.popitem(last=False)
-
-    async def _insert(self, platform: str, event_id: str, now: datetime) -> bool:
-        """The claim row, in one statement committed on its own; False when it exists."""
-        engine = self._uow.engine
-        row = {
-            "platform": platform,
-            "event_id": event_id,
-            "at": now,
-            "instance": self._instance,
-            "finished": False,
-        }
-        if engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            statement: Any = pg_insert(ProcessedEvent).values(row).on_conflict_do_nothing()
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            statement = sqlite_insert(ProcessedEvent).values(row).on_conflict_do_nothing()
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            result = await conn.execute(statement)
-        return bool(result.rowcount)
 
 
 async def forget_older_than(session: AsyncSession, cutoff: datetime) -> int:
