@@ -22,7 +22,7 @@ from core.bsn import bsn_field, holds_bsn
 from core.db import database_away
 from core.errors import UserError
 from core.i18n import N_, Translator
-from core.messages import Form, FormSubmission, Invocation, Reply
+from core.messages import Form, FormSubmission, Invocation, Reply, for_a_shared_space
 from directory.identity import Actor, IdentityRepository, actor_of
 from handlers.base import Command, Deps, Handler
 
@@ -163,11 +163,13 @@ class Dispatcher:
             await uow.commit()
         language = (actor.language if actor else None) or inv.language_hint
         try:
-            return await self._route(inv, actor, convo, self._translator(language))
+            label, reply = await self._route(inv, actor, convo, self._translator(language))
         except UserError as error:
             # Answered in the asker's own language, not the platform's hint.
             error.language = language
             raise
+        # Contact details never go to a whole channel or group, whatever the handler said.
+        return label, for_a_shared_space(inv, reply)
 
     async def _known_actor(self, inv: Invocation) -> Actor | None:
         """The account's person from the directory index (None: ask the database)."""

@@ -9,7 +9,8 @@ by ``krokodil say --json``.
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 # "web": the web view (bot/web) calling a handler for a signed-in person.
@@ -209,6 +210,32 @@ class Reply:
             private=bool(payload.get("private", False)),
             data=dict(payload.get("data", {})),
         )
+
+
+# A phone number (Dutch 0…, or international +…) or an e-mail address written in a text.
+_CONTACT_TEXT = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}|00\d{1,3}|0)[\s\-]?\(?\d\)?(?:[\s\-]?\d){7,11}(?!\d)"
+    r"|[\w.+-]+@[\w-]+\.[\w.]+"
+)
+
+
+def shows_contact_details(reply: Reply) -> bool:
+    """True when a reply holds someone's phone number, e-mail address or call moments.
+
+    Those are for registered professionals only, so in a shared space (a channel, a group)
+    such a reply is answered privately: the other members may not be registered.
+    """
+    if any(c.phone or c.phone_display or c.email or c.reachability for c in reply.cards):
+        return True
+    return bool(_CONTACT_TEXT.search(f"{reply.title}\n{reply.text}"))
+
+
+def for_a_shared_space(inv: Invocation, reply: Reply) -> Reply:
+    """The reply as it may be shown where the invocation came from: contact details in a
+    channel or group make it private (an ephemeral message or a DM, never the group)."""
+    if inv.is_direct or reply.private or not shows_contact_details(reply):
+        return reply
+    return replace(reply, private=True)
 
 
 def _card(raw: dict[str, Any]) -> ContactCard:

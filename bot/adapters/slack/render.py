@@ -9,6 +9,7 @@ are enforced here so a long answer never makes Slack refuse the message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,9 +27,17 @@ BUTTONS_PER_ACTIONS_BLOCK = 25
 FALLBACK_LIMIT = 3000
 
 
+# A word joiner after the @ keeps a typed "@here" readable but no longer a mention.
+_BROADCASTS = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def escape(text: str) -> str:
-    """Escape the three characters mrkdwn treats as control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text safe in mrkdwn and the `text` field: Slack's three control characters
+    (&, <, >) as entities, so no user text becomes a link or a <!channel>, and @here,
+    @channel and @everyone kept inert."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCASTS.sub(f"@{WORD_JOINER}\\1", escaped)
 
 
 def clip(text: str, limit: int) -> str:
@@ -160,5 +169,6 @@ def reply_blocks(reply: Reply, limit: int = MESSAGE_BLOCK_LIMIT, start: int = 0)
 
 
 def fallback_text(reply: Reply) -> str:
-    """The plain text Slack shows in notifications and to screen readers."""
-    return clip(render(reply), FALLBACK_LIMIT) or " "
+    """The text Slack shows in notifications and to screen readers, escaped like the blocks
+    (Slack reads it as mrkdwn too)."""
+    return escape(clip(render(reply), FALLBACK_LIMIT)) or " "

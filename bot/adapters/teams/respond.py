@@ -10,7 +10,6 @@ the outbox under the activity's event id and is sent later.
 from __future__ import annotations
 
 import logging
-import re
 
 from microsoft_agents.activity import Activity
 
@@ -20,7 +19,7 @@ from bot.adapters.teams.inbound import Origin, event_id
 from bot.adapters.teams.outbound import Connector
 from bot.adapters.teams.references import ConversationBook, Reference, user_key
 from core.i18n import N_, Translator
-from core.messages import Recipient, Reply
+from core.messages import Recipient, Reply, shows_contact_details
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.teams")
@@ -30,17 +29,11 @@ NO_PRIVATE_CHAT = N_(
     "Ik kan je geen privébericht sturen. Open een chat met mij (Groene Krokodil) en vraag "
     "het daar nog eens."
 )
-# A phone number or an e-mail address in plain text also makes an answer private.
-_CONTACT_TEXT = re.compile(r"(\+?\d[\d\s\-]{7,}\d)|([\w.+-]+@[\w-]+\.[\w.]+)")
 
 
 def needs_privacy(reply: Reply) -> bool:
     """True when a reply may not be shown to everyone in a channel or group chat."""
-    if reply.private or reply.form is not None:
-        return True
-    if any(c.phone or c.phone_display or c.email or c.reachability for c in reply.cards):
-        return True
-    return bool(_CONTACT_TEXT.search(f"{reply.title}\n{reply.text}"))
+    return reply.private or reply.form is not None or shows_contact_details(reply)
 
 
 class Responder:

@@ -77,12 +77,21 @@ class Listeners:
             return
         user = message.from_user
         await self.identity.complete(inv.account, user.username if user is not None else None)
+        if inv.is_direct:
+            # Answers kept while the user had no private chat with the bot go out now.
+            await self.responder.release_kept(inv.account)
         reply = await self.dispatcher.handle(inv)
         if reply.data.get("duplicate"):
             return
         reply_to = None if inv.is_direct else message.message_id
         await self.responder.respond(
-            update.update_id, inv.chat, inv.account, inv.is_direct, reply, reply_to
+            update.update_id,
+            inv.chat,
+            inv.account,
+            inv.is_direct,
+            reply,
+            reply_to,
+            language=inv.language_hint,
         )
 
     async def _on_button(self, update: Update) -> None:
@@ -118,7 +127,16 @@ class Listeners:
             reply = later
         if inv.is_direct and isinstance(query.message, Message):
             await self.responder.mark_choice(query.message, query.data or "")
-        await self.responder.respond(update.update_id, inv.chat, inv.account, inv.is_direct, reply)
+        # In a group the pop-up already said where the rest of the answer went.
+        await self.responder.respond(
+            update.update_id,
+            inv.chat,
+            inv.account,
+            inv.is_direct,
+            reply,
+            language=inv.language_hint,
+            pointer=False,
+        )
 
     async def _on_membership(self, update: Update) -> None:
         change = update.my_chat_member

@@ -1,7 +1,9 @@
 """Answering an update: in the right chat, marking pressed buttons, never losing a reply.
 
 A reply Telegram will not take now (still 429 after the rate limiter's retries, a
-network failure) goes to the outbox under the update's id and is sent later.
+network failure) goes to the outbox under the update's id and is sent later. A private
+reply to a group message goes to the user's private chat, and only a pointer to the
+group; when the user never opened that chat, it waits in the outbox until they do.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from sqlalchemy import select, update
 from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -17,10 +20,20 @@ from bot import forms
 from bot.adapters.base import defer_to_outbox
 from bot.adapters.telegram.outbound import TelegramSender
 from bot.adapters.telegram.render import escape
+from core.i18n import N_
 from core.messages import Recipient, Reply
+from core.outbox import OutboxMessage
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.telegram")
+
+SENT_PRIVATELY = N_("Ik heb je een privébericht gestuurd.")
+NO_PRIVATE_CHAT = N_(
+    "Mijn antwoord is alleen voor jou, maar ik kan je nog geen privébericht sturen. Open een "
+    "privégesprek met mij: {link} en druk op Start. Dan stuur ik het je daar (tot een uur lang)."
+)
+# Outbox rows holding a private answer until the user opens a private chat with the bot.
+KEPT_KIND = "telegram.private"
 
 # A short answer to a button in a group is shown as a pop-up, so the buttons stay for others.
 TOAST_LIMIT = 200
@@ -41,17 +54,50 @@ class Responder:
         is_direct: bool,
         reply: Reply,
         reply_to: int | None = None,
+        *,
+        language: str | None = None,
+        pointer: bool = True,
     ) -> None:
-        """Answer in the chat; a private answer to a group message goes to the user's chat."""
+        """Answer in the chat; a private answer to a group message goes to the user's chat.
+
+        In the group only a pointer is said (``pointer``: not after a button's pop-up), and
+        when the user never opened a private chat with the bot, how to open one: the answer
+        itself waits in the outbox for that chat and never goes to the group.
+        """
         if reply.private and not is_direct:
-            try:
-                await self.sender.deliver(int(account), reply)
-                return
-            except (Forbidden, BadRequest):
-                pass  # the user never opened a chat with the bot: answer in the group
-            except TelegramError:
-                await self.queue(update_id, account, reply)
-                return
+            await self._privately(update_id, chat, account, reply, reply_to, language, pointer)
+            return
+        await self._in_chat(update_id, chat, reply, reply_to)
+
+    async def _privately(
+        self,
+        update_id: int,
+        chat: str,
+        account: str,
+        reply: Reply,
+        reply_to: int | None,
+        language: str | None,
+        pointer: bool,
+    ) -> None:
+        tr = self.deps.translator(language)
+        try:
+            await self.sender.deliver(int(account), reply)
+        except (Forbidden, BadRequest):
+            # Never started the bot, or blocked it: keep the answer for their private chat.
+            await self._keep(update_id, account, reply)
+            link = f"https://t.me/{self.sender.bot.username}?start=antwoord"
+            note = Reply(text=tr.gettext(NO_PRIVATE_CHAT, link=link))
+            await self._in_chat(update_id, chat, note, reply_to, queue=False)
+            return
+        except TelegramError:
+            await self.queue(update_id, account, reply)
+        if pointer:
+            note = Reply(text=tr.gettext(SENT_PRIVATELY))
+            await self._in_chat(update_id, chat, note, reply_to, queue=False)
+
+    async def _in_chat(
+        self, update_id: int, chat: str, reply: Reply, reply_to: int | None, *, queue: bool = True
+    ) -> None:
         try:
             await self.sender.deliver(int(chat), reply, reply_to=reply_to)
         except Forbidden:
@@ -59,7 +105,38 @@ class Responder:
         except BadRequest as error:
             log.error("telegram refused a reply: %s", error.message)
         except TelegramError:
-            await self.queue(update_id, chat, reply)
+            if queue:
+                await self.queue(update_id, chat, reply)
+
+    async def _keep(self, update_id: int, account: str, reply: Reply) -> None:
+        """A private answer the user cannot get yet: the outbox holds it for their chat."""
+        await defer_to_outbox(
+            self.deps,
+            Recipient(platform="telegram", chat=account),
+            reply,
+            kind=KEPT_KIND,
+            dedupe_key=f"telegram:private:{update_id}",
+        )
+
+    async def release_kept(self, account: str) -> None:
+        """The user writes to the bot privately: what was kept for them goes out now."""
+        now = self.deps.clock.now()
+        waiting = (
+            OutboxMessage.platform == "telegram",
+            OutboxMessage.chat == account,
+            OutboxMessage.kind == KEPT_KIND,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+        async with self.deps.uow() as uow:
+            # Read first: nearly always there is nothing, and a read takes no write lock.
+            if await uow.session.scalar(select(OutboxMessage.id).where(*waiting).limit(1)) is None:
+                return
+            await uow.session.execute(
+                update(OutboxMessage).where(*waiting).values(next_attempt_at=now)
+            )
+            await uow.commit()
+        self.deps.wake_delivery()
 
     async def queue(self, update_id: int, chat: str, reply: Reply) -> None:
         """Hand a reply that could not be sent now to the outbox (retried with backoff)."""

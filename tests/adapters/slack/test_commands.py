@@ -74,8 +74,10 @@ async def test_a_plain_question_to_the_bot_finds_a_colleague(slack: SlackHarness
             "text": "<@UBOT> wie kan helpen met schulden in Molenwijk?",
         }
     )
-    [post] = await slack.fake.wait_for("chat.postMessage")
+    # In a channel the numbers are for the asker's eyes only: an ephemeral in the thread.
+    [post] = await slack.fake.wait_for("chat.postEphemeral")
     assert post.params["thread_ts"] == "1700000000.000200"
+    assert post.params["user"] == "U1"
     assert "<tel:+31612345678|06 1234 5678>" in post.blocks_text()
 
 

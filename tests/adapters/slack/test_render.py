@@ -215,3 +215,45 @@ def test_a_person_can_be_picked_or_typed() -> None:
     chosen = submission_of(view, "Europe/Amsterdam")
     assert chosen.values == {"receiver": "Sanne"}
     assert missing_people(view, chosen, TR) == {}
+
+
+def test_user_text_is_inert_in_the_text_field_and_every_block() -> None:
+    hostile = "<!channel> @here @Everyone <https://evil.example/login|Klik hier> & co"
+    reply = Reply(
+        title=hostile,
+        text=hostile,
+        cards=(
+            ContactCard(
+                person_id=1,
+                name=hostile,
+                organisation=hostile,
+                role=hostile,
+                note=hostile,
+                themes=(hostile,),
+            ),
+        ),
+    )
+    # plain_text (the header) is never parsed by Slack; mrkdwn and the text field are.
+    marked = [
+        t["text"] for b in reply_blocks(reply) for t in _texts(b) if t.get("type") == "mrkdwn"
+    ]
+    assert marked
+    shown = [fallback_text(reply), *marked]
+    for text in shown:
+        assert "<!channel>" not in text and "<https://evil" not in text
+        assert "@here" not in text and "@Everyone" not in text
+    assert "&lt;!channel&gt; @\u2060here @\u2060Everyone" in shown[0]
+    assert "&amp; co" in shown[0]
+
+
+def _texts(node: object) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("text"), str):
+            found.append(node)
+        for value in node.values():
+            found.extend(_texts(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_texts(item))
+    return found

@@ -159,3 +159,32 @@ async def test_in_a_channel_only_the_bots_mention_is_taken_out(
     private = standin.sent(personal(SAMIRA)["id"])
     # /bel found the name in the mention (and answered privately: it holds a phone number).
     assert private and "Joost de Wit" in private[-1].text
+
+
+async def test_bel_in_a_channel_and_knelpunt_text_for_others_stay_safe(
+    demo_app: App, teams: TeamsHarness, standin: ConnectorStandIn
+) -> None:
+    ricardo = Member(
+        "29:ricardo",
+        "a1b2c3d4-0000-4000-8000-000000000006",
+        "Ricardo Doelwijt",
+        email="r.doelwijt@example.org",
+    )
+    standin.add_member(SAMIRA)
+    standin.add_member(ricardo)
+    # /bel in a channel: the number goes to Samira's 1:1 chat, the channel reads a pointer.
+    await teams.say(SAMIRA, "/bel Ricardo Doelwijt", conversation=CHANNEL)
+    [pointer] = standin.sent(CHANNEL["id"])
+    assert pointer.card is None and "Doelwijt" not in pointer.text
+    assert "Ricardo Doelwijt" in standin.sent(personal(SAMIRA)["id"])[-1].text
+    # Samira's typed knelpunt reaches Ricardo's card as text, not as a link or a mention.
+    await teams.say(ricardo, "/help")
+    await teams.say(
+        SAMIRA, "/knelpunt Wmo: traplift [Klik hier](https://evil.example) <at>Iedereen</at>"
+    )
+    await demo_app.delivery.flush()
+    _sent, notice = last_card(standin, personal(ricardo)["id"])
+    echoed = [b for b in _blocks(notice) if "Klik hier" in b]
+    assert echoed
+    for block in echoed:
+        assert "\\[Klik hier\\](https://evil.example)" in block and "<at>" not in block
