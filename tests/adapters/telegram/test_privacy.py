@@ -3,6 +3,8 @@ asker's private chat, the group reads a pointer, and never the answer because a 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.adapters.telegram.respond import KEPT_KIND
@@ -28,7 +30,7 @@ async def _directory(app: App) -> None:
 
 def _no_contact_details(texts: list[str]) -> None:
     for text in texts:
-        assert PHONE_DIGITS not in text
+        assert PHONE_DIGITS not in _digits(text)
         assert "@example.org" not in text
 
 
@@ -38,7 +40,7 @@ async def test_wie_in_a_group_answers_privately_with_a_pointer_in_the_group(
     await _directory(app)
     await telegram.say(FATIMA, "/wie schulden", chat=GROUP)
     private = "\n".join(telegram.api.texts_to(FATIMA.id))
-    assert "Joost de Wit" in private and PHONE_DIGITS in private
+    assert "Joost de Wit" in private and PHONE_DIGITS in _digits(private)
     # What everyone in the group reads: that the answer went privately, nothing more.
     [pointer] = telegram.api.texts_to(GROUP_ID)
     assert "privébericht" in pointer
@@ -52,7 +54,7 @@ async def test_a_plain_question_and_bel_in_a_group_are_private_too(
     await telegram.say(FATIMA, "@GroeneKrokodilBot wie kan helpen met schulden?", chat=GROUP)
     await telegram.say(FATIMA, "/bel Joost de Wit", chat=GROUP)
     private = telegram.api.texts_to(FATIMA.id)
-    assert len(private) == 2 and all(PHONE_DIGITS in text for text in private)
+    assert len(private) == 2 and all(PHONE_DIGITS in _digits(text) for text in private)
     group = telegram.api.texts_to(GROUP_ID)
     assert len(group) == 2
     _no_contact_details(group)
@@ -88,7 +90,7 @@ async def test_a_private_answer_never_falls_back_into_the_group(
     await telegram.say(FATIMA, "/start antwoord")
     await app.delivery.flush()
     private = "\n".join(telegram.api.texts_to(FATIMA.id))
-    assert "Joost de Wit" in private and PHONE_DIGITS in private
+    assert "Joost de Wit" in private and PHONE_DIGITS in _digits(private)
     assert len(telegram.api.texts_to(GROUP_ID)) == 1
 
 
@@ -100,3 +102,8 @@ async def test_other_private_answers_do_not_fall_back_either(
     await telegram.say(MEMBER, "/taal en", chat=GROUP)
     [note] = telegram.api.texts_to(GROUP_ID)
     assert "Welkom" not in note and "t.me/GroeneKrokodilBot" in note
+
+
+def _digits(text: str) -> str:
+    """The text with the spaces and dashes of phone numbers taken out."""
+    return re.sub(r"[\s-]", "", text)

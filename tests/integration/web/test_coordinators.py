@@ -59,7 +59,7 @@ async def test_the_report_page_has_an_accessible_chart_a_table_and_csv(
     page = await client.get("/web/rapport", params={"maand": "2026-11"})
     html = await page.text()
     assert page.status == 200 and "Netwerkrapport november 2026" in html
-    assert '<svg' in html and 'role="img"' in html and "<title id=\"chart-title\">" in html
+    assert "<svg" in html and 'role="img"' in html and '<title id="chart-title">' in html
     assert "Trend per maand" in html and "november 2026</th>" in html
     download = await client.get("/web/rapport.csv", params={"maand": "2026-11"})
     body = await download.text()
