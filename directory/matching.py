@@ -74,7 +74,8 @@ COMMON = frozenset(
     school geld werk zorg zorgt zorgen laat laten gaat open dicht terug buiten binnen nieuw
     oude oudere jong jonge goed slecht lang vrij vast hele eigen andere elke eten naar
     kwijt tegen helemaal alleen steeds ineens bang vriend vriendin vrienden man vrouw
-    blauw blauwe rood rode zwart zwarte wit witte
+    blauw blauwe rood rode zwart zwarte wit witte week weken weeks dag dagen day days maand
+    maanden month months jaar jaren year years nacht nachten night nights avond evening
     mother father parent parents child children family home house school money work
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
