@@ -137,7 +137,15 @@ class DirectoryIndex:
                 else {EVERYTHING}
             )
             if EVERYTHING in changed or state is None:
-                fresh = await load_everything(session)
+                # Hundreds of thousands of new objects that all live on: a collection in
+                # between would walk them again and again (a third of the build's time).
+                collecting = gc.isenabled()
+                gc.disable()
+                try:
+                    fresh = await load_everything(session)
+                finally:
+                    if collecting:
+                        gc.enable()
                 self.build_seconds = time.perf_counter() - started
                 if self._serving:
                     gc.unfreeze()  # the state being replaced may be collected again
