@@ -1,5 +1,6 @@
 """`krokodil directory import FILE.csv [--skip-invalid] [--sync [ORGANISATION]] [--yes]`,
-`krokodil directory export` and `krokodil directory leave EMAIL [--on DATE] [--successor EMAIL]`."""
+`krokodil directory export`, `krokodil directory leave EMAIL [--on DATE] [--successor EMAIL]`,
+`krokodil directory gegevens EMAIL` and `krokodil directory erase EMAIL [--yes]`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     leave.add_argument("email")
     leave.add_argument("--on", help="first day they no longer work here (default: today)")
     leave.add_argument("--successor", help="e-mail of the successor, who is offered their cases")
+    data = d_sub.add_parser("gegevens", help="everything kept about one person, as JSON (inzage)")
+    data.add_argument("email")
+    erase = d_sub.add_parser("erase", help="erase one person's data (also someone who left)")
+    erase.add_argument("email")
+    erase.add_argument("--yes", action="store_true", help="do not ask, just do it")
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -59,6 +65,8 @@ async def _directory(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.directory_command == "leave":
             return await _leave(app, args)
+        if args.directory_command in ("gegevens", "erase"):
+            return await _own_data(app, args)
         try:
             text = args.file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -130,3 +138,31 @@ async def _sync(app: App, args: argparse.Namespace, text: str) -> int:
         return 1
     print(report.summary())
     return 0 if report.ok else 1
+
+
+async def _own_data(app: App, args: argparse.Namespace) -> int:
+    """Inzage or erasure for one person, e.g. someone who left and can no longer ask."""
+    import json
+
+    from core.errors import UserError
+    from core.i18n import Translator
+    from handlers.departures.own_data import data_by_email, erase_by_email
+
+    now = app.deps.clock.now()
+    try:
+        if args.directory_command == "gegevens":
+            record = await data_by_email(app.deps, args.email, now)
+            print(json.dumps(record, ensure_ascii=False, indent=2))
+            return 0
+        if not args.yes:
+            print(f"Alles over {args.email} wissen? Typ ja: ", end="")
+            sys.stdout.flush()
+            if sys.stdin.readline().strip().lower() not in ("ja", "j", "yes", "y"):
+                print("Niets veranderd.")
+                return 1
+        name = await erase_by_email(app.deps, args.email, now)
+    except UserError as error:
+        print(f"krokodil: {Translator().gettext(error.msgid, **error.values)}", file=sys.stderr)
+        return 1
+    print(f"De gegevens van {name} zijn gewist; het logboek gebruikt nu een schuilnaam.")
+    return 0

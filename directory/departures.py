@@ -18,19 +18,25 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import column, delete, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditEntry, person_actor, record
+from core.conversation import Conversation
 from core.errors import UserError
+from core.outbox import OutboxMessage
 from directory.dates import DateError, parse_date
 from directory.models import Account, Person, person_themes, person_wijken
+from directory.models_linking import LinkCode
+from directory.models_signin import WebLink, WebSession
 from directory.people import find_by_name
 from directory.versioning import PEOPLE_OPTION, note
 
 # How far ahead a departure may be announced.
 MAX_DAYS_AHEAD = 366
 ERASED_NAME = "(verwijderd)"
+# The runtime's Teams conversation references, named here without importing the runtime.
+TEAMS_CONVERSATIONS = table("teams_conversations", column("key"))
 TODAY_WORDS = frozenset({"vandaag", "nu", "direct", "per direct", "today", "now"})
 _LEAVING = re.compile(
     r"^(?:(?:per|op|vanaf|on|from|as of)\s+)?(?P<date>[^,;]+?)"
@@ -194,7 +200,9 @@ async def past_retention(session: AsyncSession, cutoff: datetime, limit: int = 1
 async def erase(
     session: AsyncSession, person: Person, *, now: datetime, actor: str, origin: str
 ) -> str:
-    """Blank the entry, drop its accounts, themes and wijken, pseudonymise the audit trail.
+    """Blank the entry; drop its accounts, themes, wijken, open conversations, link codes,
+    web sign-ins and undelivered messages (delivered ones lose their text); pseudonymise
+    the audit trail.
 
     The row itself stays (without anything personal) because closed handovers and cases
     point at it; reports count rows, never names, so their totals stay. Returns the
@@ -202,6 +210,31 @@ async def erase(
     """
     pid = person.id
     options = {PEOPLE_OPTION: (pid,)}
+    accounts = list(
+        await session.execute(
+            select(Account.platform, Account.external_id).where(Account.person_id == pid)
+        )
+    )
+    for platform, external_id in accounts:
+        await session.execute(
+            delete(Conversation).where(
+                Conversation.platform == platform, Conversation.account == external_id
+            )
+        )
+    await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.person_id == pid, OutboxMessage.sent_at.is_(None))
+    )
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.person_id == pid).values(payload={})
+    )
+    for model in (LinkCode, WebLink, WebSession):
+        await session.execute(delete(model).where(model.person_id == pid))
+    # Teams keeps where a person's 1:1 chat is (bot/models_teams.py), keyed by their account.
+    teams = [f"user:{external}" for platform, external in accounts if platform == "teams"]
+    if teams:
+        await session.execute(
+            delete(TEAMS_CONVERSATIONS).where(TEAMS_CONVERSATIONS.c.key.in_(teams))
+        )
     await session.execute(
         delete(Account).where(Account.person_id == pid).execution_options(**options)
     )
@@ -243,7 +276,7 @@ async def erase(
         actor=actor if actor != person_actor(pid) else pseudonym,
         action="person.erased",
         object_type="person",
-        object_id=pseudonym.partition(":")[2],
+        object_id=pseudonym,
         origin=origin,
     )
     return pseudonym
@@ -261,6 +294,6 @@ async def pseudonymise(session: AsyncSession, person_id: int) -> str:
     await session.execute(
         update(AuditEntry)
         .where(AuditEntry.object_type == "person", AuditEntry.object_id == str(person_id))
-        .values(object_id=pseudonym.partition(":")[2])
+        .values(object_id=pseudonym)
     )
     return pseudonym

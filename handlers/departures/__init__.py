@@ -4,7 +4,8 @@
   carries a departure out on its date and erases people after the retention period;
 - ``regie``: a leaver's handovers and cases (offered to the successor, withdrawn or
   re-addressed; cases nobody takes are ``handlers.handover.orphans``);
-- ``work``: a leaver's meetings, mee-loop-dagen and knelpunten.
+- ``work``: a leaver's meetings, mee-loop-dagen and knelpunten;
+- ``own_data``: /ik gegevens (everything kept about the asker) and /ik verwijder (erasure).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 from core.errors import UserError
 from core.i18n import N_
 from core.messages import Reply
-from handlers.base import Command, CommandSpec, Deps, Registry
-from handlers.departures import leave
+from handlers.base import ActionSpec, Command, CommandSpec, Deps, Registry
+from handlers.departures import leave, own_data
 
 ORDER = 90
 
@@ -22,11 +23,17 @@ async def admin(cmd: Command, deps: Deps) -> Reply:
     """/beheer: admin work on someone else's entry."""
     await leave.require_admin(cmd, deps)
     word, _sep, rest = cmd.args.strip().partition(" ")
-    if word.lower() in ("vertrek", "leave", "vertrekt"):
+    word = word.lower()
+    if word in ("vertrek", "leave", "vertrekt"):
         return await leave.admin_leaving(cmd, deps, rest.strip())
+    if word in ("gegevens", "data"):
+        return await own_data.admin_data(cmd, deps, rest.strip())
+    if word in ("verwijder", "verwijderen", "erase"):
+        return await own_data.admin_erase(cmd, deps, rest.strip())
     raise UserError(
         "Wat wil je beheren? Bijvoorbeeld: /beheer vertrek Joost de Wit per 1 februari, "
-        "opvolger Anna Bakker"
+        "opvolger Anna Bakker; /beheer gegevens joost@example.org; /beheer verwijder "
+        "joost@example.org"
     )
 
 
@@ -36,7 +43,7 @@ def register(registry: Registry) -> None:
         CommandSpec(
             name="beheer",
             handler=admin,
-            summary=N_("beheerders: iemand laten vertrekken, met opvolger"),
+            summary=N_("beheerders: iemand laten vertrekken, iemands gegevens inzien of wissen"),
             example=N_("/beheer vertrek Joost de Wit per 1 februari, opvolger Anna Bakker"),
             aliases=("admin",),
         )
@@ -50,5 +57,24 @@ def register(registry: Registry) -> None:
             hidden=True,
         )
     )
+    registry.command(
+        CommandSpec(
+            name="ik-gegevens",
+            handler=own_data.my_data,
+            summary=N_("alles wat de bot over je bewaart"),
+            example=N_("/ik gegevens"),
+            hidden=True,
+        )
+    )
+    registry.command(
+        CommandSpec(
+            name="ik-verwijder",
+            handler=own_data.erase_me,
+            summary=N_("al je gegevens laten wissen"),
+            example=N_("/ik verwijder"),
+            hidden=True,
+        )
+    )
+    registry.action(ActionSpec(own_data.ERASE_ACTION, own_data.erase_button))
     registry.ticker("departures.due", leave.tick)
     registry.ticker("departures.retention", leave.retention_tick)

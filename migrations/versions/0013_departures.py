@@ -1,5 +1,9 @@
 """departures: a person's leaving date, successor, when they left and when they were erased
 
+The audit trail stays append-only, with one exception: an erased person's id may be
+replaced by a pseudonym (actor 'person:N' → 'pseudonym:…', and the object id of rows about
+that person), every other column unchanged.
+
 Revision ID: 0013_departures
 Revises: 0012_web_signin
 """
@@ -31,10 +35,44 @@ def upgrade() -> None:
     op.create_index(op.f("ix_people_leaving_on"), "people", ["leaving_on"], unique=False)
     op.create_index(op.f("ix_people_successor_id"), "people", ["successor_id"], unique=False)
     op.create_index(op.f("ix_people_left_at"), "people", ["left_at"], unique=False)
+    _audit_rule(PSEUDONYMISE_ONLY)
+
+
+# An UPDATE of the audit trail may only put a pseudonym in place of a person.
+ALLOWED = (
+    "NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.action = OLD.action "
+    "AND NEW.object_type = OLD.object_type AND NEW.result = OLD.result "
+    "AND NEW.origin = OLD.origin "
+    "AND (NEW.actor = OLD.actor OR (OLD.actor LIKE 'person:%' AND NEW.actor LIKE 'pseudonym:%')) "
+    "AND (NEW.object_id = OLD.object_id OR (OLD.object_type = 'person' "
+    "AND NEW.object_id LIKE 'pseudonym:%'))"
+)
+PSEUDONYMISE_ONLY = True
+
+
+def _audit_rule(pseudonyms: bool) -> None:
+    """Replace the append-only trigger: with or without the pseudonymisation exception."""
+    if op.get_bind().dialect.name == "postgresql":
+        allowed = (
+            f"IF TG_OP = 'UPDATE' AND {ALLOWED} THEN RETURN NEW; END IF; " if pseudonyms else ""
+        )
+        op.execute(
+            "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {allowed}"
+            "RAISE EXCEPTION 'audit_log is append-only'; END; $$"
+        )
+        return
+    op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+    when = f"WHEN NOT ({ALLOWED}) " if pseudonyms else ""
+    op.execute(
+        f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log {when}"
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
 
 
 def downgrade() -> None:
-    """Drop the four columns."""
+    """Drop the four columns; the audit trail is strictly append-only again."""
+    _audit_rule(False)
     op.drop_index(op.f("ix_people_left_at"), table_name="people")
     op.drop_index(op.f("ix_people_successor_id"), table_name="people")
     op.drop_index(op.f("ix_people_leaving_on"), table_name="people")

@@ -132,3 +132,25 @@ async def test_a_future_departure_happens_on_its_date_and_unclaimed_regie_reache
     async with app.deps.uow() as uow:
         case = await uow.session.scalar(select(HandoverCase))
     assert case is not None and case.regie_holder_id == people.olga.id
+
+
+async def test_after_the_retention_period_the_leaver_is_erased_and_pseudonymised(
+    app: App, chat: Chat, clock: FrozenClock
+) -> None:
+    people = await network(app)
+    chat.as_("joost")
+    await chat.say("/ik vertrek per vandaag, opvolger Anna Bakker")
+    retention = app.deps.registry.tickers["departures.retention"]
+    assert await retention(app.deps, clock.now()) == 0  # still within the period
+    chat.as_("f.elamrani")
+    await chat.script([("/bel Joost", ["bel Anna Bakker"])])
+    clock.advance(timedelta(days=app.settings.directory.departed_retention_days + 1))
+    assert await retention(app.deps, clock.now()) == 1
+    await chat.script([("/bel Joost de Wit", ["Ik vond niemand"])])
+    async with app.deps.uow() as uow:
+        joost = await uow.session.get(Person, people.joost.id)
+        left = await uow.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "person.left")
+        )
+    assert joost is not None and joost.erased_at is not None and joost.name == "(verwijderd)"
+    assert left is not None and left.object_id.startswith("pseudonym:")

@@ -70,3 +70,30 @@ async def test_a_regie_holder_leaves_and_the_successor_accepts_in_slack(
     text = called[-1].blocks_text()
     assert "Joost de Wit werkt hier niet meer; bel Anna Bakker" in text
     assert "tel:+31612345672" in str(called[-1].params)
+
+
+async def test_my_data_comes_as_a_file_and_erasure_asks_first_in_slack(
+    slack: SlackHarness,
+) -> None:
+    app = slack.app
+    joost = await make_person(app, "Joost de Wit", email="joost@example.org", themes=["wonen"])
+    slack.fake.add_user("U2", email="joost@example.org", name="Joost de Wit")
+
+    await slack.command("/ik", "gegevens", user="U2", channel="C1")
+    [shown] = await slack.fake.wait_for("respond")
+    assert shown.params.get("response_type") != "in_channel"
+    assert "Vermelding: Joost de Wit" in shown.blocks_text()
+    [upload] = await slack.fake.wait_for("files.getUploadURLExternal")
+    assert upload.params["filename"] == "mijn-gegevens.json"
+
+    await slack.command("/ik", "verwijder", user="U2", channel="D2")
+    asked = await slack.fake.wait_for("respond", 2)
+    action_id, value = asked[-1].button("Ja, wis alles")
+    await slack.click(action_id, value, user="U2", channel="D2")
+    done = await slack.fake.wait_for("respond", 3)
+    assert "Je gegevens zijn gewist" in done[-1].blocks_text()
+    async with app.deps.uow() as uow:
+        from directory.models import Person
+
+        erased = await uow.session.get(Person, joost.id)
+    assert erased is not None and erased.erased_at is not None and erased.email is None
