@@ -91,7 +91,7 @@ def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Plac
         if opening is not None:
             name, end = opening
             rest = " ".join(f"{query[: match.start()]} {query[match.end() + end :]}".split())
-            return Place(rest.strip(" ,;:"), name)
+            return Place(rest.strip(" ,;:?!."), name)
         if last_in is None and cut is None and match.group("prep").lower() == "in":
             last_in = (rest, bare)
     edge = _wijk_at_an_edge(query, names, themes)
