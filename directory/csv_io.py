@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import record
 from core.db import UnitOfWorkFactory
 from core.i18n import Translator
+from core.memory import collector_paused
 from directory.availability import format_availability
 from directory.csv_format import COLUMNS, RowError, parse_csv
 from directory.importer import apply_rows
@@ -175,6 +176,32 @@ async def import_csv(
     dry_run: bool = False,
 ) -> ImportReport:
     """Import a directory CSV in one transaction; see the module docstring for the rules."""
+    with collector_paused():
+        return await _import(
+            uow_factory,
+            text,
+            now=now,
+            skip_invalid=skip_invalid,
+            admins=admins,
+            actor=actor,
+            sync=sync,
+            on_leave=on_leave,
+            dry_run=dry_run,
+        )
+
+
+async def _import(
+    uow_factory: UnitOfWorkFactory,
+    text: str,
+    *,
+    now: datetime,
+    skip_invalid: bool,
+    admins: Collection[str],
+    actor: str,
+    sync: Sync | None,
+    on_leave: LeaveHook | None,
+    dry_run: bool,
+) -> ImportReport:
     parsed = parse_csv(text)
     report = ImportReport(total=parsed.total, errors=list(parsed.errors), dry_run=dry_run)
     header_broken = any(e.line == 1 for e in parsed.errors)

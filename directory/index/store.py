@@ -12,12 +12,12 @@ while no index could be built at all, `fresh()` returns None and callers use the
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 from contextvars import ContextVar
 
 from core.db import UnitOfWorkFactory, database_away
+from core.memory import collector_paused, freeze_survivors, unfreeze
 from directory.identity import Actor
 from directory.index.entries import account_key
 from directory.index.loading import load_everything, load_people, load_reference
@@ -84,7 +84,7 @@ class DirectoryIndex:
         await self.fresh()
         self.end_request()
         self._serving = True
-        _settle()
+        freeze_survivors()
 
     def end_request(self) -> None:
         """The request is answered: the next one checks the version again."""
@@ -137,21 +137,14 @@ class DirectoryIndex:
                 else {EVERYTHING}
             )
             if EVERYTHING in changed or state is None:
-                # Hundreds of thousands of new objects that all live on: a collection in
-                # between would walk them again and again (a third of the build's time).
-                collecting = gc.isenabled()
-                gc.disable()
-                try:
+                with collector_paused():
                     fresh = await load_everything(session)
-                finally:
-                    if collecting:
-                        gc.enable()
                 self.build_seconds = time.perf_counter() - started
                 if self._serving:
-                    gc.unfreeze()  # the state being replaced may be collected again
+                    unfreeze()  # the state being replaced may be collected again
                 self.state = fresh
                 if self._serving:
-                    _settle()
+                    freeze_survivors()
                 log.info(
                     "directory index built",
                     extra={"people": len(fresh.entries), "seconds": round(self.build_seconds, 2)},
@@ -174,16 +167,3 @@ class DirectoryIndex:
                 state.set_acquaintances(pid, partners)
         state.version = version
         self.reloads += 1
-
-
-def _settle() -> None:
-    """Move everything alive now (the index, modules, the engine) out of the collector's way.
-
-    A full collection walks every tracked object: with 100,000 people in memory that is a
-    pause of hundreds of milliseconds in the middle of some lookup, every few thousand
-    requests. Objects that live as long as the process need not be walked again, so after
-    a full build one collection clears the garbage and the rest is frozen (gc.freeze); a
-    later full rebuild unfreezes first, so the index it replaces can still be freed.
-    """
-    gc.collect()
-    gc.freeze()
