@@ -51,7 +51,10 @@ def _looks_like_date(run: str) -> bool:
 
 
 def find_bsn(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of every BSN-like number in the text."""
+    """Spans (start, end) of every BSN-like number in the text (a non-text value is read as
+    text: a number in a payload may still be a BSN)."""
+    if not isinstance(text, str):
+        text = str(text)
     spans: list[tuple[int, int]] = []
     for match in _RUN.finditer(text):
         spans.extend(_in_run(text, match.start(), match.group(0)))

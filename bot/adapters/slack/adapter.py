@@ -25,7 +25,7 @@ from bot.adapters.slack.form_opener import FormOpener
 from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.identity import ProfileCache
 from bot.adapters.slack.listeners import Listeners
-from bot.adapters.slack.outbound import ChannelPacer, SlackSender
+from bot.adapters.slack.outbound import ChannelPacer, SlackSender, error_code
 from bot.adapters.slack.respond import Responder
 from bot.adapters.slack.webhook import SlackWebhook
 from bot.settings import SettingsError
@@ -127,7 +127,7 @@ class SlackAdapter(Adapter):
             try:
                 opened = await self.client.apps_connections_open(app_token=app_token)
             except SlackApiError as error:
-                code = error.response.get("error") if error.response is not None else "?"
+                code = error_code(error)
                 raise SlackStartError(
                     f"Slack Socket Mode could not connect ({code}): check SLACK_APP_TOKEN "
                     "(an xapp- token with the connections:write scope)"

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import modals
-from bot.adapters.slack.outbound import SLACK_FAILURES
+from bot.adapters.slack.outbound import SLACK_FAILURES, error_code
 from bot.dispatch import Dispatcher
 from core.i18n import Translator
 from core.messages import Button, Form, Invocation, Reply
@@ -111,7 +111,7 @@ class FormOpener:
                 trigger_id=trigger_id, view=modals.form_view(form, tr, chat)
             )
         except SLACK_FAILURES as error:
-            code = error.response.get("error") if isinstance(error, SlackApiError) else None
+            code = error_code(error) if isinstance(error, SlackApiError) else None
             log.warning("views.open failed: %s", code or type(error).__name__)
             return None
         view = response.get("view")

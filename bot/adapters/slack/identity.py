@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import DeliveryError
+from bot.adapters.slack.outbound import error_code
 
 log = logging.getLogger("krokodil.slack.identity")
 
@@ -87,7 +88,7 @@ class ProfileCache:
             async with asyncio.timeout(self.timeout):
                 response = await self.client.users_lookupByEmail(email=email)
         except SlackApiError as error:
-            if error.response is not None and error.response.get("error") == "users_not_found":
+            if error_code(error) == "users_not_found":
                 return None
             raise DeliveryError("slack users.lookupByEmail failed") from error
         except (SlackClientError, ClientError, TimeoutError, OSError) as error:

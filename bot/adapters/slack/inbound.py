@@ -19,42 +19,150 @@ from core.messages import Action, FormSubmission, Invocation
 Payload = dict[str, Any]
 
 
+# Interactivity payload types the bot handles; anything else (legacy attachments' buttons and
+# dialogs, shortcuts, option menus) is refused before Bolt reads it.
+INTERACTIONS = ("block_actions", "view_submission", "view_closed")
+# Slack's ids (users, channels, teams, views) are about a dozen characters and its trigger
+# ids, timestamps and event ids a few dozen; longer ones are refused before they reach a
+# column (an event id is stored, an account or a chat with every outbox row).
+MAX_ID = 64
+MAX_TOKEN = 150
+MAX_URL = 1000
+
+
 def problem(body: Payload) -> str | None:
     """Why a parsed request body is not a Slack request we can handle, or None when fine."""
+    too_long = _too_long(body)
+    if too_long is not None:
+        return too_long
     if "command" in body:
         return _missing(body, ("command", "user_id", "channel_id"), str)
     kind = body.get("type")
     if not isinstance(kind, str):
         return "no type"
+    envelope = _envelope_problem(body)
+    if envelope is not None:
+        return envelope
     if kind == "url_verification":
         return None if isinstance(body.get("challenge"), str) else "no challenge"
     if kind == "event_callback":
-        event = body.get("event")
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            return "event without type"
-        return None if isinstance(body.get("event_id"), str) else "event without event_id"
-    if kind in ("block_actions", "view_submission", "view_closed", "block_suggestion"):
-        user = body.get("user")
-        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
-            return "interaction without user"
-        if kind == "block_actions":
-            actions = body.get("actions")
-            if (
-                not isinstance(actions, list)
-                or not actions
-                or not all(
-                    isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
-                )
-            ):
-                return "block_actions without actions"
-        if kind in ("view_submission", "view_closed"):
-            view = body.get("view")
-            if not isinstance(view, dict) or not all(
-                isinstance(view.get(key), str) for key in ("callback_id", "type")
-            ):
-                return "view without callback_id or type"
-        return None
+        return _event_problem(body)
+    if kind not in INTERACTIONS:
+        return f"unsupported payload type {kind[:40]!r}"
+    user = body.get("user")
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+        return "interaction without user"
+    if not _optional(body, ("response_url", "trigger_id"), str):
+        return "response_url or trigger_id not text"
+    if not _optional(body, ("container", "channel", "message", "view"), dict):
+        return "container, channel, message or view not an object"
+    if kind == "block_actions":
+        return _actions_problem(body.get("actions"))
+    view = body.get("view")
+    if not isinstance(view, dict) or not all(
+        isinstance(view.get(key), str) for key in ("callback_id", "type")
+    ):
+        return "view without callback_id or type"
+    if not _optional(view, ("id", "hash", "private_metadata"), str):
+        return "view id, hash or metadata not text"
+    if not _optional(view, ("state",), dict) or not _optional(view, ("blocks",), list):
+        return "view state or blocks of the wrong type"
     return None
+
+
+def _too_long(body: Payload) -> str | None:
+    """An id, token or response_url longer than Slack ever makes one (or not a web address)."""
+    event, user, view = obj(body.get("event")), obj(body.get("user")), obj(body.get("view"))
+    ids = (
+        body.get("user_id"),
+        body.get("channel_id"),
+        body.get("team_id"),
+        user.get("id"),
+        obj(body.get("channel")).get("id"),
+        obj(body.get("container")).get("channel_id"),
+        event.get("user"),
+        event.get("channel"),
+        view.get("id"),
+        view.get("hash"),
+    )
+    if any(isinstance(value, str) and len(value) > MAX_ID for value in ids):
+        return "id too long"
+    actions = body.get("actions")
+    stamps = (
+        [a.get("action_ts") for a in actions if isinstance(a, dict)]
+        if isinstance(actions, list)
+        else []
+    )
+    tokens = (body.get("trigger_id"), body.get("event_id"), *stamps)
+    if any(isinstance(value, str) and len(value) > MAX_TOKEN for value in tokens):
+        return "token too long"
+    url = body.get("response_url")
+    if isinstance(url, str) and (len(url) > MAX_URL or not url.startswith(("https://", "http://"))):
+        return "response_url not a web address"
+    return None
+
+
+def _envelope_problem(body: Payload) -> str | None:
+    """The fields Bolt reads from every payload to find the workspace: text, or objects of text."""
+    for key in ("team", "enterprise"):
+        value = body.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(value, dict) or not _optional(value, ("id", "enterprise_id"), str):
+            return f"{key} of the wrong type"
+    if not _optional(body, ("team_id", "enterprise_id", "api_app_id", "token"), str):
+        return "team_id, enterprise_id, api_app_id or token not text"
+    authorizations = body.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list)
+        and all(
+            isinstance(a, dict) and _optional(a, ("team_id", "enterprise_id", "user_id"), str)
+            for a in authorizations
+        )
+    ):
+        return "authorizations of the wrong type"
+    for key in ("user", "view"):
+        value = body.get(key)
+        if isinstance(value, dict) and not _optional(
+            value, ("team_id", "app_installed_team_id"), str
+        ):
+            return f"{key} with a team of the wrong type"
+    return None
+
+
+def _event_problem(body: Payload) -> str | None:
+    event = body.get("event")
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        return "event without type"
+    if not isinstance(body.get("event_id"), str):
+        return "event without event_id"
+    if not _optional(
+        event,
+        ("user", "channel", "text", "ts", "thread_ts", "channel_type", "subtype", "bot_id", "tab"),
+        str,
+    ):
+        return "event field of the wrong type"
+    if not _optional(event, ("team", "enterprise", "team_id", "enterprise_id"), str):
+        return "event with a team of the wrong type"
+    return None
+
+
+def _actions_problem(actions: Any) -> str | None:
+    if not isinstance(actions, list) or not actions:
+        return "block_actions without actions"
+    for action in actions:
+        if not isinstance(action, dict) or not isinstance(action.get("action_id"), str):
+            return "action without action_id"
+        if not _optional(action, ("block_id", "value", "action_ts", "type"), str):
+            return "action field of the wrong type"
+        if not _optional(action, ("selected_option",), dict):
+            return "selected_option not an object"
+    return None
+
+
+def _optional(body: Payload, keys: tuple[str, ...], kind: type) -> bool:
+    """Every one of these keys is missing, null, or of this type."""
+    return all(body.get(key) is None or isinstance(body.get(key), kind) for key in keys)
 
 
 def obj(value: Any) -> Payload:

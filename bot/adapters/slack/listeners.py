@@ -131,6 +131,10 @@ class Listeners:
         await ack()
         async with self.busy():
             user = str(body["user"]["id"])
+            # Without a response_url (a press in a modal or the App Home) Bolt's respond
+            # cannot answer; the responder then uses the DM.
+            if not inbound.text_or_none(body.get("response_url")):
+                respond = None
             for action in body["actions"]:
                 found = inbound.pressed(action)
                 if found is None:
@@ -152,7 +156,7 @@ class Listeners:
                     reply,
                     profile,
                     trigger_id=inbound.text_or_none(body.get("trigger_id")),
-                    respond=respond if inbound.text_or_none(body.get("response_url")) else None,
+                    respond=respond,
                 )
                 if from_home and not reply.data.get("duplicate"):
                     await self.home.publish(user)

@@ -36,6 +36,17 @@ SLACK_FAILURES = (
 )
 
 
+def error_code(error: SlackApiError) -> str:
+    """Slack's error code, or the HTTP status when the answer was no Slack JSON (an HTML 5xx)."""
+    # slack_sdk puts the raw aiohttp response (no .get) in the error when the body is not JSON.
+    data = getattr(error.response, "data", None)
+    code = data.get("error") if isinstance(data, dict) else None
+    if isinstance(code, str):
+        return code
+    status = getattr(error.response, "status_code", None) or getattr(error.response, "status", "?")
+    return f"http {status}"
+
+
 class ChannelPacer:
     """At most one post per `interval` seconds per channel."""
 
@@ -161,7 +172,7 @@ class SlackSender:
         try:
             return await fn(**kwargs)
         except SlackApiError as error:
-            code = error.response.get("error") if error.response is not None else "unknown"
+            code = error_code(error)
             log.warning("slack %s failed: %s", method, code)
             raise DeliveryError(f"slack {method}: {code}") from error
         except (SlackClientError, ClientError, OSError, TimeoutError) as error:

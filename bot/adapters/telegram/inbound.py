@@ -10,12 +10,154 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Chat, Message, MessageEntity, Update, User
 
 from core.messages import Action, Invocation
 
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]+(?:@(?P<bot>\w+))?")
+
+# The update kinds the bot acts on (``allowed_updates``); an update of another kind is ignored.
+KINDS = ("message", "callback_query", "my_chat_member")
+# Telegram's ids fit in 52 bits; anything larger (or a text, a list) is not from Telegram.
+MAX_ID = 2**52
+# Names, user names, chat titles, language codes: Telegram keeps these far shorter.
+MAX_NAME = 256
+CHAT_TYPES = ("private", "group", "supergroup", "channel", "sender")
+MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
+Payload = dict[str, Any]
+
+
+def problem(update: Payload) -> str | None:
+    """Why a parsed webhook body is not an update the bot can read, or None when fine.
+
+    python-telegram-bot's ``de_json`` trusts the Bot API's types, so every field the bot
+    (or PTB on its way) reads is checked here first: ids are integers, names are short
+    text without NUL, nested objects are objects.
+    """
+    if not _is_id(update.get("update_id")) or update["update_id"] < 0:
+        return "no update_id"
+    for kind in KINDS:
+        if kind not in update:
+            continue
+        value = update[kind]
+        if not isinstance(value, dict):
+            return f"{kind} not an object"
+        if kind == "message":
+            return _message(value)
+        return _callback(value) if kind == "callback_query" else _membership(value)
+    return None
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_ID
+
+
+def _is_count(value: Any) -> bool:
+    return _is_id(value) and value >= 0
+
+
+def _name(value: Any, required: bool = False) -> bool:
+    if value is None:
+        return not required
+    return isinstance(value, str) and len(value) <= MAX_NAME and "\x00" not in value
+
+
+def _user(user: Any) -> str | None:
+    if not isinstance(user, dict) or not _is_id(user.get("id")):
+        return "user without id"
+    if not isinstance(user.get("is_bot"), bool) or not _name(user.get("first_name"), True):
+        return "user without is_bot or first_name"
+    if not all(_name(user.get(k)) for k in ("last_name", "username", "language_code")):
+        return "user name of the wrong type"
+    return None
+
+
+def _chat(chat: Any) -> str | None:
+    if not isinstance(chat, dict) or not _is_id(chat.get("id")):
+        return "chat without id"
+    if chat.get("type") not in CHAT_TYPES:
+        return "chat of an unknown type"
+    if not all(_name(chat.get(k)) for k in ("title", "username", "first_name", "last_name")):
+        return "chat name of the wrong type"
+    return None
+
+
+def _message(message: Payload, depth: int = 0) -> str | None:
+    if not _is_id(message.get("message_id")) or not _is_id(message.get("date")):
+        return "message without message_id or date"
+    found = _chat(message.get("chat"))
+    for key in ("from", "sender_chat"):
+        if found is None and message.get(key) is not None:
+            found = (_user if key == "from" else _chat)(message[key])
+    if found is not None:
+        return found
+    for key in ("text", "caption"):
+        if message.get(key) is not None and not isinstance(message[key], str):
+            return f"{key} not text"
+    for key in ("entities", "caption_entities"):
+        found = _entities(message.get(key))
+        if found is not None:
+            return found
+    reply = message.get("reply_to_message")
+    if reply is not None:
+        if not isinstance(reply, dict) or depth > 0:
+            return "reply_to_message of the wrong shape"
+        return _message(reply, depth + 1)
+    return None
+
+
+def _entities(entities: Any) -> str | None:
+    if entities is None:
+        return None
+    if not isinstance(entities, list):
+        return "entities not a list"
+    for entity in entities:
+        if not isinstance(entity, dict) or not isinstance(entity.get("type"), str):
+            return "entity without type"
+        if not all(_is_count(entity.get(key)) for key in ("offset", "length")):
+            return "entity without offset or length"
+        if not all(_name(entity.get(k)) for k in ("url", "language", "custom_emoji_id")):
+            return "entity field of the wrong type"
+        if entity.get("user") is not None and _user(entity["user"]) is not None:
+            return "entity with a bad user"
+    return None
+
+
+def _callback(query: Payload) -> str | None:
+    if not _name(query.get("id"), True) or not _name(query.get("chat_instance"), True):
+        return "callback_query without id or chat_instance"
+    found = _user(query.get("from"))
+    if found is not None:
+        return found
+    if not _name(query.get("inline_message_id")):
+        return "inline_message_id not text"
+    data = query.get("data")
+    if data is not None and not isinstance(data, str):
+        return "callback data not text"
+    message = query.get("message")
+    if message is None:
+        return None
+    if not isinstance(message, dict):
+        return "callback message not an object"
+    return _message(message)
+
+
+def _membership(change: Payload) -> str | None:
+    found = _chat(change.get("chat")) or _user(change.get("from"))
+    if found is not None:
+        return found
+    if not _is_id(change.get("date")):
+        return "my_chat_member without date"
+    for key in ("old_chat_member", "new_chat_member"):
+        member = change.get(key)
+        if not isinstance(member, dict) or member.get("status") not in MEMBER_STATUSES:
+            return f"{key} without status"
+        found = _user(member.get("user"))
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)

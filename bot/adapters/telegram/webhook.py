@@ -16,6 +16,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Bot, Update
 
+from bot.adapters.telegram import inbound
+
 log = logging.getLogger("krokodil.telegram")
 
 WEBHOOK_PATH = "/telegram/webhook"
@@ -40,8 +42,9 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
         return None
     if not isinstance(payload, dict):
         return None
-    update_id = payload.get("update_id")
-    if not isinstance(update_id, int) or isinstance(update_id, bool):
+    reason = inbound.problem(payload)
+    if reason is not None:
+        log.warning("malformed telegram update: %s", reason)
         return None
     try:
         return Update.de_json(payload, bot)

@@ -78,6 +78,8 @@ class FakeSlack:
     throttled: dict[str, list[int]] = field(default_factory=dict)
     # method → Slack error code to answer with (ok: false) for the next calls
     failing: dict[str, str] = field(default_factory=dict)
+    # method → HTTP status answered with an HTML page (a proxy or Slack itself in trouble)
+    broken: dict[str, int] = field(default_factory=dict)
     # HTTP status the response_url endpoint answers with (Slack says 404 once it expired).
     respond_status: int = 200
     url: str = ""
@@ -176,6 +178,9 @@ class FakeSlack:
         params = await self._params(request)
         params["_token"] = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self._record(method, params)
+        if method in self.broken:
+            page = "<html><body><h1>Service Unavailable</h1></body></html>"
+            return web.Response(status=self.broken[method], text=page, content_type="text/html")
         if method in self.failing:
             return web.json_response({"ok": False, "error": self.failing[method]})
         return web.json_response(self._answer(method, params))

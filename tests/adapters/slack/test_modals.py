@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from tests.adapters.slack.harness import SlackHarness
 from tests.support import make_person
 
@@ -183,3 +187,19 @@ async def test_a_form_button_slack_did_not_open_works_when_pressed_again(
     await slack.click(action_id, value, user="U1", channel="C1")
     [*_, opened] = await slack.fake.wait_for("views.open", 3)
     assert opened.params["view"]["title"]["text"] == "Knelpunt melden"
+
+
+async def test_a_form_button_in_a_message_without_response_url_answers_in_the_dm(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _people(slack)
+    slack.fake.failing["views.open"] = "expired_trigger_id"
+    await slack.command("/knelpunt")
+    [offer] = await slack.fake.wait_for("respond")
+    action_id, value = offer.button("Knelpunt melden")
+    # The same button pressed where Slack gives no response_url (e.g. a copy in the App Home).
+    await slack.click(action_id, value, user="U1", home=True)
+    await slack.settle()
+    [dm] = slack.fake.to("chat.postMessage")
+    assert "Druk nog een keer op de knop" in dm.blocks_text()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

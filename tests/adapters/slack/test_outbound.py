@@ -144,3 +144,10 @@ async def test_the_pacer_spaces_posts_per_channel() -> None:
     now[0] += 5
     await pacer.wait("C1")
     assert slept == [1.0, 2.0]
+
+
+async def test_an_html_error_page_from_slack_is_a_delivery_error(slack: SlackHarness) -> None:
+    # A 5xx whose body is a web page, not Slack's JSON: a failure to retry, never a crash.
+    slack.fake.broken["chat.postMessage"] = 503
+    with pytest.raises(DeliveryError, match="http 503"):
+        await slack.adapter.send(Target(platform="slack", chat="C1"), Reply(text="Hoi"))

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.bootstrap import App
-from tests.adapters.teams.harness import TeamsHarness
+from tests.adapters.teams.harness import CHANNEL, TeamsHarness
 from tests.adapters.teams.standin import ConnectorStandIn, Member
+from tests.reliability.shapes import varied
 from tests.support import fuzz_examples
 
 FUZZ = settings(
@@ -76,6 +77,33 @@ async def test_random_activities_never_get_a_500(
         payload["name"] = "adaptiveCard/action"
         payload["value"] = {"action": {"type": "Action.Execute", "verb": "x", "data": action}}
     payload.update(changes)
+    answer = await teams.post(raw=json.dumps(payload).encode())
+    assert answer.status in (200, 202, 400, 401, 501), (answer, payload)
+    crashes = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not crashes, [(r.name, r.getMessage()) for r in crashes]
+
+
+@FUZZ
+@given(data=st.data(), kind=st.sampled_from(["message", "channel", "invoke"]))
+async def test_activities_with_every_field_shape_varied_never_get_a_500(
+    app: App,
+    teams: TeamsHarness,
+    standin: ConnectorStandIn,
+    caplog: pytest.LogCaptureFixture,
+    data: st.DataObject,
+    kind: str,
+) -> None:
+    """A real activity, its fields at every depth left out or given other types."""
+    caplog.set_level(logging.WARNING)
+    caplog.clear()
+    if kind == "invoke":
+        action = {"verb": "help.command", "data": {"action_id": "help.command", "value": "/help"}}
+        template = teams.invoke(MEMBER, action)
+    elif kind == "channel":
+        template = teams.message(MEMBER, "/wie schulden", conversation=CHANNEL)
+    else:
+        template = teams.message(MEMBER, "/help")
+    payload = data.draw(varied(template))
     answer = await teams.post(raw=json.dumps(payload).encode())
     assert answer.status in (200, 202, 400, 401, 501), (answer, payload)
     crashes = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
