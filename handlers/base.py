@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,6 +101,15 @@ class CommandSpec:
     # A form this command opens that needs no database: Slack opens it as a modal at once
     # (trigger ids expire in 3 s); other platforms get it from the handler's reply.
     form_builder: Callable[[Translator], Form] | None = None
+    # The platforms the municipality keeps this command off (from the settings): menus and
+    # /help there leave it out. The capability declares it; adapters only read it.
+    kept_off: Callable[[Settings], Collection[str]] | None = None
+
+    def offered_on(self, platform: str, settings: Settings) -> bool:
+        """True when menus and /help on this platform show the command."""
+        return not self.hidden and (
+            self.kept_off is None or platform not in self.kept_off(settings)
+        )
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,10 @@ class Registry:
         """The command for a name or alias (case-insensitive)."""
         name = self._names.get(word.lower())
         return self.commands.get(name) if name else None
+
+    def offered(self, platform: str, settings: Settings) -> list[CommandSpec]:
+        """The commands menus and /help show on a platform, in registration order."""
+        return [spec for spec in self.commands.values() if spec.offered_on(platform, settings)]
 
     def words(self) -> list[str]:
         """Every command name and alias (for suggestions)."""

@@ -7,7 +7,6 @@ from core.i18n import N_, SUPPORTED_LANGUAGES
 from core.messages import Reply
 from directory.models import Person
 from handlers.base import Command, CommandSpec, Deps, Registry
-from handlers.handover.common import HANDOVER_COMMANDS, avoided_platforms
 
 ORDER = 0
 
@@ -16,11 +15,8 @@ async def help_(cmd: Command, deps: Deps) -> Reply:
     """List every command with one line and an example."""
     _ = cmd.tr.gettext
     lines = [_("Groene Krokodil helpt je de juiste collega te vinden en te bellen.")]
-    # Handover commands are not offered where the municipality keeps handovers off.
-    refused = HANDOVER_COMMANDS if cmd.invocation.platform in avoided_platforms(deps) else ()
-    for spec in deps.registry.commands.values():
-        if spec.hidden or spec.name in refused:
-            continue
+    # A command the municipality keeps off this platform (e.g. handovers) is not offered.
+    for spec in deps.registry.offered(cmd.invocation.platform, deps.settings):
         example = _(spec.example)
         lines.append(f"/{_shown_name(spec, example, deps.registry)} — {_(spec.summary)}")
         lines.append("    " + _("bijvoorbeeld: {example}", example=example))

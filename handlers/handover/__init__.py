@@ -22,7 +22,7 @@ import re
 
 from core.i18n import N_
 from handlers.base import ActionSpec, CommandSpec, FormSpec, Registry
-from handlers.handover import answers, kennismaking, orphans, regie, request, send, timers
+from handlers.handover import answers, common, kennismaking, orphans, regie, request, send, timers
 from handlers.handover.forms import (
     DECLINE,
     KENNISMAKING,
@@ -44,6 +44,7 @@ def register(registry: Registry) -> None:
             summary=N_("draag een inwoner warm over aan een collega"),
             example=N_("/overdracht"),
             aliases=("handover",),
+            kept_off=common.kept_off,
             patterns=(
                 re.compile(
                     r"^\s*(?:ik wil\s+)?(?:een\s+)?(?:inwoner|cli[eë]nt|casus)\s+(?:warm\s+)?"
@@ -79,6 +80,7 @@ def register(registry: Registry) -> None:
             summary=N_("zie waar jij de regie hebt en welke overdrachten openstaan"),
             example=N_("/regie"),
             aliases=("mycases",),
+            kept_off=common.kept_off,
             patterns=(re.compile(r"^\s*(?:wie heeft|waar heb ik|mijn)\s+(?:de\s+)?regie\b", re.I),),
         )
     )

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
+from core.config import Settings
 from core.errors import UserError
 from core.i18n import N_, Translator
 from core.messages import Recipient, Reply
@@ -26,9 +27,6 @@ TELEGRAM_REFUSAL = N_(
     "buiten de gemeente. Gebruik Slack, of bel je collega."
 )
 
-# The commands that are handover work: a platform that keeps handovers off leaves them out
-# of its command menu.
-HANDOVER_COMMANDS = ("overdracht", "regie")
 # Platforms where a group sees every step of a form and every answer (no private modals).
 GROUP_VISIBLE_PLATFORMS = ("telegram",)
 GROUP_REFUSAL = N_(
@@ -42,9 +40,14 @@ def policy_of(deps: Deps) -> TimerPolicy:
     return TimerPolicy.from_config(deps.settings.handovers, deps.settings.bot.timezone)
 
 
+def kept_off(settings: Settings) -> tuple[str, ...]:
+    """Platforms the municipality keeps handovers off (the commands' `CommandSpec.kept_off`)."""
+    return () if settings.telegram.allow_handovers else ("telegram",)
+
+
 def avoided_platforms(deps: Deps) -> tuple[str, ...]:
     """Platforms handover messages must not go to."""
-    return () if deps.settings.telegram.allow_handovers else ("telegram",)
+    return kept_off(deps.settings)
 
 
 def context_number(cmd: Command, key: str) -> int:

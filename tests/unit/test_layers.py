@@ -107,3 +107,18 @@ def test_no_import_circle() -> None:
         if name not in state:
             visit(name, [name])
     assert not circles, "\n".join(" → ".join(circle) for circle in circles)
+
+
+def test_adapters_and_help_know_capabilities_only_through_the_registry() -> None:
+    # A rule like "handovers are kept off Telegram" is declared by the capability on its
+    # CommandSpec (kept_off) and read from the registry; no adapter, and not /help, names
+    # a capability package (handlers.handover, handlers.meetings, …).
+    readers = ("bot.adapters", "handlers.help")
+    wrong = [
+        f"{name} imports {other}"
+        for name, others in graph().items()
+        if name.startswith(readers)
+        for other in others
+        if other.startswith("handlers") and other != "handlers.base"
+    ]
+    assert not wrong, "\n".join(sorted(wrong))

@@ -31,7 +31,6 @@ from bot.adapters.telegram.webhook import WEBHOOK_PATH, TelegramWebhook
 from bot.settings import SettingsError, telegram_mode
 from core.config import TelegramConfig
 from core.messages import Reply
-from handlers.handover.common import HANDOVER_COMMANDS, avoided_platforms
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -120,11 +119,10 @@ class TelegramAdapter(Adapter):
         return self._ready
 
     async def publish_menu(self) -> None:
-        """setMyCommands in Dutch (the default) and English; handovers only where allowed."""
-        refused = self.name in avoided_platforms(self.app.deps)
-        leave_out = HANDOVER_COMMANDS if refused else ()
+        """setMyCommands in Dutch (the default) and English; only the commands offered here."""
+        deps = self.app.deps
         for language, code in MENU_LANGUAGES:
-            commands = menu(self.app.deps.registry, self.app.deps.translator(language), leave_out)
+            commands = menu(deps.registry, deps.translator(language), deps.settings)
             try:
                 await self.application.bot.set_my_commands(commands, language_code=code)
             except TelegramError as error:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 
 from telegram import BotCommand
 
+from core.config import Settings
 from core.i18n import Translator
 from handlers.base import Registry
 
@@ -18,11 +18,11 @@ MAX_COMMANDS = 100
 MENU_LANGUAGES: tuple[tuple[str, str | None], ...] = (("nl", None), ("en", "en"))
 
 
-def menu(registry: Registry, tr: Translator, leave_out: Collection[str] = ()) -> list[BotCommand]:
-    """Every visible command with its translated one-line summary, except `leave_out`."""
+def menu(registry: Registry, tr: Translator, settings: Settings) -> list[BotCommand]:
+    """Every command offered on Telegram, with its translated one-line summary."""
     commands: list[BotCommand] = []
-    for spec in registry.commands.values():
-        if spec.hidden or spec.name in leave_out or not _NAME.match(spec.name):
+    for spec in registry.offered("telegram", settings):
+        if not _NAME.match(spec.name):
             continue
         description = tr.gettext(spec.summary).strip() or spec.name
         commands.append(BotCommand(spec.name, description[:MAX_DESCRIPTION]))
