@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import timedelta
 
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.bootstrap import App
+from bot.bootstrap import App, build
+from bot.http import make_web_app
 from core.audit import AuditEntry
 from core.clock import FrozenClock
+from core.config import Settings
+from core.messages import Invocation
 from tests.integration.web.conftest import Client, link_from_chat, sign_in
 from tests.support import Chat, make_person
 
@@ -131,3 +137,32 @@ async def test_housekeeping_forgets_ended_links_and_sessions_but_not_the_audit(
         assert list(await uow.session.scalars(select(WebSession))) == []
         actions = list(await uow.session.scalars(select(AuditEntry.action)))
     assert "web.signed_in" in actions
+
+
+async def test_a_link_is_never_shown_in_a_group(app: App) -> None:
+    await _person(app)
+    reply = await app.dispatcher.handle(
+        Invocation(
+            platform="console", account="f.elamrani", chat="groep:1", text="/web", is_direct=False
+        )
+    )
+    assert "privégesprek" in reply.text and "/web/inloggen/" not in reply.text
+
+
+async def test_behind_https_the_cookie_is_secure(
+    settings: Settings, clock: FrozenClock, chat: Chat
+) -> None:
+    behind_proxy = replace(
+        settings, server=replace(settings.server, public_url="https://krokodil.example.org")
+    )
+    bot = build(behind_proxy, clock=clock, rng=random.Random(1))
+    try:
+        await make_person(bot, "Fatima el Amrani", email="f.elamrani@example.org")
+        reply = await Chat(bot, "f.elamrani").say("/web")
+        assert "https://krokodil.example.org/web/inloggen/" in reply.text
+        path = reply.text.split("https://krokodil.example.org", 1)[1].split()[0]
+        async with TestClient(TestServer(make_web_app(bot))) as http:
+            done = await http.post(path, allow_redirects=False)
+            assert done.status == 303 and "Secure" in done.headers["Set-Cookie"]
+    finally:
+        await bot.close()
