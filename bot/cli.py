@@ -1,4 +1,10 @@
-"""The `krokodil` command: run, say, db upgrade (and the directory's import/export)."""
+"""The `krokodil` command: run, say, db upgrade (and the directory's import/export).
+
+Only the standard library is imported up front, and each command imports what it uses,
+so `krokodil --help` and `krokodil say` answer at once: the bot, its database layer and
+the capabilities load for `say`, the HTTP server, migrations and platform libraries only
+for the commands that need them (`docs/benchmarks.md`, "Command line start").
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,12 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from bot.adapters.console import CollectingAdapter
-from bot.bootstrap import App, build
-from bot.logging_setup import configure_logging
-from bot.migrate import upgrade
-from bot.render_text import render
-from bot.runtime import (
-    platform_adapters,
-    prepare,
-    resolve_console_handle,
-    run_console,
-    run_platforms,
-)
-from bot.settings import SettingsError, load_settings
-from core.config import Settings
-from core.messages import Invocation, Reply
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+    from core.config import Settings
+    from core.messages import Reply
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    from bot.logging_setup import configure_logging
+    from bot.settings import SettingsError, load_settings
+
     configure_logging()
     try:
         settings = load_settings(args.config, database_url=args.db)
@@ -73,6 +72,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"krokodil: {error}", file=sys.stderr)
         return 2
     if args.command == "db":
+        from bot.migrate import upgrade
+
         upgrade(settings.database.url)
         print("database is up to date")
         return 0
@@ -94,6 +95,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _run(settings: Settings, *, migrate: bool) -> int:
+    from bot.bootstrap import build
+    from bot.runtime import platform_adapters, prepare, run_console, run_platforms
+
     app = build(settings)
     await prepare(app, migrate=migrate)
     adapters = platform_adapters(app)
@@ -108,6 +112,10 @@ async def _run(settings: Settings, *, migrate: bool) -> int:
 
 
 async def _say(settings: Settings, who: str, text: str, *, as_json: bool) -> int:
+    from bot.bootstrap import build
+    from bot.render_text import render
+    from bot.runtime import prepare
+
     app = build(settings)
     try:
         await prepare(app)
@@ -127,6 +135,11 @@ async def _say(settings: Settings, who: str, text: str, *, as_json: bool) -> int
 
 async def say(app: App, who: str, text: str) -> tuple[Reply, list[dict[str, str]]]:
     """Push one message through the dispatcher as WHO; deliver queued messages to a collector."""
+    from bot.adapters.console import CollectingAdapter
+    from bot.render_text import render
+    from bot.runtime import resolve_console_handle
+    from core.messages import Invocation
+
     handle = await resolve_console_handle(app, who)
     reply = await app.dispatcher.handle(
         Invocation(platform="console", account=handle, chat=f"console:{handle}", text=text)

@@ -9,12 +9,14 @@ import asyncio
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
+if TYPE_CHECKING:
+    # Only for types: the CLI imports this module for its --help, which must stay quick.
+    from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.bootstrap import App, build
-from bot.runtime import prepare
-from core.config import Settings
+    from bot.bootstrap import App
+    from core.config import Settings
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,6 +55,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _directory(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build
+    from bot.runtime import prepare
     from directory.csv_io import export_csv, import_csv
 
     # Importing or exporting a real directory must never pull in the fictional demo people.

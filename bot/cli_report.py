@@ -6,17 +6,11 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.bootstrap import build
-from core.config import Settings
-from core.errors import UserError
-from core.i18n import Translator
-from handlers.reports.monthly import parse_month
-from reports.build import ReportOptions
-from reports.export import to_csv
-from reports.publish import publish
+if TYPE_CHECKING:
+    # Only for types: the CLI imports this module for its --help, which must stay quick.
+    from core.config import Settings
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +28,16 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.bootstrap import build
+    from core.errors import UserError
+    from core.i18n import Translator
+    from handlers.reports.monthly import parse_month
+    from reports.build import ReportOptions
+    from reports.export import to_csv
+    from reports.publish import publish
+
     app = build(settings)
     tr = Translator.for_language(args.lang or settings.bot.language, settings.bot.timezone)
     now = app.deps.clock.now()

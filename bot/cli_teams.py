@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from core.config import Settings
-from core.i18n import Translator
+if TYPE_CHECKING:
+    # Only for types: the CLI imports this module for its --help, which must stay quick.
+    from core.config import Settings
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +28,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run `krokodil teams package`."""
     from bot.adapters.teams.manifest import package
+    from core.i18n import Translator
     from handlers import build_registry
 
     app_id = args.app_id or settings.teams.app_id

@@ -7,24 +7,29 @@ import contextlib
 import logging
 import signal
 import sys
-from typing import TextIO
-
-from aiohttp import web
+from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
 from bot.bootstrap import App
-from bot.http import make_web_app
-from bot.migrate import upgrade_async
+from bot.migrate import at_heads
 from directory.demo import seed_if_empty
 from directory.identity import IdentityRepository, console_handle
+
+if TYPE_CHECKING:
+    # The HTTP server (aiohttp, the web view's templates) is imported where it is started:
+    # `krokodil say` shares this module and never serves HTTP.
+    from aiohttp import web
 
 log = logging.getLogger("krokodil.runtime")
 
 
 async def prepare(app: App, *, migrate: bool = True) -> None:
     """Migrate the schema and, on an empty directory, load the demo data (when enabled)."""
-    if migrate:
+    # Alembic is imported only when there is something to migrate (most starts: nothing).
+    if migrate and not await at_heads(app.engine):
+        from bot.migrate import upgrade_async
+
         await upgrade_async(app.settings.database.url)
     await seed_if_empty(
         app.deps.uow,
@@ -97,6 +102,10 @@ async def run_console(app: App, stdin: TextIO | None = None, stdout: TextIO | No
 
 async def _serve_http_for_console(app: App, console: ConsoleAdapter) -> web.AppRunner | None:
     """The HTTP server beside the console chat; a port in use is said, not fatal."""
+    from aiohttp import web
+
+    from bot.http import make_web_app
+
     host, port = app.settings.server.host, app.settings.server.port
     runner = web.AppRunner(make_web_app(app), handle_signals=False)
     await runner.setup()
@@ -118,6 +127,10 @@ async def run_platforms(
     app: App, adapters: list[Adapter], stop: asyncio.Event | None = None
 ) -> None:
     """Serve every platform on one HTTP server until SIGTERM/SIGINT (or `stop`), then drain."""
+    from aiohttp import web
+
+    from bot.http import make_web_app
+
     for adapter in adapters:
         app.add_adapter(adapter)
     if app.deps.directory is not None:

@@ -10,15 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from core.clock import utc
+
+if TYPE_CHECKING:
+    import holidays
 
 
 @cache
 def _dutch_holidays(year: int) -> holidays.HolidayBase:
+    # Imported on first use (0.1 s): a command line start that needs no date skips it.
+    import holidays
+
     return holidays.country_holidays("NL", years=year, language="nl")
 
 

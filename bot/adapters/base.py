@@ -45,12 +45,12 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiohttp import web
-
 from core import outbox
 from core.messages import Recipient, Reply
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from handlers.base import Deps
 
 

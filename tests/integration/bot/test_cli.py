@@ -84,3 +84,73 @@ def test_say_into_a_pipe_that_closes_early_stops_quietly(tmp_path: Path, no_demo
     )
     done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
+
+
+# Libraries a command that does not use them must not load: platform clients, the HTTP
+# server and its templates, migrations, plotting (the command line should answer at once).
+HEAVY = (
+    "aiohttp",
+    "aiohttp_jinja2",
+    "alembic",
+    "jinja2",
+    "mako",
+    "matplotlib",
+    "microsoft_agents",
+    "numpy",
+    "slack_bolt",
+    "slack_sdk",
+    "telegram",
+)
+LOADED = (
+    "import atexit, sys\n"
+    "from bot.cli import main\n"
+    "atexit.register(lambda: print('LOADED', sorted({m.split('.')[0] for m in sys.modules}"
+    " & set(sys.argv[1].split(','))), file=sys.stderr))\n"
+    "raise SystemExit(main(sys.argv[2:]))\n"
+)
+
+
+def _loaded(*args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, ",".join(HEAVY), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("LOADED ")]
+    return done, json.loads(line.removeprefix("LOADED ").replace("'", '"'))
+
+
+def test_help_loads_nothing_heavy() -> None:
+    done, heavy = _loaded("--help")
+    assert "krokodil" in done.stdout and "say" in done.stdout
+    assert heavy == []
+
+
+def test_say_loads_no_platform_server_migration_or_plotting_library(
+    database_url: str, no_demo: Path
+) -> None:
+    # The database is migrated already (as after `make run`): no Alembic needed to see that.
+    done, heavy = _loaded(
+        "--config", str(no_demo), "--db", database_url, "say", "--as", "x", "/help"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "== Wat ik kan ==" in done.stdout
+    assert heavy == []
+
+
+def test_say_migrates_a_database_that_is_behind(tmp_path: Path, no_demo: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
+    done, heavy = _loaded("--config", str(no_demo), "--db", url, "say", "--as", "x", "/help")
+    assert done.returncode == 0, done.stderr
+    assert "== Wat ik kan ==" in done.stdout
+    assert "alembic" in heavy  # a new database still gets its tables first
+
+
+def test_the_migration_heads_read_from_the_files_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.migrate import alembic_config, heads_on_disk
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert heads_on_disk() == frozenset(script.get_heads())
