@@ -76,6 +76,7 @@ COMMON = frozenset(
     kwijt tegen helemaal alleen steeds ineens bang vriend vriendin vrienden man vrouw
     blauw blauwe rood rode zwart zwarte wit witte week weken weeks dag dagen day days maand
     maanden month months jaar jaren year years nacht nachten night nights avond evening
+    kapot spullen dingen alles
     mother father parent parents child children family home house school money work
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
