@@ -1,8 +1,11 @@
 """Which wijk a question names: 'schulden in Molenwijk', 'in de wijk Noord', 'in molenwjik'.
 
-The wijk is the text after the last 'in' (or 'bij', 'rond', 'around', 'near'), without
-'de', 'het', 'the' or 'wijk' in front, when it is a known wijk: exactly, or with a typo
-(the same tolerance as /ik wijken). A theme word there ('problemen in het gezin') is
+The wijk is the text after the last 'in' (or 'bij', 'rond', 'uit', 'around', 'near',
+'from', or a team or role of the wijk: 'wijkteam noord', 'wijkagent oost'), without 'de',
+'het', 'the' or 'wijk' in front, when it is a known wijk: exactly, or with a typo (the
+same tolerance as /ik wijken), also when the question goes on after it ('in het centrum
+hebben ...'). A name may lose its article ('weiden' for De Weiden), and a short one may be
+one letter off ('cntrum'). A theme word there ('problemen in het gezin') is
 part of the question, never a wijk. Professionals also just put the wijk in front or at
 the end ('molenwyk traplift', 'noord: ...', '..., havenkwartier', 'haven kwartier ...'):
 a known wijk as the first or last one or two words of the question, or of a part of it
