@@ -194,3 +194,18 @@ class Registry:
     def words(self) -> list[str]:
         """Every command name and alias (for suggestions)."""
         return list(self._names)
+
+
+# Ids are 32-bit integer columns; a larger number would overflow the database driver.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """An id typed by a person or carried in a button or form ('12', '#12'); None when it is
+    no number. A number too large for an id is 0, which no row has, so it is answered as not
+    found rather than overflowing the database driver."""
+    cleaned = text.strip().lstrip("#")
+    if not cleaned or not cleaned.isascii() or not cleaned.isdecimal():
+        return None
+    value = int(cleaned)
+    return value if value <= MAX_ID else 0

@@ -13,7 +13,7 @@ from core.messages import Button, Reply
 from directory.learned import decide, proposals
 from directory.models import Person
 from directory.reference import reference
-from handlers.base import Command, Deps
+from handlers.base import Command, Deps, parse_id
 
 WORDS = ("voorstellen", "voorstel", "suggestions", "proposals")
 DECIDE_ACTION = "themas.voorstel"
@@ -91,10 +91,11 @@ async def _listing(cmd: Command, deps: Deps) -> Reply:
 
 async def _decide(cmd: Command, deps: Deps, number: str, accept: bool) -> Reply:
     _ = cmd.tr.gettext
-    if not number.isdecimal():
+    row_id = parse_id(number)
+    if row_id is None or number.startswith("#"):
         raise UserError('"{number}" is geen nummer uit de lijst.', number=number)
     async with deps.uow() as uow:
-        row = await decide(uow.session, int(number), accept, cmd.person_id, cmd.now)
+        row = await decide(uow.session, row_id, accept, cmd.person_id, cmd.now)
         if row is None:
             raise UserError("Voorstel {number} bestaat niet.", number=number)
         record(

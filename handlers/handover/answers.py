@@ -10,7 +10,7 @@ from core.errors import UserError
 from core.i18n import Translator
 from core.messages import Reply
 from directory.models import Person
-from handlers.base import Command, Deps
+from handlers.base import Command, Deps, parse_id
 from handlers.handover import texts
 from handlers.handover.common import context_number, guard_platform, policy_of, tell
 from handlers.handover.forms import decline_form, receiver_form
@@ -29,10 +29,10 @@ from handovers.values import Outcome
 
 def handover_id(cmd: Command) -> int:
     """The handover a button is about."""
-    raw = (cmd.action_value or cmd.args).strip().lstrip("#")
-    if not raw.isdecimal():
+    number = parse_id(cmd.action_value or cmd.args)
+    if number is None:
         raise UserError("Welke overdracht bedoel je? Geef het nummer, bijvoorbeeld #12.")
-    return int(raw)
+    return number
 
 
 def settled(outcome: Outcome, tr: Translator) -> str:

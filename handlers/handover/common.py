@@ -15,7 +15,7 @@ from core.errors import UserError
 from core.i18n import N_, Translator
 from core.messages import Recipient, Reply
 from directory.models import Person
-from handlers.base import Command, Deps
+from handlers.base import Command, Deps, parse_id
 from handovers.policy import TimerPolicy
 
 # Reply.data keys the delivery worker reads (bot.delivery.AVOID_PLATFORMS, UNDELIVERABLE_NOTICE).
@@ -53,10 +53,10 @@ def avoided_platforms(deps: Deps) -> tuple[str, ...]:
 def context_number(cmd: Command, key: str) -> int:
     """A number the bot put in a form's context; a form without it is stale or not ours."""
     submission = cmd.invocation.submission
-    raw = str((submission.context.get(key) if submission else None) or "")
-    if not raw.isdecimal():
+    number = parse_id(str((submission.context.get(key) if submission else None) or ""))
+    if number is None:
         raise UserError("Dit formulier is al afgerond of verlopen.")
-    return int(raw)
+    return number
 
 
 def guard_platform(cmd: Command, deps: Deps) -> None:

@@ -19,7 +19,7 @@ from core.errors import Forbidden, UserError
 from core.i18n import Translator
 from core.messages import Button, Reply
 from directory.models import Person, Theme
-from handlers.base import Command, Deps
+from handlers.base import Command, Deps, parse_id
 from handlers.handover.common import tell
 from handlers.handover.people import person_of
 from handovers.machine import State
@@ -145,8 +145,8 @@ async def orphan_lines(session: AsyncSession, me: Person, tr: Translator) -> lis
 
 async def take_over(cmd: Command, deps: Deps, reference: str) -> Reply:
     """An oliemannetje, procesregisseur or admin takes regie of a case whose holder left."""
-    token = reference.strip().lstrip("#")
-    if not token.isdecimal():
+    case_id = parse_id(reference)
+    if case_id is None:
         raise UserError("Welke casus? Typ bijvoorbeeld: /regie overnemen 12")
     async with deps.uow() as uow:
         session = uow.session
@@ -157,11 +157,11 @@ async def take_over(cmd: Command, deps: Deps, reference: str) -> Reply:
                 "casus zonder regiehouder overnemen."
             )
         repo = HandoverRepository(session)
-        case = await repo.case(int(token))
+        case = await repo.case(case_id)
         holder = await session.get(Person, case.regie_holder_id) if case is not None else None
         if case is None or case.closed_at is not None or holder is None or holder.active:
             raise UserError(
-                "Casus #{case} heeft een regiehouder; alleen die kan hem overdragen.", case=token
+                "Casus #{case} heeft een regiehouder; alleen die kan hem overdragen.", case=case_id
             )
         if await repo.open_for_case(case.id) is not None:
             raise UserError(

@@ -21,7 +21,7 @@ from directory.models import Person, Theme
 from directory.person_view import PersonView
 from directory.reachability import reachability_text
 from directory.search import Match, find_people, oliemannetje_for
-from handlers.base import Deps
+from handlers.base import Deps, parse_id
 
 PERSON_PREFIX = "person:"
 
@@ -90,10 +90,9 @@ def parse_choice(value: str) -> tuple[int, int | None] | None:
     if not value.startswith(PERSON_PREFIX):
         return None
     parts = value[len(PERSON_PREFIX) :].split(":")
-    try:
-        person = int(parts[0])
-        absent = int(parts[2]) if len(parts) == 3 and parts[1] == "for" else None
-    except (ValueError, IndexError):
+    person = parse_id(parts[0])
+    absent = parse_id(parts[2]) if len(parts) == 3 and parts[1] == "for" else None
+    if person is None or (len(parts) == 3 and absent is None):
         return None
     return person, absent
 

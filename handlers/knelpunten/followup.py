@@ -14,7 +14,7 @@ from core.errors import UserError
 from core.messages import Button, Recipient, Reply
 from core.outbox import enqueue
 from directory.models import Person
-from handlers.base import Command, Deps
+from handlers.base import Command, Deps, parse_id
 from handlers.knelpunten import texts
 from knelpunten import lifecycle
 from knelpunten.models import Knelpunt
@@ -190,10 +190,10 @@ async def get_knelpunt(
 
 
 def parse_number(text: str) -> int:
-    cleaned = text.strip().lstrip("#")
-    if not cleaned.isdecimal():
+    number = parse_id(text)
+    if number is None:
         raise UserError("Geef het nummer van het knelpunt, bijvoorbeeld: /knelpunt ook 12")
-    return int(cleaned)
+    return number
 
 
 def _outcome_buttons(knelpunt: Knelpunt, cmd: Command) -> tuple[Button, ...]:

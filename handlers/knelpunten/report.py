@@ -17,7 +17,7 @@ from core.outbox import enqueue
 from directory.models import Person
 from directory.reference import reference
 from directory.understanding import understand
-from handlers.base import Command, Deps
+from handlers.base import Command, Deps, parse_id
 from handlers.channels import channel_recipient
 from handlers.knelpunten import followup, texts
 from knelpunten import lifecycle
@@ -35,8 +35,9 @@ async def report(cmd: Command, deps: Deps) -> Reply:
     first, _, rest = args.partition(" ")
     if first.lower() in SUPPORT_WORDS:
         return await followup.support_number(cmd, deps, followup.parse_number(rest))
-    if args.lstrip("#").isdecimal():
-        return await _show(cmd, deps, int(args.lstrip("#")))
+    number = parse_id(args)
+    if number is not None:
+        return await _show(cmd, deps, number)
     domains, description = lifecycle.parse_domains(args)
     description = lifecycle.check_text(description, minimum=lifecycle.MIN_DESCRIPTION)
     if not domains:

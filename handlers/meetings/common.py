@@ -14,7 +14,7 @@ from core.i18n import Translator
 from core.messages import Recipient, Reply
 from core.outbox import enqueue
 from directory.models import Person
-from handlers.base import Command, Deps
+from handlers.base import Command, Deps, parse_id
 from handlers.meetings.texts import parse_ref
 from scheduler.models import Meeting
 
@@ -37,10 +37,10 @@ def form_reference(context: dict[str, str]) -> tuple[int, datetime | None, list[
 
 def meeting_number(text: str) -> int:
     """A meeting number typed by a person: '12' or '#12'."""
-    cleaned = text.strip().lstrip("#")
-    if not cleaned.isdecimal():
+    number = parse_id(text)
+    if number is None:
         raise UserError("Noem het nummer van de bijeenkomst, bijvoorbeeld: /agenda 12")
-    return int(cleaned)
+    return number
 
 
 def require_organiser(meeting: Meeting, cmd: Command) -> None:

@@ -179,7 +179,15 @@ async def match_themes(
 def _answers(cmd: Command) -> dict[str, str]:
     submission = cmd.invocation.submission
     assert submission is not None
-    earlier = json.loads(submission.context.get("answers", "{}"))
+    try:
+        earlier = json.loads(submission.context.get("answers", "{}"))
+    except ValueError:
+        earlier = None
+    # The bot wrote this context; anything but text answers by name is not from us.
+    if not isinstance(earlier, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in earlier.items()
+    ):
+        raise UserError("Dit formulier is al afgerond of verlopen.")
     now = {k: v if isinstance(v, str) else ", ".join(v) for k, v in submission.values.items()}
     return {**earlier, **{k: v.strip() for k, v in now.items() if v is not None}}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.i18n import N_, Translator
+from handlers.base import parse_id
 from scheduler.models import Meeting
 from scheduler.recurrence import Occurrence, shape
 
@@ -67,8 +68,10 @@ def ref(meeting_id: int, key: datetime | None = None, *rest: str) -> str:
 def parse_ref(value: str) -> tuple[int, datetime | None, list[str]]:
     """Meeting id, occurrence key (or None) and the rest of a button value."""
     parts = value.split(":")
+    meeting_id = parse_id(parts[0])
     try:
-        meeting_id = int(parts[0])
+        if meeting_id is None:
+            raise ValueError("no meeting id")
         key = decode_key(parts[1]) if len(parts) > 1 and parts[1] else None
     except ValueError as error:
         raise ValueError(f"not a meeting reference: {value!r}") from error
