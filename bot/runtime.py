@@ -7,7 +7,10 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, TextIO
+
+from sqlalchemy import text
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter
@@ -24,19 +27,43 @@ if TYPE_CHECKING:
 log = logging.getLogger("krokodil.runtime")
 
 
+# Arbitrary but fixed: the advisory lock that makes replicas starting together prepare the
+# database one after the other ("prep" in ASCII).
+PREPARE_LOCK_ID = 0x70726570
+
+
+@contextlib.asynccontextmanager
+async def one_replica_at_a_time(app: App) -> AsyncIterator[None]:
+    """On PostgreSQL, wait for a session advisory lock (on a connection of its own) while
+    preparing: two replicas that start at once would otherwise both insert the theme catalog
+    and one would die on its unique key. SQLite deployments are one process."""
+    if app.engine.dialect.name != "postgresql":
+        yield
+        return
+    async with app.engine.connect() as conn:
+        await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PREPARE_LOCK_ID})
+        await conn.commit()
+        try:
+            yield
+        finally:
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PREPARE_LOCK_ID})
+            await conn.commit()
+
+
 async def prepare(app: App, *, migrate: bool = True) -> None:
     """Migrate the schema and, on an empty directory, load the demo data (when enabled)."""
-    # Alembic is imported only when there is something to migrate (most starts: nothing).
-    if migrate and not await at_heads(app.engine):
-        from bot.migrate import upgrade_async
+    async with one_replica_at_a_time(app):
+        # Alembic is imported only when there is something to migrate (most starts: nothing).
+        if migrate and not await at_heads(app.engine):
+            from bot.migrate import upgrade_async
 
-        await upgrade_async(app.settings.database.url)
-    await seed_if_empty(
-        app.deps.uow,
-        app.deps.clock.now(),
-        load_demo=app.settings.bot.demo_data,
-        admins=app.settings.bot.admins,
-    )
+            await upgrade_async(app.settings.database.url)
+        await seed_if_empty(
+            app.deps.uow,
+            app.deps.clock.now(),
+            load_demo=app.settings.bot.demo_data,
+            admins=app.settings.bot.admins,
+        )
 
 
 def platform_adapters(app: App) -> list[Adapter]:
