@@ -27,7 +27,11 @@ def collector_paused() -> Iterator[None]:
 
 
 def freeze_survivors() -> None:
-    """Collect once, then leave everything alive now out of later collections (gc.freeze)."""
+    """Collect once, then leave everything alive now out of later collections (gc.freeze).
+
+    What an earlier call froze is unfrozen first, so whatever of it died since is freed.
+    """
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
