@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import MetaData
 
-CORE_MODELS = ("core.audit", "core.conversation", "core.events", "core.outbox")
+CORE_MODELS = ("core.audit", "core.conversation", "core.events", "core.inbox", "core.outbox")
 CAPABILITY_PACKAGES = ("directory", "handovers", "scheduler", "knelpunten", "reports", "bot")
 
 

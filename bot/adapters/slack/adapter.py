@@ -26,6 +26,7 @@ from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.identity import ProfileCache
 from bot.adapters.slack.listeners import Listeners
 from bot.adapters.slack.outbound import ChannelPacer, SlackSender, error_code
+from bot.adapters.slack.recovery import InboxRecovery
 from bot.adapters.slack.respond import Responder
 from bot.adapters.slack.webhook import SlackWebhook
 from bot.settings import SettingsError
@@ -105,6 +106,9 @@ class SlackAdapter(Adapter):
             HomePublisher(app.dispatcher, self.client, self.profiles),
         )
         self.listeners.attach(self.bolt)
+        self.recovery = InboxRecovery(
+            app.deps, self.listeners, interval=max(app.settings.bot.tick_seconds, 1.0)
+        )
         self.webhook = (
             SlackWebhook(self.bolt, config.signing_secret) if config.signing_secret else None
         )
@@ -116,7 +120,9 @@ class SlackAdapter(Adapter):
             self.webhook.add_routes(web_app)
 
     async def start(self) -> None:
-        """HTTP mode is served by the web app; Socket Mode connects out now."""
+        """HTTP mode is served by the web app; Socket Mode connects out now. Either way the
+        inbox is looked at for what a stopped process acknowledged and left unanswered."""
+        self.recovery.start()
         app_token = self.config.app_token
         if app_token:
             self._socket = AsyncSocketModeHandler(
@@ -138,6 +144,7 @@ class SlackAdapter(Adapter):
 
     async def stop(self) -> None:
         """Stop taking events and let work after acknowledgements finish."""
+        await self.recovery.stop()
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None

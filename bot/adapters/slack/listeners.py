@@ -1,12 +1,16 @@
 """Bolt's listeners: what the bot does with each kind of Slack request, once Bolt has routed it.
 
 A request goes webhook → Bolt → a listener here → ``inbound`` (payload → invocation) →
-the dispatcher → ``respond`` (where the answer goes) → ``render`` and ``outbound``. Every
-listener acknowledges first (Slack's 3-second rule) and only then talks
-to the database, except modal submissions, whose answer (close, show errors,
-or show the next form) must travel in the acknowledgement itself. Commands
-with a form builder open their modal before any database work, because the
-trigger id expires in 3 seconds.
+the dispatcher → ``respond`` (where the answer goes) → ``render`` and ``outbound``.
+
+Slack forgets a request once it is acknowledged, so the acknowledgement means *done or
+durably stored*. A slash command whose answer is ready within ``answer_within`` seconds
+gets it as the body of the acknowledgement (Slack shows it as the answer); a button
+press is answered before it is acknowledged. Anything slower is written to the inbox
+(``core.inbox``) first, then acknowledged, then answered, and the row removed; a process
+that dies in between leaves the row to ``recovery``. Modal submissions answer in the
+acknowledgement itself (close, errors, next form). Commands with a form builder open
+their modal first, because the trigger id expires in 3 seconds.
 """
 
 from __future__ import annotations
@@ -23,18 +27,20 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack import inbound, modals
+from bot.adapters.slack.acks import ANSWER_WITHIN, AckWindow
 from bot.adapters.slack.form_opener import OPEN_FORM_ACTION, FormOpener
 from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.identity import ProfileCache, SlackProfile
 from bot.adapters.slack.respond import Respond, Responder
 from bot.dispatch import Dispatcher
 from bot.parsing import parse
-from core.messages import Reply
+from core.messages import Invocation, Reply
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.slack")
 
 Ack = Callable[..., Awaitable[Any]]
+Work = Callable[[], Awaitable[Any]]
 # Two identical clicks within this many seconds are one click.
 DOUBLE_CLICK_SECONDS = 2.0
 
@@ -51,6 +57,7 @@ class Listeners:
         forms: FormOpener,
         home: HomePublisher,
         *,
+        answer_within: float = ANSWER_WITHIN,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.dispatcher = dispatcher
@@ -59,6 +66,7 @@ class Listeners:
         self.responder = responder
         self.forms = forms
         self.home = home
+        self.window = AckWindow(deps, self.busy, answer_within)
         self._monotonic = monotonic
         self._clicks: dict[tuple[str, ...], float] = {}
         self._in_flight = 0
@@ -101,65 +109,108 @@ class Listeners:
     # -- listeners ---------------------------------------------------------------------
 
     async def command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        """A slash command: ack, open a form at once if it has one, else dispatch and answer."""
-        await ack()
-        async with self.busy():
-            user, trigger = str(body["user_id"]), body.get("trigger_id")
-            profile = await self.profiles.get(user)
-            parsed = parse(inbound.command_text(body))
-            spec = self.deps.registry.lookup(parsed.word or "")
-            # A bare command with a form builder opens its modal before any database work;
-            # with arguments the handler decides (it may need no form at all).
-            if spec is not None and spec.form_builder is not None and trigger and not parsed.args:
-                tr = self.deps.translator(profile.locale)
-                form, chat = spec.form_builder(tr), str(body["channel_id"])
-                opened = await self.forms.open(str(trigger), form, tr, chat)
-                if opened is not None:
-                    # Now there is time for the database: fill in suggested choices.
-                    inv = inbound.command_invocation(body, profile)
-                    await self.forms.refine(opened, form, inv, tr)
-                    return
-                # Slack refused the modal (the trigger expired on the way, a hiccup): answer
-                # as without a trigger, which offers the form behind a button, never nothing.
-                trigger = None
-            inv = inbound.command_invocation(body, profile)
-            reply = await self.dispatcher.handle(inv)
-            await self.responder.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
+        """A slash command: its answer in the acknowledgement when ready in time, else stored
+        in the inbox, acknowledged and answered at the response_url."""
+        parsed = parse(inbound.command_text(body))
+        spec = self.deps.registry.lookup(parsed.word or "")
+        # A bare command with a form builder opens its modal before any database work;
+        # with arguments the handler decides (it may need no form at all).
+        has_form = spec is not None and spec.form_builder is not None
+        if has_form and not parsed.args and body.get("trigger_id"):
+            await ack()
+            async with self.busy():
+                await self.open_command_form(body, respond)
+            return
+        work = asyncio.ensure_future(self.command_reply(body))
+        outcome = await self.window.settle(work)
+        if outcome == "failed":
+            await ack()
+            return
+        if outcome == "done":
+            inv, reply, profile = work.result()
+            shown = await self.responder.in_ack(inv, reply, profile, body.get("trigger_id"))
+            if shown is not None:
+                await (ack(shown) if shown else ack())
+                return
+        await self.window.later(
+            ack, body, "command", work, lambda done: self.answer_command(done, respond)
+        )
+
+    async def command_reply(self, body: dict[str, Any]) -> tuple[Invocation, Reply, SlackProfile]:
+        """Dispatch a slash command: the invocation, its reply and the asker's profile."""
+        profile = await self.profiles.get(str(body["user_id"]))
+        inv = inbound.command_invocation(body, profile)
+        return inv, await self.dispatcher.handle(inv), profile
+
+    async def answer_command(
+        self, done: tuple[Invocation, Reply, SlackProfile], respond: Respond | None
+    ) -> None:
+        """Show a command's reply at its response_url (or a form, or in the DM)."""
+        inv, reply, profile = done
+        trigger = None  # by now the trigger id has expired
+        await self.responder.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
+
+    async def open_command_form(self, body: dict[str, Any], respond: Respond) -> None:
+        """A bare command with a form: the modal at once, suggestions after."""
+        user, trigger = str(body["user_id"]), str(body["trigger_id"])
+        profile = await self.profiles.get(user)
+        parsed = parse(inbound.command_text(body))
+        spec = self.deps.registry.lookup(parsed.word or "")
+        assert spec is not None and spec.form_builder is not None
+        tr = self.deps.translator(profile.locale)
+        form, chat = spec.form_builder(tr), str(body["channel_id"])
+        opened = await self.forms.open(trigger, form, tr, chat)
+        inv = inbound.command_invocation(body, profile)
+        if opened is not None:
+            # Now there is time for the database: fill in suggested choices.
+            await self.forms.refine(opened, form, inv, tr)
+            return
+        # Slack refused the modal (the trigger expired on the way, a hiccup): answer as
+        # without a trigger, which offers the form behind a button, never nothing.
+        reply = await self.dispatcher.handle(inv)
+        await self.responder.answer(inv, reply, profile, trigger_id=None, respond=respond)
 
     async def action(self, ack: Ack, body: dict[str, Any], respond: Respond | None) -> None:
-        """A button press (or menu choice) in a message, a modal or the App Home."""
-        await ack()
-        async with self.busy():
-            user = str(body["user"]["id"])
-            # Without a response_url (a press in a modal or the App Home) Bolt's respond
-            # cannot answer; the responder then uses the DM.
-            if not inbound.text_or_none(body.get("response_url")):
-                respond = None
-            for action in body["actions"]:
-                found = inbound.pressed(action)
-                if found is None:
-                    continue  # a link button: Slack opened the link
-                action_id, value = found
-                if self._double_click(body, action_id, value):
-                    continue
-                profile = await self.profiles.get(user)
-                if action_id == OPEN_FORM_ACTION:
-                    await self._open_shelved(body, value, profile, respond)
-                    continue
-                inv = inbound.action_invocation(
-                    body, action_id, value, inbound.text_or_none(action.get("action_ts")), profile
-                )
-                reply = await self.dispatcher.handle(inv)
-                from_home = inbound.obj(body.get("view")).get("type") == "home"
-                await self.responder.answer(
-                    inv,
-                    reply,
-                    profile,
-                    trigger_id=inbound.text_or_none(body.get("trigger_id")),
-                    respond=respond,
-                )
-                if from_home and not reply.data.get("duplicate"):
-                    await self.home.publish(user)
+        """A button press (or menu choice) in a message, a modal or the App Home: answered
+        before the acknowledgement when in time, else stored in the inbox first."""
+        # Without a response_url (a press in a modal or the App Home) Bolt's respond
+        # cannot answer; the responder then uses the DM.
+        if not inbound.text_or_none(body.get("response_url")):
+            respond = None
+        work = asyncio.ensure_future(self.press(body, respond))
+        if await self.window.settle(work) != "late":
+            await ack()
+            return
+        await self.window.later(ack, body, "action", work, None)
+
+    async def press(self, body: dict[str, Any], respond: Respond | None) -> None:
+        """Handle and answer every pressed element of one block_actions payload."""
+        user = str(body["user"]["id"])
+        for action in body["actions"]:
+            found = inbound.pressed(action)
+            if found is None:
+                continue  # a link button: Slack opened the link
+            action_id, value = found
+            if self._double_click(body, action_id, value):
+                continue
+            profile = await self.profiles.get(user)
+            if action_id == OPEN_FORM_ACTION:
+                await self._open_shelved(body, value, profile, respond)
+                continue
+            inv = inbound.action_invocation(
+                body, action_id, value, inbound.text_or_none(action.get("action_ts")), profile
+            )
+            reply = await self.dispatcher.handle(inv)
+            from_home = inbound.obj(body.get("view")).get("type") == "home"
+            await self.responder.answer(
+                inv,
+                reply,
+                profile,
+                trigger_id=inbound.text_or_none(body.get("trigger_id")),
+                respond=respond,
+            )
+            if from_home and not reply.data.get("duplicate"):
+                await self.home.publish(user)
 
     async def view_submission(self, ack: Ack, body: dict[str, Any]) -> None:
         """A modal submitted: the answer (close, errors, next form) goes in the ack."""

@@ -54,11 +54,37 @@ class Responder:
             log.warning("answer failed, queued for retry: %s", type(error).__name__)
             await self.queue_for(inv.account, reply)
 
+    async def in_ack(
+        self, inv: Invocation, reply: Reply, profile: SlackProfile, trigger_id: Any
+    ) -> dict[str, Any] | None:
+        """A command's reply as the body of its acknowledgement ({}: a plain acknowledgement,
+        the form opened as a modal); None when it cannot travel there (files, a duplicate)."""
+        if reply.data.get("duplicate") or reply.attachments:
+            return None
+        if reply.form is not None:
+            tr = self.deps.translator(profile.locale)
+            trigger = trigger_id if isinstance(trigger_id, str) else None
+            offered = await self.forms.offer(inv, reply, tr, trigger)
+            if offered is None:
+                return {}
+            reply = offered
+        in_app_dm = await self._in_app_dm(inv)
+        return {
+            "text": fallback_text(reply),
+            "blocks": reply_blocks(reply),
+            "response_type": "in_channel" if in_app_dm else "ephemeral",
+        }
+
+    async def _in_app_dm(self, inv: Invocation) -> bool:
+        """Asked in the DM with the bot, which only the asker reads."""
+        user = inv.account
+        return inv.chat == user or (inv.is_direct and inv.chat == await self._dm_or_none(user))
+
     async def _show(
         self, inv: Invocation, reply: Reply, respond: Respond | None, thread_ts: str | None
     ) -> None:
         user = inv.account
-        in_app_dm = inv.chat == user or (inv.is_direct and inv.chat == await self._dm_or_none(user))
+        in_app_dm = await self._in_app_dm(inv)
         if respond is not None:
             # Only the asker reads the DM with the bot, so answers there may stay put;
             # anywhere else they are for the asker's eyes only.

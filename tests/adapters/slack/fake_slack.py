@@ -148,6 +148,11 @@ class FakeSlack:
                 self._changed.clear()
                 await self._changed.wait()
 
+    def shown_in_ack(self, response_url: str, body: dict[str, Any]) -> None:
+        """A command answered in its acknowledgement: Slack shows it as it shows a message
+        posted to the response_url, so it is recorded as one (with `in_ack`)."""
+        self._record("respond", {**body, "response_url": response_url, "in_ack": True})
+
     def _record(self, method: str, params: dict[str, Any]) -> None:
         self.calls.append(Call(method, params))
         self._changed.set()

@@ -94,7 +94,11 @@ class SlackHarness:
             "trigger_id": f"trigger.{n}",
             **extra,
         }
-        return await self.post(urlencode(form))
+        answer = await self.post(urlencode(form))
+        shown = answer.json() if answer.status == 200 and answer.text.startswith("{") else None
+        if isinstance(shown, dict) and ("text" in shown or "blocks" in shown):
+            self.fake.shown_in_ack(form["response_url"], shown)
+        return answer
 
     async def interaction(self, payload: dict[str, Any], **kwargs: Any) -> Answer:
         """An interactivity payload (buttons, modals) as a `payload=` form."""

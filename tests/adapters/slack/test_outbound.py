@@ -121,6 +121,8 @@ async def test_an_answer_slack_refuses_is_retried_into_the_dm(slack: SlackHarnes
     await make_person(slack.app, "Fatima el Amrani", email="fatima@example.org")
     slack.fake.add_user("U1", email="fatima@example.org")
     slack.fake.respond_status = 404
+    # An answer later than the acknowledgement goes to the response_url, which refuses it.
+    slack.adapter.listeners.window.seconds = 0.0
     await slack.command("/help")
     await slack.fake.wait_for("respond")
     await slack.settle()

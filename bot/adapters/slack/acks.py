@@ -1,0 +1,114 @@
+"""Acknowledge only what is done or durably stored.
+
+Slack waits three seconds for the acknowledgement of a request and never sends it again
+once it got one, so an answer that exists only in memory after the acknowledgement dies
+with the process. `AckWindow` lets the work run for `seconds` first: what is ready by
+then is answered in or before the acknowledgement. What is not is written to the inbox
+(`core.inbox`, one statement committed on its own) and only then acknowledged; once its
+answer is delivered the row is removed. `recovery.InboxRecovery` answers the rows a
+process left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Literal
+
+from bot.adapters.slack.inbound import obj
+from core import inbox
+from core.bsn import contains_bsn
+from core.db import database_away
+from handlers.base import Deps
+
+log = logging.getLogger("krokodil.slack")
+
+# Slack gives up after 3 s; what is not ready after this many goes through the inbox.
+ANSWER_WITHIN = 2.0
+
+Ack = Callable[..., Awaitable[Any]]
+Busy = Callable[[], AbstractAsyncContextManager[None]]
+Outcome = Literal["done", "late", "failed"]
+
+
+def user_texts(body: dict[str, Any]) -> list[str]:
+    """The texts a person typed or chose in a command or button payload."""
+    found = [body.get("text")]
+    actions = body.get("actions")
+    for action in actions if isinstance(actions, list) else []:
+        action = obj(action)
+        found += [action.get("value"), obj(action.get("selected_option")).get("value")]
+    return [text for text in found if isinstance(text, str) and text]
+
+
+class AckWindow:
+    """Runs a request's work against Slack's acknowledgement window."""
+
+    def __init__(self, deps: Deps, busy: Busy, seconds: float = ANSWER_WITHIN) -> None:
+        self.deps = deps
+        self.busy = busy
+        self.seconds = seconds
+
+    async def settle(self, work: asyncio.Future[Any]) -> Outcome:
+        """Wait for the work up to the window: done, late (still running) or failed (logged)."""
+        async with self.busy():
+            done, _ = await asyncio.wait({work}, timeout=self.seconds)
+        if not done:
+            return "late"
+        error = work.exception()
+        if error is None:
+            return "done"
+        log.error("slack work failed before the acknowledgement", exc_info=error)
+        return "failed"
+
+    async def later(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        kind: str,
+        work: asyncio.Future[Any],
+        deliver: Callable[[Any], Awaitable[None]] | None,
+    ) -> None:
+        """Store the request, acknowledge it, let the work finish and deliver, forget the row."""
+        item = await self.store(body, kind)
+        await ack()
+        async with self.busy():
+            result = await work
+            if deliver is not None:
+                if item is not None and kind == "command":
+                    # Worked out: from now on the answer is only sent, never redone.
+                    await self._keep(item, result[1])
+                await deliver(result)
+            if item is not None:
+                await inbox.answered(self.deps.uow.engine, item)
+
+    async def store(self, body: dict[str, Any], kind: str) -> int | None:
+        """The inbox row for a request; None when it may not or cannot be stored."""
+        if any(contains_bsn(text) for text in user_texts(body)):
+            return None  # refused before anything is stored (and answered at once)
+        account = body.get("user_id") or obj(body.get("user")).get("id") or ""
+        try:
+            return await inbox.store(
+                self.deps.uow.engine,
+                platform="slack",
+                kind=kind,
+                account=str(account),
+                payload=body,
+                instance=self.deps.instance,
+                now=self.deps.clock.now(),
+            )
+        except Exception as error:
+            if not database_away(error):
+                raise
+            log.warning("slack request not stored in the inbox: database unavailable")
+            return None
+
+    async def _keep(self, item: int, reply: Any) -> None:
+        try:
+            await inbox.keep_reply(self.deps.uow.engine, item, reply)
+        except Exception as error:
+            if not database_away(error):
+                raise
+            log.warning("slack answer not kept in the inbox: database unavailable")

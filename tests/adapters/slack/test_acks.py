@@ -1,0 +1,140 @@
+"""Acknowledge only what is done or stored: answers in the acknowledgement, the inbox for
+slower ones, and the recovery of what a stopped process left there."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core import inbox
+from core.messages import Reply
+from tests.adapters.slack.harness import SlackHarness
+from tests.support import make_person
+
+DEAD = "dead0000dead0000dead0000dead0000"
+
+
+async def _rows(slack: SlackHarness) -> int:
+    async with slack.app.deps.uow() as uow:
+        return int(await uow.session.scalar(select(func.count()).select_from(inbox.InboxItem)))
+
+
+async def _person(slack: SlackHarness) -> None:
+    await make_person(slack.app, "Fatima el Amrani", email="fatima@example.org")
+    slack.fake.add_user("U1", email="fatima@example.org")
+
+
+def _command(slack: SlackHarness, text: str = "/help") -> dict[str, Any]:
+    word, _, rest = text.partition(" ")
+    return {
+        "command": word,
+        "text": rest,
+        "user_id": "U1",
+        "channel_id": "C1",
+        "trigger_id": "trigger.x",
+        "response_url": slack.fake.response_url(),
+    }
+
+
+async def _left_behind(slack: SlackHarness, body: dict[str, Any], **extra: Any) -> int:
+    """A row as a process killed after its acknowledgement leaves it."""
+    now = slack.app.deps.clock.now() - extra.pop("ago", timedelta(0))
+    engine = slack.app.deps.uow.engine
+    item = await inbox.store(
+        engine,
+        platform="slack",
+        kind=extra.pop("kind", "command"),
+        account="U1",
+        payload=body,
+        instance=DEAD,
+        now=now,
+    )
+    if "reply" in extra:
+        await inbox.keep_reply(engine, item, extra["reply"])
+    return item
+
+
+async def test_a_quick_answer_travels_in_the_acknowledgement(slack: SlackHarness) -> None:
+    await _person(slack)
+    answer = await slack.command("/help")
+    await slack.settle()
+    assert answer.json()["response_type"] == "ephemeral"
+    assert "Wat ik kan" in str(answer.json()["blocks"])
+    [shown] = slack.fake.to("respond")
+    assert shown.params["in_ack"]  # nothing went to the response_url
+    assert await _rows(slack) == 0  # and nothing was written to the inbox
+
+
+async def test_a_slow_answer_is_stored_before_the_ack_and_forgotten_once_sent(
+    slack: SlackHarness,
+) -> None:
+    await _person(slack)
+    slack.adapter.listeners.window.seconds = 0.0
+    answer = await slack.command("/help")
+    assert answer.text == ""  # a plain acknowledgement
+    await slack.settle()
+    [shown] = slack.fake.to("respond")
+    assert "in_ack" not in shown.params
+    assert "Wat ik kan" in shown.blocks_text()
+    assert await _rows(slack) == 0
+
+
+async def test_a_button_press_is_answered_before_its_acknowledgement(slack: SlackHarness) -> None:
+    await _person(slack)
+    await slack.click("help.command~0", "/help")
+    # The answer was at the response_url before the press was acknowledged.
+    [shown] = slack.fake.to("respond")
+    assert shown.params
+    assert await _rows(slack) == 0
+
+
+async def test_what_a_stopped_process_left_is_answered_once(slack: SlackHarness) -> None:
+    await _person(slack)
+    await _left_behind(slack, _command(slack, "/help"))
+    assert await slack.adapter.recovery.run_once() == 1
+    await slack.settle()
+    [shown] = slack.fake.to("respond")
+    assert "Wat ik kan" in shown.blocks_text()
+    # A second look (or another replica) finds nothing more to answer.
+    assert await slack.adapter.recovery.run_once() == 0
+    assert await _rows(slack) == 0
+
+
+async def test_a_kept_answer_is_sent_as_it_was_not_worked_out_again(slack: SlackHarness) -> None:
+    await _person(slack)
+    await _left_behind(slack, _command(slack, "/help"), reply=Reply(text="Al klaar: bel Joost."))
+    await slack.adapter.recovery.run_once()
+    [shown] = slack.fake.to("respond")
+    assert "Al klaar: bel Joost." in shown.params["text"]
+
+
+async def test_a_question_older_than_its_response_url_gets_a_direct_message(
+    slack: SlackHarness,
+) -> None:
+    await _person(slack)
+    await _left_behind(slack, _command(slack, "/wie schulden"), ago=timedelta(minutes=31))
+    await slack.adapter.recovery.run_once()
+    await slack.settle()
+    assert not slack.fake.to("respond")
+    [dm] = slack.fake.to("chat.postMessage")
+    assert "niet op tijd" in dm.blocks_text()
+    assert "/wie" in dm.blocks_text()
+    assert await _rows(slack) == 0
+
+
+async def test_a_row_of_a_living_process_is_left_to_it(slack: SlackHarness) -> None:
+    await _person(slack)
+    engine = slack.app.deps.uow.engine
+    await inbox.store(
+        engine,
+        platform="slack",
+        kind="command",
+        account="U1",
+        payload=_command(slack),
+        instance=slack.app.deps.instance,
+        now=slack.app.deps.clock.now(),
+    )
+    assert await slack.adapter.recovery.run_once() == 0
+    assert await _rows(slack) == 1
