@@ -51,10 +51,11 @@ async def request_call(
 
 
 def _involved(handover: Handover, person_id: int) -> None:
-    if handover.state != State.ACCEPTED:
-        raise UserError("Een kennismaking leg je vast nadat de overdracht is geaccepteerd.")
+    # Who acts is checked before the state, so an outsider learns nothing about the handover.
     if person_id not in (handover.sender_id, handover.receiver_id):
         raise Forbidden("Deze overdracht is niet aan jou gericht.")
+    if handover.state != State.ACCEPTED:
+        raise UserError("Een kennismaking leg je vast nadat de overdracht is geaccepteerd.")
 
 
 async def plan_kennismaking(

@@ -131,10 +131,11 @@ def close(
     """Give the outcome, with an explanation for the reporter (always required)."""
     if status not in FINAL_STATUSES:
         raise UserError("Die uitkomst ken ik niet.")
-    if knelpunt.status != IN_PROGRESS:
-        raise UserError("Knelpunt #{id} is niet in behandeling.", id=knelpunt.id)
+    # Who acts is checked before the state: an outsider learns nothing about the knelpunt.
     if knelpunt.handler_id != person_id and not is_admin:
         raise Forbidden("Alleen wie het knelpunt oppakte kan de uitkomst geven.")
+    if knelpunt.status != IN_PROGRESS:
+        raise UserError("Knelpunt #{id} is niet in behandeling.", id=knelpunt.id)
     knelpunt.explanation = check_text(explanation, minimum=MIN_DESCRIPTION)
     knelpunt.status = status
     knelpunt.closed_at = now

@@ -3,6 +3,8 @@ absent one, then store it and tell the receiver (and any clashing regie-holder) 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -206,6 +208,19 @@ def _request(
     )
 
 
+async def _checked_stand_in(
+    session: AsyncSession, request: HandoverRequest, now: datetime
+) -> HandoverRequest:
+    """The stand-in claim as it is now, never as a form said it was: the receiver reads
+    "als vervanger van …" only when that person is away and the receiver is their stand-in."""
+    if request.stand_in_for_id is None:
+        return request
+    absent = await active_person(session, request.stand_in_for_id)
+    if absent is not None and is_absent(absent, now) and absent.stand_in_id == request.receiver_id:
+        return request
+    return replace(request, stand_in_for_id=None)
+
+
 def _themes(context: dict[str, str]) -> list[str]:
     return [t for t in context.get("themes", "").split(",") if t]
 
@@ -219,6 +234,7 @@ async def create(cmd: Command, deps: Deps, request: HandoverRequest) -> Reply:
     now = cmd.now
     async with deps.uow() as uow:
         session = uow.session
+        request = await _checked_stand_in(session, request, now)
         started = await service.start(
             session, request, now=now, policy=policy_of(deps), origin=cmd.invocation.platform
         )

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import person_actor, record
-from core.errors import UserError
+from core.errors import Forbidden, UserError
 from core.messages import Button, Recipient, Reply
 from core.outbox import enqueue
 from directory.models import Person
@@ -25,6 +25,10 @@ async def take(cmd: Command, deps: Deps) -> Reply:
     """'Ik pak dit op': the oliemannetje takes it on; the reporter hears who."""
     _ = cmd.tr.gettext
     assert cmd.actor is not None
+    admin = await is_admin(cmd, deps)
+    if not lifecycle.may_handle(cmd.actor.roles, admin):
+        # Before anything is read: someone who may not take it on learns nothing of its state.
+        raise Forbidden("Alleen een oliemannetje kan een knelpunt oppakken.")
     async with deps.uow() as uow:
         knelpunt = await get_knelpunt(
             uow.repo(KnelpuntRepository), parse_number(cmd.args), lock=True
@@ -43,7 +47,7 @@ async def take(cmd: Command, deps: Deps) -> Reply:
                     who=texts.who(holder, cmd.tr),
                 )
             )
-        lifecycle.take(knelpunt, cmd.person_id, cmd.actor.roles, await is_admin(cmd, deps), cmd.now)
+        lifecycle.take(knelpunt, cmd.person_id, cmd.actor.roles, admin, cmd.now)
         audit(uow.session, cmd, "knelpunt.taken", knelpunt)
         handler = await uow.session.get(Person, cmd.person_id)
         reporter = await uow.session.get(Person, knelpunt.reporter_id or 0)
@@ -79,10 +83,11 @@ async def choose_outcome(cmd: Command, deps: Deps) -> Reply:
         raise UserError("Die uitkomst ken ik niet.")
     async with deps.uow() as uow:
         knelpunt = await get_knelpunt(uow.repo(KnelpuntRepository), parse_number(raw_id))
-    if knelpunt.status != lifecycle.IN_PROGRESS:
-        raise UserError("Knelpunt #{id} is niet in behandeling.", id=knelpunt.id)
+    # Who acts before the state: an outsider learns nothing about the knelpunt.
     if knelpunt.handler_id != cmd.person_id and not await is_admin(cmd, deps):
         raise UserError("Alleen wie het knelpunt oppakte kan de uitkomst geven.")
+    if knelpunt.status != lifecycle.IN_PROGRESS:
+        raise UserError("Knelpunt #{id} is niet in behandeling.", id=knelpunt.id)
     return Reply(form=texts.outcome_form(cmd.tr, knelpunt.id, status))
 
 
