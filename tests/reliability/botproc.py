@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.adapters.slack.harness import SECRET as SLACK_SECRET
 from tests.adapters.telegram.harness import SECRET
 from tests.adapters.telegram.standin import TOKEN, BotApiStandIn
 
@@ -67,6 +68,8 @@ class BotProcess:
     tick_seconds: float = 0.3
     port: int = field(default_factory=free_port)
     process: asyncio.subprocess.Process | None = None
+    # The Slack Web API stand-in's base URL, to serve Slack (HTTP mode) too.
+    slack_api: str | None = None
 
     @property
     def url(self) -> str:
@@ -102,6 +105,12 @@ class BotProcess:
             KROKODIL_LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
         )
+        if self.slack_api is not None:
+            env.update(
+                SLACK_BOT_TOKEN="xoxb-test",
+                SLACK_SIGNING_SECRET=SLACK_SECRET,
+                SLACK_API_URL=self.slack_api,
+            )
         webhooks = len(self.api.ok("setWebhook"))
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(

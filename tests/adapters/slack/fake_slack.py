@@ -78,6 +78,8 @@ class FakeSlack:
     throttled: dict[str, list[int]] = field(default_factory=dict)
     # method → Slack error code to answer with (ok: false) for the next calls
     failing: dict[str, str] = field(default_factory=dict)
+    # method → seconds to wait before answering (a slow Slack)
+    delays: dict[str, float] = field(default_factory=dict)
     # method → HTTP status answered with an HTML page (a proxy or Slack itself in trouble)
     broken: dict[str, int] = field(default_factory=dict)
     # HTTP status the response_url endpoint answers with (Slack says 404 once it expired).
@@ -182,6 +184,8 @@ class FakeSlack:
             )
         params = await self._params(request)
         params["_token"] = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
         self._record(method, params)
         if method in self.broken:
             page = "<html><body><h1>Service Unavailable</h1></body></html>"
