@@ -28,6 +28,9 @@ CODE_LENGTH = 8
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+# Wrong codes from all accounts together within a window: past this, nobody can try a code
+# until the window has passed (guessing from many accounts at once is stopped too).
+MAX_FAILURES_ALL = 50
 
 Outcome = Literal["linked", "already_linked", "wrong", "expired", "used", "too_many", "taken"]
 
@@ -111,6 +114,8 @@ async def redeem(
         attempts.failures, attempts.window_started_at = 0, now
     if attempts is not None and attempts.failures >= MAX_FAILURES:
         return await _refused(session, platform, account, "too_many", now, count=False)
+    if await _failures_everywhere(session, now) >= MAX_FAILURES_ALL:
+        return await _refused(session, platform, account, "too_many", now, count=False)
 
     row = await session.scalar(select(LinkCode).where(LinkCode.code_hash == code_hash(raw)))
     if row is None:
@@ -158,10 +163,18 @@ async def redeem(
     return Redemption("linked", person.id)
 
 
-async def burn(session: AsyncSession, raw: str, now: datetime, origin: str) -> bool:
-    """Make a code that was shown to others (a group chat) useless; True when one was burned."""
+async def burn(
+    session: AsyncSession, raw: str, now: datetime, origin: str, account: str | None = None
+) -> bool:
+    """Make a code that was shown to others (a group chat) useless; True when one was burned.
+
+    A code that was no valid one counts as a wrong guess of `account`: guesses sent in a
+    group count like guesses sent privately.
+    """
     row = await session.scalar(select(LinkCode).where(LinkCode.code_hash == code_hash(raw)))
-    if row is None or row.used_at is not None:
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        if account is not None:
+            await _count_failure(session, origin, account.lower(), now)
         return False
     row.used_at, row.used_on = now, "burned"
     record(
@@ -223,13 +236,7 @@ async def _refused(
     count: bool = True,
 ) -> Redemption:
     if count:
-        attempts = await session.get(LinkAttempt, (platform, account))
-        if attempts is None:
-            session.add(
-                LinkAttempt(platform=platform, account=account, failures=1, window_started_at=now)
-            )
-        else:
-            attempts.failures += 1
+        await _count_failure(session, platform, account, now)
     record(
         session,
         at=now,
@@ -241,3 +248,25 @@ async def _refused(
         origin=platform,
     )
     return Redemption(outcome)
+
+
+async def _count_failure(session: AsyncSession, platform: str, account: str, now: datetime) -> None:
+    attempts = await session.get(LinkAttempt, (platform, account))
+    if attempts is None:
+        session.add(
+            LinkAttempt(platform=platform, account=account, failures=1, window_started_at=now)
+        )
+    elif now - attempts.window_started_at >= FAILURE_WINDOW:
+        attempts.failures, attempts.window_started_at = 1, now
+    else:
+        attempts.failures += 1
+
+
+async def _failures_everywhere(session: AsyncSession, now: datetime) -> int:
+    """Wrong codes of every account whose window is still open."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(LinkAttempt.failures), 0)).where(
+            LinkAttempt.window_started_at > now - FAILURE_WINDOW
+        )
+    )
+    return int(total or 0)

@@ -20,11 +20,18 @@ FOR_WORDS = ("voor", "for")
 # answers ephemerally or in the DM). Elsewhere a code is only shown in a private chat.
 PRIVATE_ANSWERS_EVERYWHERE = ("slack",)
 
+NOT_VALID = N_(
+    "Deze code werkt niet: hij is onbekend, verlopen of al gebruikt. Controleer hem, of vraag "
+    "een nieuwe aan met /koppel."
+)
+# What the answer's data says: the same for every code that does not work.
+SHOWN_OUTCOME = {"expired": "wrong", "used": "wrong"}
 OUTCOMES = {
     "already_linked": N_("Dit account is al aan jou gekoppeld. Typ /help om te zien wat ik kan."),
-    "wrong": N_("Deze code ken ik niet. Controleer hem en probeer het opnieuw."),
-    "expired": N_("Deze code is verlopen. Vraag een nieuwe aan met /koppel."),
-    "used": N_("Deze code is al gebruikt. Vraag een nieuwe aan met /koppel."),
+    # One answer for unknown, expired and used codes: a guesser learns nothing from it.
+    "wrong": NOT_VALID,
+    "expired": NOT_VALID,
+    "used": NOT_VALID,
     "too_many": N_(
         "Je hebt te vaak een verkeerde code gestuurd. Probeer het over een kwartier opnieuw."
     ),
@@ -127,7 +134,7 @@ async def _redeem(cmd: Command, deps: Deps, raw: str) -> Reply:
     if not inv.is_direct:
         # Everyone in the group saw the code: make it useless before someone else uses it.
         async with deps.uow() as uow:
-            await linking.burn(uow.session, raw, cmd.now, inv.platform)
+            await linking.burn(uow.session, raw, cmd.now, inv.platform, inv.account)
             await uow.commit()
         raise UserError(
             "Stuur een koppelcode nooit in een groep. Ik heb deze code ongeldig gemaakt. Vraag "
@@ -145,7 +152,7 @@ async def _redeem(cmd: Command, deps: Deps, raw: str) -> Reply:
         return Reply(
             text=cmd.tr.gettext(OUTCOMES[result.outcome]),
             private=True,
-            data={"outcome": result.outcome},
+            data={"outcome": SHOWN_OUTCOME.get(result.outcome, result.outcome)},
         )
     tr = deps.translator(person.language or inv.language_hint)
     return Reply(

@@ -8,6 +8,7 @@ from bot.bootstrap import App
 from core.clock import FrozenClock
 from directory import linking
 from directory.csv_io import import_csv
+from handlers.linking.codes import NOT_VALID
 from tests.adapters.telegram.harness import GROUP, TelegramHarness, User
 from tests.support import Chat, make_person
 
@@ -35,26 +36,40 @@ async def test_a_right_code_links_and_the_account_works(
     assert telegram.api.texts_to(FATIMA.id)[-1] == "From now on I'll speak English with you."
 
 
-async def test_wrong_expired_and_reused_codes_are_explained(
+async def test_wrong_expired_and_reused_codes_get_one_answer(
     app: App, chat: Chat, clock: FrozenClock, telegram: TelegramHarness
 ) -> None:
     code = await _code(app, chat)
     await telegram.say(OTHER, "/koppel ZZZZ-ZZZZ")
-    assert telegram.api.texts_to(OTHER.id)[-1] == (
-        "Deze code ken ik niet. Controleer hem en probeer het opnieuw."
-    )
+    assert telegram.api.texts_to(OTHER.id)[-1] == (NOT_VALID)
     clock.advance(linking.CODE_LIFETIME + timedelta(minutes=1))
     await telegram.say(FATIMA, f"/koppel {code}")
-    assert telegram.api.texts_to(FATIMA.id)[-1] == (
-        "Deze code is verlopen. Vraag een nieuwe aan met /koppel."
-    )
+    assert telegram.api.texts_to(FATIMA.id)[-1] == (NOT_VALID)
     fresh = str((await chat.say("/koppel")).data["code"])
     await telegram.say(FATIMA, f"/koppel {fresh}")
     assert "Gelukt!" in telegram.api.texts_to(FATIMA.id)[-1]
     await telegram.say(OTHER, f"/koppel {fresh}")
-    assert telegram.api.texts_to(OTHER.id)[-1] == (
-        "Deze code is al gebruikt. Vraag een nieuwe aan met /koppel."
-    )
+    assert telegram.api.texts_to(OTHER.id)[-1] == (NOT_VALID)
+
+
+async def test_guesses_in_groups_count_and_guessing_from_many_accounts_is_stopped(
+    app: App, chat: Chat, telegram: TelegramHarness
+) -> None:
+    code = await _code(app, chat)
+    # Wrong codes sent in a group count for the sender like private ones.
+    for attempt in range(linking.MAX_FAILURES):
+        await telegram.say(OTHER, f"/koppel@GroeneKrokodilBot ZZZZ-ZZZ{attempt + 2}", chat=GROUP)
+    await telegram.say(OTHER, f"/koppel {code}")
+    assert "te vaak een verkeerde code" in telegram.api.texts_to(OTHER.id)[-1]
+    # Many accounts guessing at once: past the overall limit nobody's code is tried.
+    for n in range(linking.MAX_FAILURES_ALL // (linking.MAX_FAILURES - 1) + 1):
+        guesser = User(70000 + n, f"Gokker {n}")
+        for attempt in range(linking.MAX_FAILURES - 1):
+            await telegram.say(guesser, f"/koppel ZZZZ-ZZZ{attempt + 2}")
+    await telegram.say(FATIMA, f"/koppel {code}")
+    assert "te vaak een verkeerde code" in telegram.api.texts_to(FATIMA.id)[-1]
+    # The group never read anything of it.
+    assert all("code" not in text.lower() for text in telegram.api.texts_to(GROUP["id"]))
 
 
 async def test_guessing_is_stopped(app: App, chat: Chat, telegram: TelegramHarness) -> None:

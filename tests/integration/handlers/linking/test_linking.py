@@ -67,7 +67,10 @@ async def test_unknown_accounts_learn_how_to_link(app: App) -> None:
     wrong = await app.dispatcher.handle(
         Invocation(platform="telegram", account="9", chat="9", text="/koppel ABCD-EFGH")
     )
-    assert wrong.text == "Deze code ken ik niet. Controleer hem en probeer het opnieuw."
+    assert wrong.text == (
+        "Deze code werkt niet: hij is onbekend, verlopen of al gebruikt. Controleer hem, of "
+        "vraag een nieuwe aan met /koppel."
+    )
 
 
 async def test_codes_are_not_handed_out_or_taken_in_a_group(app: App, chat: Chat) -> None:
