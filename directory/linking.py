@@ -189,14 +189,15 @@ async def burn(
     return True
 
 
-async def claim_username(
-    session: AsyncSession, platform: str, account: str, username: str, now: datetime
-) -> int | None:
-    """Link a first-time writer whose @username a directory import named; the person's id.
+async def username_placeholder(
+    session: AsyncSession, platform: str, account: str, username: str
+) -> Account | None:
+    """The import's placeholder account for a first-time writer's @username, if any.
 
-    The import stores the @username until the numeric id is known; Telegram
-    vouches for the username of whoever writes, so the first message completes
-    the link. An entry already bound to a numeric id is never moved.
+    User names can be changed and taken by someone else, so the placeholder is never linked
+    on the name alone: the person confirms with a one-time code sent through a channel they
+    already have (the Telegram adapter sends it). An entry already bound to a numeric id,
+    or a writer already linked, gets nothing.
     """
     name = username.strip().lstrip("@").lower()
     if not name:
@@ -207,23 +208,11 @@ async def claim_username(
             func.lower(Account.username) == name,
         )
     )
-    if row is None or row.external_id == account.lower():
-        return None
-    if row.external_id.isdecimal():
+    if row is None or row.external_id == account.lower() or row.external_id.isdecimal():
         return None
     if await IdentityRepository(session).person_for_account(platform, account) is not None:
         return None
-    row.external_id = account.lower()
-    record(
-        session,
-        at=now,
-        actor=person_actor(row.person_id),
-        action="account.linked_by_username",
-        object_type="person",
-        object_id=row.person_id,
-        origin=platform,
-    )
-    return row.person_id
+    return row
 
 
 async def _refused(

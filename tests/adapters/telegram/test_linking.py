@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from bot.bootstrap import App
 from core.clock import FrozenClock
+from core.outbox import OutboxMessage
 from directory import linking
 from directory.csv_io import import_csv
 from handlers.linking.codes import NOT_VALID
@@ -92,7 +96,7 @@ async def test_a_code_sent_in_a_group_is_burned(
     assert "al gebruikt" in telegram.api.texts_to(FATIMA.id)[-1]
 
 
-async def test_an_imported_username_links_on_the_first_message(
+async def test_an_imported_username_is_confirmed_with_a_code_sent_elsewhere(
     app: App, telegram: TelegramHarness
 ) -> None:
     csv = (
@@ -104,5 +108,24 @@ async def test_an_imported_username_links_on_the_first_message(
     impostor = User(8888, "Niet Fatima", username="fatima_ea_2")
     await telegram.say(impostor, "/taal en")
     assert "Welkom bij Groene Krokodil" in telegram.api.texts_to(impostor.id)[-1]
+    # Whoever holds the name now is not trusted on it: a stranger until confirmed, with no
+    # contact details, and the code goes to Fatima through another channel, never Telegram.
+    await make_person(app, "Joost de Wit", email="j.dewit@example.org", themes=["schulden"])
+    await telegram.say(FATIMA, "/wie schulden")
+    answer = telegram.api.texts_to(FATIMA.id)[-1]
+    assert "Joost de Wit" in answer and "1234" not in answer
+    await telegram.say(FATIMA, "/help")  # a second message sends no second code
+    async with app.deps.uow() as uow:
+        [sent] = list(
+            await uow.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "link.username")
+            )
+        )
+    assert sent.person_id is not None and sent.payload["data"]["avoid_platforms"] == ["telegram"]
+    code = re.search(r"/koppel (\S+)", sent.payload["text"])
+    assert code is not None and "@fatima_ea" in sent.payload["text"]
+    assert all(code.group(1) not in text for text in telegram.api.texts_to(FATIMA.id))
+    await telegram.say(FATIMA, f"/koppel {code.group(1)}")
+    assert "Gelukt!" in telegram.api.texts_to(FATIMA.id)[-1]
     await telegram.say(FATIMA, "/taal en")
     assert telegram.api.texts_to(FATIMA.id)[-1] == "From now on I'll speak English with you."

@@ -126,7 +126,7 @@ async def test_burned_codes_stop_working(app: App) -> None:
     assert (await _redeem(app, "4242", issued.code)).outcome == "used"
 
 
-async def test_imported_username_is_claimed_by_its_owner_only(app: App) -> None:
+async def test_an_imported_username_links_nothing_by_itself(app: App) -> None:
     person = await make_person(app, "Fatima el Amrani")
     now = app.deps.clock.now()
     async with app.deps.uow() as uow:
@@ -141,15 +141,18 @@ async def test_imported_username_is_claimed_by_its_owner_only(app: App) -> None:
         )
         await uow.commit()
     async with app.deps.uow() as uow:
-        assert await linking.claim_username(uow.session, "telegram", "77", "someone", now) is None
-        assert await linking.claim_username(uow.session, "telegram", "4242", "Fatima_EA", now) == (
-            person.id
-        )
-        await uow.commit()
-    assert await _telegram_person(app, "4242") == person.id
-    # Once bound to a numeric id, the entry does not move to a later holder of the username.
+        assert await linking.username_placeholder(uow.session, "telegram", "77", "someone") is None
+        found = await linking.username_placeholder(uow.session, "telegram", "4242", "Fatima_EA")
+        assert found is not None and found.person_id == person.id
+    # The name alone links nothing: the account is still nobody's.
+    assert await _telegram_person(app, "4242") is None
+    # Once the code links it, a later holder of the username finds no placeholder.
+    issued = await _issue(app, person.id)
+    assert (await _redeem(app, "4242", issued.code)).outcome == "linked"
     async with app.deps.uow() as uow:
-        assert await linking.claim_username(uow.session, "telegram", "88", "fatima_ea", now) is None
+        assert (
+            await linking.username_placeholder(uow.session, "telegram", "88", "fatima_ea") is None
+        )
 
 
 async def test_every_attempt_is_audited_without_the_code(app: App) -> None:
