@@ -1,12 +1,17 @@
 """Understanding: do real questions find the right people? Recall on the frozen eval set.
 
     python -m bench understanding                 # the dev half, its misses listed
-    python -m bench understanding --misses-at-1   # also the dev questions missed only at 1
+    python -m bench understanding --split all     # both halves (development data), misses listed
+    python -m bench understanding --misses-at-1   # also the questions missed only at 1
     python -m bench understanding --report-test   # the test half: numbers only, no questions
+    python -m bench understanding --report-holdout  # the held-out set: numbers only
 
-Tune on the dev half only. The test half's questions and misses are never printed: its
-numbers (overall and per category) are all `--report-test` gives, so that running it
-cannot turn into tuning on it. Run it rarely, and report the last run.
+Since the third round both halves of questions.toml are development data (the test half's
+misses were read by an earlier round): `--split all` measures them together and lists the
+misses. `--report-test` still gives the test half's numbers only. The held-out set
+(`directory/data/eval/holdout.toml`, or the file named by KROKODIL_EVAL_HOLDOUT) is never
+printed: `--report-holdout` gives its overall and per-category recall and nothing else,
+so that running it cannot turn into tuning on it. Run it rarely, and report the last run.
 
 The questions are `directory/data/eval/questions.toml` (frozen; see its README). Each is
 sent as `/wie <question>` through the dispatcher, as an unregistered console user (so no
@@ -55,7 +60,10 @@ from directory.themes import load_catalog
 from directory.understanding import understand
 from directory.words import stems
 
-QUESTIONS = Path(__file__).resolve().parents[1] / "directory/data/eval/questions.toml"
+EVAL = Path(__file__).resolve().parents[1] / "directory/data/eval"
+QUESTIONS = EVAL / "questions.toml"
+HOLDOUT = EVAL / "holdout.toml"
+HOLDOUT_ENV = "KROKODIL_EVAL_HOLDOUT"
 WIJKEN = ("Molenwijk", "Centrum", "Noord", "Oost", "Havenkwartier", "De Weiden")
 # Tuesday 24 November 2026, 10:00 in Amsterdam: office hours, everyone reachable.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -77,16 +85,26 @@ def specialists_csv() -> tuple[str, dict[str, str]]:
     return "\n".join(lines) + "\n", names
 
 
-def load_questions(split: str) -> list[dict[str, Any]]:
-    """The frozen questions of one split (or both)."""
-    raw = tomllib.loads(QUESTIONS.read_text(encoding="utf-8"))["question"]
+def load_questions(split: str, path: Path | None = None) -> list[dict[str, Any]]:
+    """The frozen questions of one split (or both, "all") of questions.toml or `path`."""
+    raw = tomllib.loads((path or QUESTIONS).read_text(encoding="utf-8"))["question"]
     return [q for q in raw if split == "all" or q["split"] == split]
 
 
-async def run(split: str, show_misses: bool) -> dict[str, Any]:
+def holdout_path() -> Path:
+    """Where the held-out set lives: KROKODIL_EVAL_HOLDOUT, else holdout.toml beside the set."""
+    named = os.environ.get(HOLDOUT_ENV, "").strip()
+    return Path(named) if named else HOLDOUT
+
+
+# Splits whose misses may be printed: the development data. Never "test" or "holdout".
+SHOWN_SPLITS = ("dev", "all")
+
+
+async def run(split: str, show_misses: bool, path: Path | None = None) -> dict[str, Any]:
     """Ask every question of one split; returns recall overall and per category.
 
-    Misses are listed for the dev split only."""
+    Misses are listed for the development splits ("dev", "all") only."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/understanding.db"
         await upgrade_async(url)
@@ -106,8 +124,10 @@ async def run(split: str, show_misses: bool) -> dict[str, Any]:
             async with app.deps.uow() as uow:
                 uow.session.add_all(Wijk(name=w) for w in WIJKEN)
                 await uow.commit()
-            result = await _measure(app, names, load_questions(split), show_misses)
-            if split != "dev":
+            # A file of its own (the held-out set) is measured whole, whatever its split says.
+            questions = load_questions("all" if path else split, path)
+            result = await _measure(app, names, questions, show_misses)
+            if split not in SHOWN_SPLITS:
                 del result["misses"], result["misses_at_1_only"]
             return {
                 split: result,
@@ -236,15 +256,23 @@ def _times(samples: list[float]) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> dict[str, Any]:
-    """Entry point: `python -m bench understanding [--misses-at-1 | --report-test]`."""
+    """Entry point: `python -m bench understanding [--split S] [--misses-at-1 | --report-test
+    | --report-holdout]`."""
     parser = argparse.ArgumentParser(
         prog="python -m bench understanding",
         description="Recall of /wie on the frozen evaluation set. Without options: the dev "
         "half, with its misses.",
     )
+    parser.add_argument(
+        "--split",
+        choices=SHOWN_SPLITS,
+        default="dev",
+        help="development questions to measure and list misses of: dev (default) or all "
+        "(both halves of questions.toml)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
-        "--misses-at-1", action="store_true", help="also list dev questions missed only at 1"
+        "--misses-at-1", action="store_true", help="also list questions missed only at 1"
     )
     mode.add_argument(
         "--report-test",
@@ -252,7 +280,18 @@ def main(argv: list[str]) -> dict[str, Any]:
         help="measure the test half instead: overall and per-category numbers only, "
         "never its questions or misses",
     )
+    mode.add_argument(
+        "--report-holdout",
+        action="store_true",
+        help=f"measure the held-out set ({HOLDOUT.name}, or the file {HOLDOUT_ENV} names): "
+        "overall and per-category numbers only, never its questions or misses",
+    )
     args = parser.parse_args(argv)
     if args.report_test:
         return asyncio.run(run("test", show_misses=False))
-    return asyncio.run(run("dev", args.misses_at_1))
+    if args.report_holdout:
+        path = holdout_path()
+        if not path.is_file():
+            return {"holdout": None, "note": f"no held-out set at {path}: nothing measured"}
+        return asyncio.run(run("holdout", show_misses=False, path=path))
+    return asyncio.run(run(args.split, args.misses_at_1))
