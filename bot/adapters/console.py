@@ -39,6 +39,8 @@ class ConsoleAdapter(Adapter):
         self._buttons_for: dict[str, tuple[Button, ...]] = {}
         self._lock = asyncio.Lock()
         self._stopping = False
+        # The '> ' prompt is on screen, waiting: a message from a timer goes below it.
+        self._prompting = False
 
     async def start(self) -> None:
         """Run the chat until end of input or /quit."""
@@ -48,7 +50,9 @@ class ConsoleAdapter(Adapter):
             if self.interactive:
                 self.stdout.write("> ")
                 self.stdout.flush()
+                self._prompting = True
             line = await asyncio.to_thread(self.stdin.readline)
+            self._prompting = False
             if not line:
                 break
             text = line.rstrip("\n")
@@ -114,9 +118,15 @@ class ConsoleAdapter(Adapter):
                 if target.user == self.handle:
                     # A message for whoever is typing now: its buttons are the ones to press.
                     self._buttons = reply.buttons
+            if self._prompting:
+                self._print("")
             self._print(f"--- bericht voor {who} ---")
             self._print(render(reply, numbered=by_number(reply.buttons)))
             self._print("---")
+            if self._prompting:
+                # Ask again, so the person sees they can type (an answer, /als, a number).
+                self.stdout.write("> ")
+                self.stdout.flush()
         return f"console:{who}"
 
     def _print(self, text: str) -> None:

@@ -45,3 +45,14 @@ async def test_a_message_for_someone_else_does_not_change_my_buttons() -> None:
 
     assert typed.action is None
     assert typed.text == "1"
+
+
+async def test_a_timer_message_while_the_prompt_waits_comes_below_it_with_a_new_prompt() -> None:
+    out = io.StringIO()
+    console = ConsoleAdapter(_no_dispatch, "samira", stdout=out, interactive=True)
+    console._prompting = True  # as while '> ' waits for a line
+    out.write("> ")
+
+    await console.send(Target(platform="console", user="samira"), Reply(text="Je mee-loop-dag"))
+
+    assert out.getvalue() == "> \n--- bericht voor samira ---\nJe mee-loop-dag\n---\n> "
