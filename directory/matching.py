@@ -76,7 +76,8 @@ COMMON = frozenset(
     kwijt tegen helemaal alleen steeds ineens bang vriend vriendin vrienden man vrouw
     blauw blauwe rood rode zwart zwarte wit witte week weken weeks dag dagen day days maand
     maanden month months jaar jaren year years nacht nachten night nights avond evening
-    kapot spullen dingen alles
+    kapot spullen dingen alles twee drie vier vijf zes zeven acht negen tien half
+    beetje paar zelf
     mother father parent parents child children family home house school money work
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
@@ -159,6 +160,7 @@ class ThemeMatcher:
         # A word that is only part of a phrase points less strongly, and less still when
         # phrases of two themes share it.
         named = set(self.words)  # every form of a word the catalog names on its own
+        common_forms = {form for word in COMMON for form in _forms(word)}
         by_form: dict[str, set[str]] = {}
         for word, keys in parts.items():
             if any(form in named for form in _forms(word)):
@@ -168,6 +170,8 @@ class ThemeMatcher:
                 continue
             written.add(word)
             for form in _forms(word):
+                if form != word and form in common_forms:
+                    continue  # 'vriendjes' stems to 'vriend', an everyday word: not evidence
                 by_form.setdefault(form, set()).update(keys)
         for form, keys in by_form.items():
             if len(keys) > 2:

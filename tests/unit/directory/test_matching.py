@@ -109,3 +109,24 @@ def test_the_subject_wins_over_people_places_and_chance_pieces(query: str, expec
 
 def test_a_word_that_starts_words_of_many_themes_says_nothing() -> None:
     assert keys("zelf") == []
+
+
+@pytest.mark.parametrize("word", ["vriend", "open", "twee", "zelf"])
+def test_an_everyday_word_points_at_no_theme_through_a_phrase(word: str) -> None:
+    # 'vriendjes' and 'opent' sit in phrases of a theme; their stems are everyday words.
+    assert keys(word) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("alarmhanger voor mijn moeder", "hulpmiddelen"),
+        ("enkelmonitor", "nazorg"),
+        ("meubelbank", "armoede"),
+        ("herseninfarct gehad", "nah"),
+        ("thuiszitter", "leerplicht"),
+        ("custody dispute", "scheiding"),
+    ],
+)
+def test_concrete_aids_and_schemes_name_their_theme(query: str, expected: str) -> None:
+    assert expected in keys(query)[:1]
