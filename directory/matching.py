@@ -117,6 +117,11 @@ class _Phrase:
     content: tuple[frozenset[str], ...]  # forms of each content word
     key: str
     weight: float  # as written; all its content words in another order count 0.9 of it
+    # Only everyday content words ('kinderen niet naar school', 'zorgt voor haar vader'):
+    # counts only with all its words in their order, a few others between them allowed,
+    # since in another order or without its small words it says nothing ('kinderen op
+    # school').
+    everyday: bool = False
 
 
 class ThemeMatcher:
@@ -150,6 +155,7 @@ class ThemeMatcher:
                             tuple(frozenset(_forms(w)) for w in content),
                             theme.key,
                             weight * (1.0 + PHRASE_BONUS * min(len(content) - 1, 3)),
+                            all(w in COMMON for w in content),
                         )
                     )
                     if weight < 1.0:
@@ -231,7 +237,8 @@ class ThemeMatcher:
             seen = evidence.setdefault(key, {})
             seen[word] = max(seen.get(word, 0.0), value)
 
-        words = [w for w in text.split() if w not in STOPWORDS and len(w) >= 2]
+        all_words = text.split()
+        words = [w for w in all_words if w not in STOPWORDS and len(w) >= 2]
         found = {word: self._lookup(word) for word in words}
         settings = _settings(text)
         # Every form of every word, and what a typo or compound turned out to be (with how
@@ -257,6 +264,9 @@ class ThemeMatcher:
                 if phrase.weight >= 1.0 and len(phrase.content) > 1:
                     for word in phrase.padded.split():
                         claimed.setdefault(word, set()).add(phrase.key)
+            elif phrase.everyday:
+                if _in_order(phrase.padded.split(), all_words):
+                    hit(phrase.key, phrase.weight * 0.9, phrase.padded)
             elif len(phrase.content) > 1:
                 sure = [
                     max((present.get(f, 0.0) for f in forms), default=0.0)
@@ -380,6 +390,32 @@ class ThemeMatcher:
             and sorted(candidate) == letters
             and OSA.distance(word, candidate, score_cutoff=1) == 1
         ][:3]
+
+
+# How many other words an everyday phrase may have between its own.
+GAPS = 3
+
+
+def _in_order(phrase: list[str], words: list[str]) -> bool:
+    """True when the phrase's words (or their stems) come in the text in this order, with
+    at most GAPS other words between them in all."""
+    for start, word in enumerate(words):
+        if not _same(phrase[0], word):
+            continue
+        at, skipped = start + 1, 0
+        for wanted in phrase[1:]:
+            while at < len(words) and not _same(wanted, words[at]) and skipped <= GAPS:
+                at, skipped = at + 1, skipped + 1
+            if at >= len(words) or skipped > GAPS:
+                break
+            at += 1
+        else:
+            return True
+    return False
+
+
+def _same(wanted: str, word: str) -> bool:
+    return wanted == word or bool(set(_forms(wanted)) & set(_forms(word)))
 
 
 def _settings(text: str) -> frozenset[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.matching import closest_themes, understand_themes
+from directory.matching import ThemeMatcher, ThemeTerms, closest_themes, understand_themes
 from directory.themes import load_catalog
 
 
@@ -130,3 +130,10 @@ def test_an_everyday_word_points_at_no_theme_through_a_phrase(word: str) -> None
 )
 def test_concrete_aids_and_schemes_name_their_theme(query: str, expected: str) -> None:
     assert expected in keys(query)[:1]
+
+
+def test_a_phrase_of_everyday_words_counts_only_in_its_order() -> None:
+    matcher = ThemeMatcher((ThemeTerms("leerplicht", ("leerplicht", "kinderen niet naar school")),))
+    assert matcher.score("kinderen gaan niet meer naar school")
+    assert not matcher.score("kinderen komen zonder jas op school")
+    assert not matcher.score("school belt: kinderen niet opgehaald")
