@@ -190,7 +190,13 @@ async def past_retention(session: AsyncSession, cutoff: datetime, limit: int = 1
     """People who left before the cutoff and whose data is still there."""
     rows = await session.scalars(
         select(Person)
-        .where(Person.left_at.is_not(None), Person.left_at < cutoff, Person.erased_at.is_(None))
+        .where(
+            Person.left_at.is_not(None),
+            Person.left_at < cutoff,
+            Person.erased_at.is_(None),
+            # Someone a later import brought back is in the network again: kept.
+            Person.active.is_(False),
+        )
         .order_by(Person.left_at, Person.id)
         .limit(limit)
     )

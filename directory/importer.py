@@ -123,6 +123,9 @@ async def apply_rows(
         result.people.add(pid)
         old = existing.people[pid]
         changed = {k: v for k, v in values.items() if old.get(k) != v}
+        if changed.get("active") is True:
+            # Someone who left is in the staff list again: back in the network, no departure.
+            changed.update(left_at=None, leaving_on=None, successor_id=None)
         themes_changed = theme_ids != existing.themes_of.get(pid, set())
         wijken_changed = "wijken" in row.columns and wijken != existing.wijken_of.get(pid, set())
         if themes_changed:

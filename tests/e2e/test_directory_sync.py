@@ -76,6 +76,13 @@ def test_a_sync_import_removes_two_people_after_confirmation(
     code, out, _ = run(capsys, *base, "directory", "import", smaller, "--sync", "Gemeente Haarlem")
     assert code == 0 and "Niemand van Gemeente Haarlem vertrekt." in out
 
+    # Back in the staff list: back in the network (and no longer counted as having left).
+    code, out, _ = run(capsys, *base, "directory", "import", full)
+    assert code == 0 and "2 bijgewerkt" in out
+    assert "Kees Jansen" in run(capsys, *base, "directory", "export")[1]
+    code, out, _ = run(capsys, *base, "directory", "gegevens", "kees@example.org")
+    assert code == 0 and '"in_directory": true' in out and '"leaving_on": null' in out
+
 
 def test_whole_file_sync_with_yes_and_mistakes(
     base: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
