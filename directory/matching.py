@@ -429,7 +429,18 @@ def _settings(text: str) -> frozenset[str]:
         before = [w for w in words[max(0, index - 3) : index] if w not in _DETERMINERS]
         if before and before[-1] in _LOCATIVE:
             found.add(word)
+    for index, word in enumerate(words[:-1]):
+        # 'woont met zes collega's in een chalet', 'wonen nu bij oma': where someone lives
+        # is the setting of the story, not a question about housing.
+        if word in _LIVES and (
+            words[index + 1] in _LIVES_WHERE or (index and words[index - 1] == "er")
+        ):
+            found.add(word)
     return frozenset(found)
+
+
+_LIVES = frozenset({"woont", "wonen", "woonde", "woonden", "lives", "living"})
+_LIVES_WHERE = frozenset({"bij", "met", "samen", "nu", "with"})
 
 
 _LOCATIVE = frozenset({"op", "in", "bij", "naar", "at", "to"})

@@ -137,3 +137,12 @@ def test_a_phrase_of_everyday_words_counts_only_in_its_order() -> None:
     assert matcher.score("kinderen gaan niet meer naar school")
     assert not matcher.score("kinderen komen zonder jas op school")
     assert not matcher.score("school belt: kinderen niet opgehaald")
+
+
+def test_where_someone_lives_is_the_setting_not_the_question() -> None:
+    matcher = ThemeMatcher(
+        (ThemeTerms("wonen", ("wonen",)), ThemeTerms("rouw", ("rouw", "overleden")))
+    )
+    told = dict(matcher.score("vader overleden, de kinderen wonen nu bij hun tante"))
+    assert told["rouw"] > told["wonen"]
+    assert dict(matcher.score("hulp bij wonen"))["wonen"] == 1.0
