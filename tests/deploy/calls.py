@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -22,7 +23,10 @@ async def slash(
     secret: str = SECRET,
     user: str = "U1",
 ) -> int:
-    """POST a slash command to BASE/slack/events, signed with `secret` as Slack does; the status."""
+    """POST a slash command to BASE/slack/events, signed with `secret` as Slack does; the status.
+
+    An answer in the acknowledgement is recorded as Slack shows it, like one at the
+    response_url (`FakeSlack.shown_in_ack`)."""
     form = {
         "team_id": "T1",
         "channel_id": "D1",
@@ -41,7 +45,11 @@ async def slash(
         "X-Slack-Signature": sign(body, moment, secret),
     }
     async with http.post(f"{base}/slack/events", data=body, headers=headers) as response:
-        await response.read()
+        answer = await response.text()
+        if response.status == 200 and answer.startswith("{"):
+            shown = json.loads(answer)
+            if "text" in shown or "blocks" in shown:
+                fake.shown_in_ack(form["response_url"], shown)
         return response.status
 
 
