@@ -37,12 +37,12 @@ class UsernameLinks:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        # Accounts already handled (linked, or a code sent): no need to look again.
-        self._done: set[str] = set()
+        # Accounts already handled (linked, or a code sent): no need to look for an import again.
+        self._linked: set[str] = set()
 
     async def complete(self, account: str, username: str | None) -> None:
         """Offer the link if an import named the writer's @username; the database may be away."""
-        if not username or account in self._done:
+        if not username or account in self._linked:
             return
         try:
             await self._offer(account, username)
@@ -57,7 +57,7 @@ class UsernameLinks:
         async with self.deps.uow() as uow:
             session = uow.session
             if await IdentityRepository(session).person_for_account("telegram", account):
-                self._done.add(account)
+                self._linked.add(account)
                 return
             placeholder = await linking.username_placeholder(session, "telegram", account, username)
             if placeholder is None:
@@ -66,7 +66,7 @@ class UsernameLinks:
             if await session.scalar(
                 select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
             ):
-                self._done.add(account)
+                self._linked.add(account)
                 return
             person = await session.get(Person, placeholder.person_id)
             if person is None or not person.active:
@@ -88,5 +88,5 @@ class UsernameLinks:
                 dedupe_key=key,
             )
             await uow.commit()
-        self._done.add(account)
+        self._linked.add(account)
         self.deps.wake_delivery()

@@ -79,7 +79,13 @@ class Listeners:
         await self.identity.complete(inv.account, user.username if user is not None else None)
         if inv.is_direct:
             # Answers kept while the user had no private chat with the bot go out now.
-            await self.responder.release_kept(inv.account)
+            try:
+                await self.responder.release_kept(inv.account)
+            except Exception as error:
+                if not database_away(error):
+                    raise
+                # They wait for the outbox's next try; the dispatcher still answers calmly.
+                log.warning("telegram kept answers not released: %s", type(error).__name__)
         reply = await self.dispatcher.handle(inv)
         if reply.data.get("duplicate"):
             return
