@@ -168,11 +168,15 @@ class ThemeMatcher:
         named = set(self.words)  # every form of a word the catalog names on its own
         common_forms = {form for word in COMMON for form in _forms(word)}
         by_form: dict[str, set[str]] = {}
+        pending: dict[str, dict[str, float]] = {}
         for word, keys in parts.items():
             if any(form in named for form in _forms(word)):
                 # A word named on its own, in any form ('financieel', a hint of schulden;
                 # 'schreeuwt' next to the hint 'schreeuwen') means that, not whatever
-                # phrase it is also part of.
+                # phrase it is also part of. As written it is still a word a typo can be
+                # of ('psygische' for 'psychische'), meaning what its named form means.
+                if len(word) >= 5 and word not in self.words:
+                    pending[word] = self._merged(_forms(word))
                 continue
             written.add(word)
             for form in _forms(word):
@@ -187,6 +191,11 @@ class ThemeMatcher:
                 self._add(form, key, strength)
                 if form in written:
                     self._add(form, key, strength, self._exact)
+        for word, meaning in pending.items():
+            if meaning and word not in self.words:
+                written.add(word)
+                for key, strength in meaning.items():
+                    self._add(word, key, strength)
         # Which phrases hold a form among their content words; which hold none at all.
         self._phrases_with: dict[str, list[int]] = {}
         self._bare_phrases: list[int] = []

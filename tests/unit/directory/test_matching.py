@@ -146,3 +146,9 @@ def test_where_someone_lives_is_the_setting_not_the_question() -> None:
     told = dict(matcher.score("vader overleden, de kinderen wonen nu bij hun tante"))
     assert told["rouw"] > told["wonen"]
     assert dict(matcher.score("hulp bij wonen"))["wonen"] == 1.0
+
+
+def test_a_typo_of_an_inflected_word_whose_stem_is_named() -> None:
+    # 'psychisch' is a synonym; 'psychische' only appears inside phrases.
+    matcher = ThemeMatcher((ThemeTerms("ggz", ("psychisch", "psychische klachten")),))
+    assert matcher.score("psygische nood")[0][0] == "ggz"
