@@ -247,7 +247,12 @@ class ThemeMatcher:
             seen[word] = max(seen.get(word, 0.0), value)
 
         all_words = text.split()
-        words = [w for w in all_words if w not in STOPWORDS and len(w) >= 2]
+        relative = _relative_age(all_words)
+        words = [
+            w
+            for i, w in enumerate(all_words)
+            if w not in STOPWORDS and len(w) >= 2 and i not in relative
+        ]
         found = {word: self._lookup(word) for word in words}
         settings = _settings(text)
         # Every form of every word, and what a typo or compound turned out to be (with how
@@ -399,6 +404,25 @@ class ThemeMatcher:
             and sorted(candidate) == letters
             and OSA.distance(word, candidate, score_cutoff=1) == 1
         ][:3]
+
+
+_OLDER = frozenset({"oudere", "ouder", "older"})
+# Young people and peers: 'oudere jongens', 'een veel oudere vriend' compare ages.
+_PEERS = frozenset(
+    """
+    jongen jongens jongere jongeren meisje meisjes vriend vriendje vriendjes vriendin
+    vriendinnen broer broers broertje zus zussen zusje neef neven nicht nichten jochies
+    tieners boys boy guys guy brother brothers sister sisters boyfriend girlfriend kids
+    """.split()  # noqa: SIM905
+)
+
+
+def _relative_age(words: list[str]) -> frozenset[int]:
+    """Positions of 'oudere' that compare young people ('oudere jongens', 'een veel oudere
+    vriend'): no sign that the question is about the elderly."""
+    return frozenset(
+        i for i, word in enumerate(words[:-1]) if word in _OLDER and words[i + 1] in _PEERS
+    )
 
 
 # How many other words an everyday phrase may have between its own.

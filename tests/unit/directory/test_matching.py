@@ -152,3 +152,8 @@ def test_a_typo_of_an_inflected_word_whose_stem_is_named() -> None:
     # 'psychisch' is a synonym; 'psychische' only appears inside phrases.
     matcher = ThemeMatcher((ThemeTerms("ggz", ("psychisch", "psychische klachten")),))
     assert matcher.score("psygische nood")[0][0] == "ggz"
+
+
+def test_older_than_a_young_person_is_no_sign_of_the_elderly() -> None:
+    assert "ouderen" not in keys("hij hangt rond met oudere jongens")
+    assert "ouderen" in keys("oudere man die niet meer goed ter been is")
