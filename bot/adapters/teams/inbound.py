@@ -67,6 +67,20 @@ def parse(body: bytes) -> tuple[Payload, Activity]:
     return payload, activity
 
 
+# The longest ids the bot stores (bot.adapters.teams.references: a 1:1 chat's key is
+# "user:" + the account, a column of 200). Real ids are far shorter; longer ones are refused
+# at the edge instead of failing in the database.
+LONGEST = {
+    ("serviceUrl",): 300,
+    ("conversation", "id"): 300,
+    ("conversation", "tenantId"): 64,
+    ("channelData", "tenant", "id"): 64,
+    ("from", "id"): 195,
+    ("from", "aadObjectId"): 195,
+    ("recipient", "id"): 200,
+}
+
+
 def shape_problem(payload: Payload) -> str | None:
     """Why a body is not an activity we can handle, or None when it is."""
     for key in ("type", "serviceUrl"):
@@ -75,6 +89,12 @@ def shape_problem(payload: Payload) -> str | None:
     conversation = payload.get("conversation")
     if not isinstance(conversation, dict) or not _text(conversation.get("id")):
         return "conversation.id missing"
+    for path, longest in LONGEST.items():
+        value: Any = payload
+        for step in path:
+            value = value.get(step) if isinstance(value, dict) else None
+        if isinstance(value, str) and len(value) > longest:
+            return f"{'.'.join(path)} is too long"
     for key in ("id", "channelId", "text", "name", "replyToId", "locale"):
         if key in payload and payload[key] is not None and not isinstance(payload[key], str):
             return f"{key} is not text"

@@ -8,6 +8,7 @@ hot path to one read-free check.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -35,7 +36,9 @@ def user_key(account: str) -> str:
 
 
 def chat_key(conversation_id: str) -> str:
-    """The key of a channel or group chat."""
+    """The key of a channel or group chat (a digest of an id too long for the key column)."""
+    if len(conversation_id) > 195:
+        return "chat:h:" + hashlib.sha256(conversation_id.encode()).hexdigest()
     return f"chat:{conversation_id}"
 
 

@@ -6,6 +6,7 @@ the SDK, the adapter and the dispatcher. Nothing may be logged as a crash.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from typing import Any
@@ -106,5 +107,38 @@ async def test_activities_with_every_field_shape_varied_never_get_a_500(
     payload = data.draw(varied(template))
     answer = await teams.post(raw=json.dumps(payload).encode())
     assert answer.status in (200, 202, 400, 401, 501), (answer, payload)
+    crashes = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not crashes, [(r.name, r.getMessage()) for r in crashes]
+
+
+@pytest.mark.parametrize(
+    ("path", "size", "status"),
+    [
+        (("conversation", "id"), 250, 202),  # long but storable: its key is a digest
+        (("conversation", "id"), 301, 400),
+        (("from", "id"), 196, 400),
+        (("from", "aadObjectId"), 196, 400),
+        (("recipient", "id"), 201, 400),
+        (("channelData", "tenant", "id"), 65, 400),
+    ],
+)
+async def test_ids_longer_than_the_bot_stores_are_refused_at_the_edge(
+    app: App,
+    teams: TeamsHarness,
+    standin: ConnectorStandIn,
+    caplog: pytest.LogCaptureFixture,
+    path: tuple[str, ...],
+    size: int,
+    status: int,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    # A deep copy: the harness's activity shares its CHANNEL and member dicts with other tests.
+    payload: Any = copy.deepcopy(teams.message(MEMBER, "/help", conversation=CHANNEL))
+    node = payload
+    for step in path[:-1]:
+        node = node.setdefault(step, {})
+    node[path[-1]] = "7" * size
+    answer = await teams.post(raw=json.dumps(payload).encode())
+    assert answer.status == status, answer
     crashes = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert not crashes, [(r.name, r.getMessage()) for r in crashes]
