@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 from aiohttp import web
@@ -9,6 +12,9 @@ from aiohttp import web
 from bot.http_key import APP_KEY
 from bot.web import guard
 from directory import signin
+
+# The sign-in page's own cookie: a random secret its form's CSRF token is bound to.
+SIGNIN_COOKIE = "krokodil_inlog"
 
 
 async def home(request: web.Request) -> web.Response:
@@ -26,7 +32,38 @@ async def link_page(request: web.Request) -> web.Response:
     if state != "ok":
         return _refused(request, state)
     _ = guard.translator(request).gettext
-    return guard.render(request, "signin.html", {"title": _("Inloggen"), "token": token})
+    # The button's form carries a token bound to this link and to this browser (a cookie only
+    # this page sets): a form on another site cannot sign someone in with its own link.
+    browser = request.cookies.get(SIGNIN_COOKIE, "")
+    if len(browser) < 32:
+        browser = secrets.token_urlsafe(32)
+    page = guard.render(
+        request,
+        "signin.html",
+        {"title": _("Inloggen"), "token": token, "signin_csrf": _signin_token(browser, token)},
+    )
+    page.set_cookie(
+        SIGNIN_COOKIE,
+        browser,
+        max_age=app.settings.web.link_minutes * 60,
+        path="/web/inloggen",
+        httponly=True,
+        samesite="Lax",
+        secure=https(request),
+    )
+    return page
+
+
+def _signin_token(browser: str, link: str) -> str:
+    """The sign-in form's CSRF token: the browser's secret and the link, hashed together."""
+    return hmac.new(browser.encode(), link.encode(), hashlib.sha256).hexdigest()
+
+
+def _signin_csrf_ok(request: web.Request, token: str, sent: str) -> bool:
+    browser = request.cookies.get(SIGNIN_COOKIE, "")
+    if len(browser) < 32 or not sent:
+        return False
+    return hmac.compare_digest(sent.encode(), _signin_token(browser, token).encode())
 
 
 async def link_submit(request: web.Request) -> web.Response:
@@ -34,6 +71,25 @@ async def link_submit(request: web.Request) -> web.Response:
     app = request.app[APP_KEY]
     token = request.match_info["token"]
     hours = app.settings.web.session_hours
+    form = await request.post()
+    if not _signin_csrf_ok(request, token, str(form.get("csrf", ""))):
+        # A used, late or unknown link says so first: that is what helps.
+        async with app.deps.uow() as uow:
+            state = await signin.link_state(uow.session, token, app.deps.clock.now())
+        if state != "ok":
+            return _refused(request, state)
+        _ = guard.translator(request).gettext
+        lines = [
+            _(
+                "Dit inlogformulier komt niet van de pagina die je link opende. Open de link "
+                "uit de chat opnieuw en klik daar op Inloggen."
+            ),
+            _(
+                "Werkt dat niet? Vraag een nieuwe link aan: typ /web in de chat met Groene "
+                "Krokodil."
+            ),
+        ]
+        return guard.message(request, _("Inloggen geweigerd"), lines, status=403)
     async with app.deps.uow() as uow:
         done = await signin.redeem(
             uow.session, token, now=app.deps.clock.now(), lifetime=timedelta(hours=hours)
@@ -49,8 +105,9 @@ async def link_submit(request: web.Request) -> web.Response:
         path="/web",
         httponly=True,
         samesite="Lax",
-        secure=_https(request),
+        secure=https(request),
     )
+    response.del_cookie(SIGNIN_COOKIE, path="/web/inloggen")
     raise response
 
 
@@ -80,7 +137,7 @@ async def signed_out(request: web.Request) -> web.Response:
     )
 
 
-def _https(request: web.Request) -> bool:
+def https(request: web.Request) -> bool:
     """Behind https (directly, or the public URL a reverse proxy serves)."""
     public = request.app[APP_KEY].settings.server.public_url or ""
     return request.secure or public.startswith("https://")

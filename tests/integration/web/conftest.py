@@ -30,12 +30,23 @@ async def link_from_chat(chat: Chat, handle: str) -> str:
     return found.group(1)
 
 
+def signin_token(page: str) -> str:
+    """The CSRF token in the sign-in page's form."""
+    found = re.search(
+        r'action="/web/inloggen/[^"]+">\s*<input type="hidden" name="csrf" value="([^"]+)"', page
+    )
+    assert found, page
+    return found.group(1)
+
+
 async def sign_in(client: Client, chat: Chat, handle: str) -> str:
     """Sign in as a console person: the link page, then its button. Returns the CSRF token."""
     path = await link_from_chat(chat, handle)
     page = await client.get(path)
     assert page.status == 200
-    done = await client.post(path, allow_redirects=False)
+    done = await client.post(
+        path, data={"csrf": signin_token(await page.text())}, allow_redirects=False
+    )
     assert done.status == 303, await done.text()
     home = await client.get("/web/")
     assert home.status == 200

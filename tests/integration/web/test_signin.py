@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from bot.bootstrap import App, build
 from bot.http import make_web_app
+from bot.web.pages_account import SIGNIN_COOKIE
 from core.audit import AuditEntry
 from core.clock import FrozenClock
 from core.config import Settings
 from core.messages import Invocation
-from tests.integration.web.conftest import Client, link_from_chat, sign_in
+from tests.integration.web.conftest import Client, link_from_chat, sign_in, signin_token
 from tests.support import Chat, make_person
 
 
@@ -30,16 +31,18 @@ async def test_the_link_from_chat_signs_in_once(app: App, chat: Chat, client: Cl
     path = await link_from_chat(chat, "f.elamrani")
     # Opening the link only shows a button: a chat app's link preview cannot use it up.
     page = await client.get(path)
-    assert page.status == 200 and "Inloggen" in await page.text()
-    assert "Set-Cookie" not in page.headers
-    done = await client.post(path, allow_redirects=False)
+    text = await page.text()
+    assert page.status == 200 and "Inloggen" in text
+    # Only the sign-in form's own cookie, no session yet.
+    assert set(page.cookies) == {SIGNIN_COOKIE}
+    done = await client.post(path, data={"csrf": signin_token(text)}, allow_redirects=False)
     assert done.status == 303 and done.headers["Location"] == "/web/"
     cookie = done.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/web" in cookie
     assert "Secure" not in cookie  # plain http in the test; behind https it is set
     home = await client.get("/web/")
     assert home.status == 200 and "Fatima el Amrani" in await home.text()
-    again = await client.post(path, allow_redirects=False)
+    again = await client.post(path, data={"csrf": signin_token(text)}, allow_redirects=False)
     assert again.status == 410 and "al gebruikt" in await again.text()
     async with app.deps.uow() as uow:
         actions = list(await uow.session.scalars(select(AuditEntry.action)))
@@ -162,7 +165,43 @@ async def test_behind_https_the_cookie_is_secure(
         assert "https://krokodil.example.org/web/inloggen/" in reply.text
         path = reply.text.split("https://krokodil.example.org", 1)[1].split()[0]
         async with TestClient(TestServer(make_web_app(bot))) as http:
-            done = await http.post(path, allow_redirects=False)
+            page = await http.get(path)
+            browser = page.cookies[SIGNIN_COOKIE]
+            assert browser["secure"] and browser["httponly"]
+            # The test client speaks http, so it would not send a Secure cookie by itself.
+            done = await http.post(
+                path,
+                data={"csrf": signin_token(await page.text())},
+                headers={"Cookie": f"{SIGNIN_COOKIE}={browser.value}"},
+                allow_redirects=False,
+            )
             assert done.status == 303 and "Secure" in done.headers["Set-Cookie"]
     finally:
         await bot.close()
+
+
+async def test_the_sign_in_button_needs_the_token_of_its_own_page(
+    app: App, chat: Chat, client: Client
+) -> None:
+    await _person(app)
+    path = await link_from_chat(chat, "f.elamrani")
+    # A form elsewhere posting the link (no page opened, so no token): refused, link kept.
+    bare = await client.post(path, allow_redirects=False)
+    text = await bare.text()
+    assert bare.status == 403 and "Inloggen geweigerd" in text and "opnieuw" in text
+    assert bare.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert SIGNIN_COOKIE not in bare.cookies and "krokodil_sessie" not in bare.cookies
+    page = await client.get(path)
+    token = signin_token(await page.text())
+    # A token for another link, or a made-up one, is refused too.
+    other = await link_from_chat(chat, "f.elamrani")
+    assert (await client.post(other, data={"csrf": token}, allow_redirects=False)).status == 403
+    assert (await client.post(path, data={"csrf": "0" * 64}, allow_redirects=False)).status == 403
+    # A browser without the page's cookie cannot use the token it read elsewhere.
+    client.session.cookie_jar.clear()
+    assert (await client.post(path, data={"csrf": token}, allow_redirects=False)).status == 403
+    page = await client.get(path)
+    done = await client.post(
+        path, data={"csrf": signin_token(await page.text())}, allow_redirects=False
+    )
+    assert done.status == 303 and (await client.get("/web/")).status == 200
