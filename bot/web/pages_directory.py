@@ -1,12 +1,15 @@
 """Wie doet wat: search the sociale kaart as /wie does, browse it by filter, and a person's page.
 
 A search runs the /wie handler itself for the signed-in person, so the understanding, the
-ranking and the privacy rules are the chat's. Filters without a question list everyone who
-fits (reachable people first).
+ranking and the privacy rules are the chat's. Filters with a question narrow that answer: /wie
+ranks more people than it shows, the page keeps those who fit every filter, in /wie's order,
+as many as /wie shows. Filters without a question list everyone who fits (reachable people
+first).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -21,11 +24,13 @@ from directory.cards import ROLE_LABELS, contact_card
 from directory.freshness import is_dropped
 from directory.models import ROLES, Organisation, Person, Theme, Wijk
 from directory.reachability import is_absent, reachable_now
+from handlers.base import Deps
 from handlers.directory.askback import CHOOSE_ACTION
 from handlers.directory.cards import absence_note
 from handlers.directory.search import who
 
 LISTED = 100
+FILTERS = ("thema", "wijk", "organisatie", "rol")
 
 
 async def search(request: web.Request) -> web.Response:
@@ -63,6 +68,7 @@ async def search(request: web.Request) -> web.Response:
         "cards": [],
         "searched": False,
         "refusal": "",
+        "filtered_out": False,
     }
     if chosen["q"] and contains_bsn(chosen["q"]):
         # As in chat: a BSN is refused before anything is done with the text.
@@ -77,25 +83,31 @@ async def search(request: web.Request) -> web.Response:
             words = f"{words} {theme_names[chosen['thema']]}"
         if chosen["wijk"]:
             words = f"{words} in {chosen['wijk']}"
-        reply = await who(guard.command(request, viewer, "wie", words), app.deps)
+        filtering = any(chosen[k] for k in FILTERS)
+        deps = _ranking_more(app.deps) if filtering else app.deps
+        reply = await who(guard.command(request, viewer, "wie", words), deps)
+        cards = list(reply.cards)
+        if filtering:
+            fitting = {p.id for p in await _fitting(request, chosen)}
+            shown = app.deps.settings.directory.max_results
+            cards = [c for c in cards if c.person_id in fitting][:shown]
         context.update(
             reply=reply,
-            cards=_filtered(reply.cards, chosen, organisations),
+            cards=cards,
             suggestions=_suggestions(reply),
             searched=True,
+            filtered_out=bool(reply.cards) and not cards,
         )
-    elif any(chosen[k] for k in ("thema", "wijk", "organisatie", "rol")):
+    elif any(chosen[k] for k in FILTERS):
         context.update(cards=await _browse(request, viewer, chosen), searched=True)
     return guard.render(request, "wie.html", context)
 
 
-def _filtered(
-    cards: tuple[ContactCard, ...], chosen: dict[str, str], organisations: list[Organisation]
-) -> list[ContactCard]:
-    """The /wie answer narrowed to the organisation asked for (the role filter is for browsing)."""
-    names = {str(o.id): o.name for o in organisations}
-    wanted = names.get(chosen["organisatie"])
-    return [c for c in cards if wanted is None or c.organisation == wanted]
+def _ranking_more(deps: Deps) -> Deps:
+    """The same handler dependencies, with /wie ranking up to LISTED people instead of a few."""
+    settings = deps.settings
+    directory = replace(settings.directory, max_results=max(LISTED, settings.directory.max_results))
+    return replace(deps, settings=replace(settings, directory=directory))
 
 
 def _suggestions(reply: Reply) -> list[str]:
@@ -103,12 +115,9 @@ def _suggestions(reply: Reply) -> list[str]:
     return [b.label for b in reply.buttons if b.action_id == CHOOSE_ACTION][:6]
 
 
-async def _browse(
-    request: web.Request, viewer: guard.Viewer, chosen: dict[str, str]
-) -> list[ContactCard]:
-    """Everyone active who fits every filter; reachable ones first, then by name."""
+async def _fitting(request: web.Request, chosen: dict[str, str]) -> list[Person]:
+    """Everyone active (and not dropped for staleness) who fits every filter, by name."""
     app = request.app[APP_KEY]
-    now = app.deps.clock.now()
     statement = select(Person).where(Person.active.is_(True))
     if chosen["organisatie"].isdecimal():
         statement = statement.where(Person.organisation_id == int(chosen["organisatie"]))
@@ -125,6 +134,16 @@ async def _browse(
             for p in await uow.session.scalars(statement.order_by(Person.name))
             if not is_dropped(p) and (not chosen["rol"] or p.has_role(chosen["rol"]))
         ]
+    return people
+
+
+async def _browse(
+    request: web.Request, viewer: guard.Viewer, chosen: dict[str, str]
+) -> list[ContactCard]:
+    """Everyone active who fits every filter; reachable ones first, then by name."""
+    app = request.app[APP_KEY]
+    now = app.deps.clock.now()
+    people = await _fitting(request, chosen)
     tz = viewer.tr.timezone
     people.sort(key=lambda p: (p.phone is None, not reachable_now(p, now, tz), p.name))
     return [contact_card(p, now, viewer.tr, show_contact=True) for p in people[:LISTED]]
