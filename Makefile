@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Our packages, compiled to bytecode at install so the first `krokodil` start is quick too
+# (an editable install compiles them only on first import, and not at all where
+# PYTHONDONTWRITEBYTECODE is set).
+PACKAGES := bot core handlers directory scheduler handovers knelpunten reports migrations
 
 .PHONY: run test lint typecheck unit bench image clean
 
@@ -10,10 +14,12 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m compileall -q -j 0 $(PACKAGES)
 	touch $(STAMP)
 
 ## run: install, migrate, load the demo directory on first start and open the console chat
 run: $(STAMP)
+	@$(BIN)/python -m compileall -q -j 0 $(PACKAGES)
 	@$(BIN)/krokodil db upgrade >/dev/null
 	@$(BIN)/krokodil run
 

@@ -63,7 +63,7 @@ async def readyz(request: web.Request) -> web.Response:
     """200 when the database answers (and we are not draining), 503 otherwise."""
     app = request.app[APP_KEY]
     body: dict[str, object] = {
-        "scheduler_running": bool(app.ticker and app.ticker.scheduler.running),
+        "scheduler_running": bool(app.ticker and app.ticker.running),
         "scheduler_leader": app.ticker.leadership.is_leader if app.ticker else False,
         "last_tick": app.ticker.last_pass.isoformat()
         if app.ticker and app.ticker.last_pass

@@ -13,8 +13,8 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,6 +22,9 @@ from bot.metrics import Metrics
 from core.db import database_away
 from core.events import PRESENCE_LOCK_CLASS, presence_key
 from handlers.base import Deps
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 # How long stopping waits for a timer pass in progress.
 STOP_GRACE_SECONDS = 10.0
@@ -131,12 +134,28 @@ class Ticker:
         self.interval = interval
         self.leadership = Leadership(deps)
         self.presence = Presence(deps)
-        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        # APScheduler loads when the timers first start (or someone looks at them):
+        # `krokodil say` builds the bot but never runs its timers.
+        self._scheduler: AsyncIOScheduler | None = None
         self.last_pass: datetime | None = None
         # Interval and wake-up (date) jobs are separate APScheduler jobs and may overlap;
         # passes take turns so they never share the leader connection at the same moment.
         self._pass_lock = asyncio.Lock()
         self._stopping = False
+
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        """The APScheduler instance behind the timers (created on first use)."""
+        if self._scheduler is None:
+            from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+            self._scheduler = AsyncIOScheduler(timezone="UTC")
+        return self._scheduler
+
+    @property
+    def running(self) -> bool:
+        """True while the timers run."""
+        return self._scheduler is not None and self._scheduler.running
 
     async def run_pass(self) -> dict[str, int]:
         """One pass over all tickers, if this process leads."""
@@ -181,7 +200,7 @@ class Ticker:
 
     def wake_at(self, when: datetime) -> None:
         """Schedule an extra pass at a moment (no-op before start)."""
-        if self.scheduler.running:
+        if self.running:
             self.scheduler.add_job(self.run_pass, "date", run_date=when, misfire_grace_time=None)
 
     def start(self, *, run_now: bool = True) -> None:
@@ -203,7 +222,7 @@ class Ticker:
         """Stop timers and hand over leadership; with `keep_presence`, other processes still
         see this one as alive (it is finishing requests) until `presence.release()`."""
         self._stopping = True
-        if self.scheduler.running:
+        if self.running:
             # APScheduler's shutdown cancels a job still running; let a pass in progress
             # finish first (for a while), so its work is not cut off mid-query.
             self.scheduler.pause()

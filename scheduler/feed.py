@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import utc
 from directory.models import Person
-from scheduler.ics import Organiser, feed_ics, occurrence_event, series_events
 from scheduler.models import FeedToken, Meeting
 from scheduler.recurrence import occurrence_at
 from scheduler.repository import MeetingRepository, series_of
+
+if TYPE_CHECKING:
+    # icalendar loads when a feed is written, not with every command that hands out its link.
+    from scheduler.ics import Organiser
 
 
 async def has_token(session: AsyncSession, person_id: int) -> bool:
@@ -50,6 +54,8 @@ async def person_for_token(session: AsyncSession, token: str) -> int | None:
 
 async def organisers(session: AsyncSession, meetings: list[Meeting]) -> dict[int, Organiser]:
     """Organiser names and e-mails for ORGANIZER lines."""
+    from scheduler.ics import Organiser
+
     ids = {m.organiser_id for m in meetings if m.organiser_id is not None}
     if not ids:
         return {}
@@ -61,6 +67,8 @@ async def organisers(session: AsyncSession, meetings: list[Meeting]) -> dict[int
 
 async def person_feed(session: AsyncSession, person_id: int, now: datetime, name: str) -> bytes:
     """The feed: whole series someone organises, single occurrences they said ja or misschien to."""
+    from scheduler.ics import feed_ics, occurrence_event, series_events
+
     repo = MeetingRepository(session)
     since = utc(now) - timedelta(days=31)
     meetings, guest_of = await repo.of_person(person_id, since)

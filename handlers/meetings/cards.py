@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,10 +13,13 @@ from core.messages import Attachment, Button, Reply
 from directory.models import Person, Theme
 from handlers.meetings.texts import describe_rule, headline, ref, when_text, where_text
 from scheduler import rsvp
-from scheduler.ics import Organiser, filename, meeting_ics
 from scheduler.models import Meeting
 from scheduler.recurrence import Occurrence
 from scheduler.repository import MeetingRepository
+
+if TYPE_CHECKING:
+    # The calendar file (icalendar) is made only when a card carries one: loaded then.
+    from scheduler.ics import Organiser
 
 
 async def theme_names(session: AsyncSession, keys: list[str], tr: Translator) -> list[str]:
@@ -35,6 +39,8 @@ async def theme_names(session: AsyncSession, keys: list[str], tr: Translator) ->
 
 async def organiser_of(session: AsyncSession, meeting: Meeting) -> Organiser | None:
     """The organiser's name and e-mail."""
+    from scheduler.ics import Organiser
+
     if meeting.organiser_id is None:
         return None
     person = await session.get(Person, meeting.organiser_id)
@@ -45,6 +51,8 @@ async def calendar_file(
     session: AsyncSession, meeting: Meeting, now: datetime, tr: Translator
 ) -> Attachment:
     """The meeting's .ics file (the whole series, with its changes)."""
+    from scheduler.ics import filename, meeting_ics
+
     organiser = await organiser_of(session, meeting)
     changes = await MeetingRepository(session).changes(meeting.id)
     description = headline(meeting, tr)

@@ -87,11 +87,14 @@ def test_say_into_a_pipe_that_closes_early_stops_quietly(tmp_path: Path, no_demo
 
 
 # Libraries a command that does not use them must not load: platform clients, the HTTP
-# server and its templates, migrations, plotting (the command line should answer at once).
+# server and its templates, migrations, timers, calendar files, plotting (the command line
+# should answer at once).
 HEAVY = (
     "aiohttp",
     "aiohttp_jinja2",
     "alembic",
+    "apscheduler",  # the timers: `say` builds the bot but never starts them
+    "icalendar",  # calendar files and feeds, made only when asked for
     "jinja2",
     "mako",
     "matplotlib",
@@ -136,6 +139,19 @@ def test_say_loads_no_platform_server_migration_or_plotting_library(
     )
     assert done.returncode == 0, done.stderr
     assert "== Wat ik kan ==" in done.stdout
+    assert heavy == []
+
+
+def test_a_directory_question_by_say_loads_none_of_them_either(
+    database_url: str, no_demo: Path
+) -> None:
+    # '/wie' reads the directory and understands the theme (an empty directory here, so
+    # nobody fits): still no timers, calendar files or server.
+    done, heavy = _loaded(
+        "--config", str(no_demo), "--db", database_url, "say", "--as", "x", "/wie schulden"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "niemand die hierbij past" in done.stdout
     assert heavy == []
 
 
