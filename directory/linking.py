@@ -3,7 +3,8 @@
 A verified person (already known on another platform) gets a short-lived,
 single-use code and sends it from the new account; or an admin issues the code
 for them. Only a hash of the code is stored, wrong attempts are counted per
-account, and nobody can take over an entry that is not theirs.
+account, for all accounts together, and per code where the code was sent for a known
+account; nobody can take over an entry that is not theirs.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ FAILURE_WINDOW = timedelta(minutes=15)
 # Wrong codes from all accounts together within a window: past this, nobody can try a code
 # until the window has passed (guessing from many accounts at once is stopped too).
 MAX_FAILURES_ALL = 50
+# Wrong codes from the account a code was sent for (an imported @username's first writer)
+# while that code is outstanding: past this the code is burned and the person asks a new one.
+# A code is stored hashed, so a wrong guess can only be laid at a code through its account.
+MAX_FAILURES_PER_CODE = 3
 
 Outcome = Literal["linked", "already_linked", "wrong", "expired", "used", "too_many", "taken"]
 
@@ -75,9 +80,19 @@ def looks_like_code(raw: str) -> bool:
 
 
 async def issue(
-    session: AsyncSession, person_id: int, *, issued_by: int, now: datetime, origin: str
+    session: AsyncSession,
+    person_id: int,
+    *,
+    issued_by: int,
+    now: datetime,
+    origin: str,
+    for_account: tuple[str, str] | None = None,
 ) -> IssuedCode:
-    """Create a code for a person; earlier unused codes of that person stop working."""
+    """Create a code for a person; earlier unused codes of that person stop working.
+
+    `for_account` (platform, account) names the account the code is meant to link, when it
+    is known: that account's wrong codes then count against this code too.
+    """
     await session.execute(
         delete(LinkCode).where(LinkCode.person_id == person_id, LinkCode.used_at.is_(None))
     )
@@ -90,6 +105,9 @@ async def issue(
             issued_by=issued_by,
             created_at=now,
             expires_at=expires,
+            for_platform=for_account[0] if for_account else None,
+            for_account=for_account[1].lower() if for_account else None,
+            failures=0,
         )
     )
     record(
@@ -240,6 +258,7 @@ async def _refused(
 
 
 async def _count_failure(session: AsyncSession, platform: str, account: str, now: datetime) -> None:
+    await _count_against_codes(session, platform, account, now)
     attempts = await session.get(LinkAttempt, (platform, account))
     if attempts is None:
         session.add(
@@ -249,6 +268,35 @@ async def _count_failure(session: AsyncSession, platform: str, account: str, now
         attempts.failures, attempts.window_started_at = 1, now
     else:
         attempts.failures += 1
+
+
+async def _count_against_codes(
+    session: AsyncSession, platform: str, account: str, now: datetime
+) -> None:
+    """A wrong code from the account an outstanding code was sent for counts against it."""
+    rows = await session.scalars(
+        select(LinkCode).where(
+            LinkCode.for_platform == platform,
+            LinkCode.for_account == account,
+            LinkCode.used_at.is_(None),
+            LinkCode.expires_at > now,
+        )
+    )
+    for row in rows:
+        row.failures = (row.failures or 0) + 1
+        if row.failures < MAX_FAILURES_PER_CODE:
+            continue
+        row.used_at, row.used_on = now, "burned"
+        record(
+            session,
+            at=now,
+            actor="system",
+            action="link_code.burned",
+            object_type="person",
+            object_id=row.person_id,
+            result="too_many",
+            origin=platform,
+        )
 
 
 async def _failures_everywhere(session: AsyncSession, now: datetime) -> int:

@@ -27,8 +27,14 @@ class LinkCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Where the code was redeemed ('telegram', …) or 'burned' when shown in a group chat.
+    # Where the code was redeemed ('telegram', …) or 'burned' when shown in a group chat or
+    # guessed at too often.
     used_on: Mapped[str | None] = mapped_column(String(20))
+    # The account the code was sent for, when known (an imported Telegram @username's first
+    # writer): its wrong codes count against this code, and enough of them burn it.
+    for_platform: Mapped[str | None] = mapped_column(String(20))
+    for_account: Mapped[str | None] = mapped_column(String(120))
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LinkAttempt(Base):

@@ -72,7 +72,12 @@ class UsernameLinks:
             if person is None or not person.active:
                 return
             issued = await linking.issue(
-                session, person.id, issued_by=person.id, now=now, origin="telegram"
+                session,
+                person.id,
+                issued_by=person.id,
+                now=now,
+                origin="telegram",
+                for_account=("telegram", account),
             )
             tr = self.deps.translator(person.language)
             minutes = int(linking.CODE_LIFETIME.total_seconds() // 60)

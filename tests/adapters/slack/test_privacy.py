@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 
+from core.clock import FrozenClock
 from tests.adapters.slack.fake_slack import Call
 from tests.adapters.slack.harness import SlackHarness
 from tests.adapters.slack.test_handover import _dms_to, _option
@@ -13,6 +15,7 @@ from tests.adapters.slack.test_handover import _people as _handover_people
 from tests.support import make_person
 
 PHONE_DIGITS = "12345670"
+TUESDAY_8_DEC_14H = 1796734800  # 2026-12-08 14:00 in Amsterdam
 HOSTILE = "<!channel> @here <https://evil.example/login|Klik hier> & meer"
 
 
@@ -111,6 +114,46 @@ async def test_a_handovers_need_and_label_reach_the_receiver_without_markup(
     [request] = _dms_to(slack, "D2")
     _inert(request)
     assert "dossier" in request.params["text"]
+
+
+async def test_a_meeting_title_reaches_the_weekly_post_without_markup(
+    slack: SlackHarness, clock: FrozenClock
+) -> None:
+    await make_person(slack.app, "Fatima el Amrani", email="fatima@example.org")
+    slack.fake.add_user("U1", email="fatima@example.org")
+    await slack.command("/plan", channel="C0NETWERK")
+    [opened] = await slack.fake.wait_for("views.open")
+    await slack.settle()
+    view = (slack.fake.to("views.update") or [opened])[-1].params["view"]
+    answer = await slack.submit(
+        view,
+        {
+            "kind": "netwerkbijeenkomst",
+            "title": f"Netwerk {HOSTILE}",
+            "themes": "schulden",
+            "start": TUESDAY_8_DEC_14H,
+            "duration": "90min",
+            "recurrence": "once",
+            "place": "Wijkcentrum De Schakel",
+        },
+    )
+    assert answer.status == 200 and answer.text == ""
+    await slack.settle()
+    # Monday 7 December, 09:00 in Amsterdam: the timer posts the week's meetings.
+    clock.set(datetime(2026, 12, 7, 8, 0, tzinfo=UTC))
+    before = len(slack.fake.to("chat.postMessage"))
+    await slack.app.deps.registry.tickers["scheduler.reminders"](slack.app.deps, clock.now())
+    await slack.app.delivery.flush()
+    await slack.settle()
+    posts = [
+        c
+        for c in slack.fake.to("chat.postMessage")[before:]
+        if c.params["channel"] == "C0NETWERK" and "Deze week" in _everything(c)
+    ]
+    assert len(posts) == 1, [_everything(c) for c in slack.fake.to("chat.postMessage")]
+    [weekly] = posts
+    _inert(weekly)
+    assert "Netwerk" in str(weekly.params["text"]) and "&amp; meer" in str(weekly.params["text"])
 
 
 def _digits(text: str) -> str:

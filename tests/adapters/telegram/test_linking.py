@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.bootstrap import App
+from core.audit import AuditEntry
 from core.clock import FrozenClock
 from core.outbox import OutboxMessage
 from directory import linking
@@ -129,3 +130,46 @@ async def test_an_imported_username_is_confirmed_with_a_code_sent_elsewhere(
     assert "Gelukt!" in telegram.api.texts_to(FATIMA.id)[-1]
     await telegram.say(FATIMA, "/taal en")
     assert telegram.api.texts_to(FATIMA.id)[-1] == "From now on I'll speak English with you."
+
+
+async def test_wrong_codes_from_the_account_a_code_was_sent_for_burn_that_code(
+    app: App, chat: Chat, telegram: TelegramHarness
+) -> None:
+    csv = (
+        "naam,organisatie,telefoon,email,themas,telegram\n"
+        "Fatima el Amrani,Gemeente Groenwater,06-12345678,f.elamrani@example.org,schulden,"
+        "@Fatima_EA\n"
+    )
+    await import_csv(app.deps.uow, csv, now=app.deps.clock.now())
+    await telegram.say(FATIMA, "/help")
+    async with app.deps.uow() as uow:
+        [sent] = list(
+            await uow.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "link.username")
+            )
+        )
+    found = re.search(r"/koppel (\S+)", sent.payload["text"])
+    assert found is not None
+    code = found.group(1)
+    # Wrong codes from another account are that account's own guesses: the code still works.
+    for attempt in range(linking.MAX_FAILURES_PER_CODE):
+        await telegram.say(OTHER, f"/koppel ZZZZ-ZZZ{attempt + 2}")
+    # Wrong codes from the account the code was sent for count against that code, also in a
+    # group; each gets the one answer, and the last one burns the code.
+    await telegram.say(FATIMA, "/koppel@GroeneKrokodilBot ZZZZ-ZZZ2", chat=GROUP)
+    for attempt in range(1, linking.MAX_FAILURES_PER_CODE):
+        await telegram.say(FATIMA, f"/koppel ZZZZ-ZZZ{attempt + 2}")
+        assert telegram.api.texts_to(FATIMA.id)[-1] == NOT_VALID
+    # Now the right code does not work either (still within the account's own limit).
+    assert linking.MAX_FAILURES_PER_CODE < linking.MAX_FAILURES
+    await telegram.say(FATIMA, f"/koppel {code}")
+    assert telegram.api.texts_to(FATIMA.id)[-1] == NOT_VALID
+    async with app.deps.uow() as uow:
+        burned = await uow.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "link_code.burned")
+        )
+    assert burned is not None and burned.result == "too_many"
+    # Fatima asks a new code where she is known (the console) and links with it.
+    fresh = str((await chat.say("/koppel")).data["code"])
+    await telegram.say(FATIMA, f"/koppel {fresh}")
+    assert "Gelukt!" in telegram.api.texts_to(FATIMA.id)[-1]
