@@ -36,6 +36,7 @@ ENV_OVERRIDES: tuple[tuple[str, str, str], ...] = (
     ("teams", "tenant_id", "TEAMS_TENANT_ID"),
     ("teams", "authority", "TEAMS_AUTHORITY"),
     ("teams", "openid_metadata_url", "TEAMS_OPENID_METADATA_URL"),
+    ("web", "trusted_proxies", "KROKODIL_TRUSTED_PROXIES"),
 )
 # (section, key, environment variable) for secrets: environment only.
 ENV_SECRETS: tuple[tuple[str, str, str], ...] = (
@@ -116,7 +117,10 @@ def _apply(obj: Any, raw: Mapping[str, Any], prefix: str) -> Any:
 def _set(settings: Settings, section: str, key: str, value: str) -> Settings:
     part = getattr(settings, section)
     coerced = _coerce(f"{section}.{key}", getattr(part, key), value)
-    return replace(settings, **{section: replace(part, **{key: coerced})})
+    try:
+        return replace(settings, **{section: replace(part, **{key: coerced})})
+    except ValueError as error:  # the section's own check, as for the file
+        raise SettingsError(f"[{section}]: {error}") from error
 
 
 def _coerce(name: str, current: Any, value: Any) -> Any:

@@ -7,6 +7,7 @@ config.example.toml.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 
 
@@ -187,8 +188,19 @@ class WebConfig:
     link_minutes: int = 10
     # Hours a browser stays signed in: a working day.
     session_hours: int = 9
+    # Addresses (or networks, "10.0.0.0/8") of reverse proxies whose X-Forwarded-Proto is
+    # believed: a request from one of them that says "https" gets a Secure cookie. Empty: the
+    # header is ignored, and a public URL starting with https:// alone makes cookies Secure.
+    trusted_proxies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as error:
+                raise ValueError(
+                    f"web.trusted_proxies: {proxy!r} is not an IP address or network"
+                ) from error
         if self.link_minutes < 1:
             raise ValueError(f"web.link_minutes must be 1 or more, got {self.link_minutes}")
         if self.session_hours < 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -138,9 +139,32 @@ async def signed_out(request: web.Request) -> web.Response:
 
 
 def https(request: web.Request) -> bool:
-    """Behind https (directly, or the public URL a reverse proxy serves)."""
-    public = request.app[APP_KEY].settings.server.public_url or ""
-    return request.secure or public.startswith("https://")
+    """Behind https: directly, the public URL a reverse proxy serves, or a trusted proxy says so.
+
+    X-Forwarded-Proto counts only from an address in `[web] trusted_proxies`; anyone else could
+    send it. The last value is the one the nearest proxy (the trusted one) added.
+    """
+    settings = request.app[APP_KEY].settings
+    public = settings.server.public_url or ""
+    if request.secure or public.startswith("https://"):
+        return True
+    forwarded = request.headers.get("X-Forwarded-Proto", "")
+    if not forwarded or not _trusted(request.remote, settings.web.trusted_proxies):
+        return False
+    return forwarded.split(",")[-1].strip().lower() == "https"
+
+
+def _trusted(remote: str | None, proxies: tuple[str, ...]) -> bool:
+    """Whether the peer address is one of the trusted proxies."""
+    if not remote or not proxies:
+        return False
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:  # a Unix socket peer, or nothing usable
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in ipaddress.ip_network(p, strict=False) for p in proxies)
 
 
 def _refused(request: web.Request, outcome: str) -> web.Response:

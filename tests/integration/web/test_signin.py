@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
@@ -205,3 +206,42 @@ async def test_the_sign_in_button_needs_the_token_of_its_own_page(
         path, data={"csrf": signin_token(await page.text())}, allow_redirects=False
     )
     assert done.status == 303 and (await client.get("/web/")).status == 200
+
+
+@pytest.mark.parametrize(
+    ("trusted", "proto", "secure"),
+    [
+        ((), "https", False),  # anyone can send the header: ignored without a trusted proxy
+        (("127.0.0.1",), "https", True),
+        (("127.0.0.0/8",), "http, https", True),  # the nearest proxy's value counts
+        (("127.0.0.1",), "http", False),
+        (("10.0.0.0/8",), "https", False),  # the header from an address not trusted
+    ],
+)
+async def test_forwarded_proto_counts_only_from_a_trusted_proxy(
+    settings: Settings,
+    clock: FrozenClock,
+    trusted: tuple[str, ...],
+    proto: str,
+    secure: bool,
+) -> None:
+    web_settings = replace(settings.web, trusted_proxies=trusted)
+    bot = build(replace(settings, web=web_settings), clock=clock, rng=random.Random(1))
+    try:
+        await make_person(bot, "Fatima el Amrani", email="f.elamrani@example.org")
+        path = await link_from_chat(Chat(bot, "f.elamrani"), "f.elamrani")
+        headers = {"X-Forwarded-Proto": proto}
+        async with TestClient(TestServer(make_web_app(bot))) as http:
+            page = await http.get(path, headers=headers)
+            browser = page.cookies[SIGNIN_COOKIE]
+            assert bool(browser["secure"]) is secure
+            done = await http.post(
+                path,
+                data={"csrf": signin_token(await page.text())},
+                headers={**headers, "Cookie": f"{SIGNIN_COOKIE}={browser.value}"},
+                allow_redirects=False,
+            )
+            assert done.status == 303
+            assert bool(done.cookies["krokodil_sessie"]["secure"]) is secure
+    finally:
+        await bot.close()

@@ -103,3 +103,14 @@ def test_teams_ids_and_secret_stay_out_of_the_file(tmp_path: Path) -> None:
         file.write_text(f"[teams]\n{line}\n")
         with pytest.raises(SettingsError, match="environment"):
             load_settings(file, env={})
+
+
+def test_trusted_proxies_come_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    assert load_settings("config.toml", env={}).web.trusted_proxies == ()
+    file = tmp_path / "k.toml"
+    file.write_text('[web]\ntrusted_proxies = ["10.0.0.5"]\n')
+    assert load_settings(file, env={}).web.trusted_proxies == ("10.0.0.5",)
+    env = {"KROKODIL_TRUSTED_PROXIES": "10.0.0.0/8, ::1"}
+    assert load_settings(file, env=env).web.trusted_proxies == ("10.0.0.0/8", "::1")
+    with pytest.raises(SettingsError, match=r"web\.trusted_proxies.*'proxy\.example'"):
+        load_settings(file, env={"KROKODIL_TRUSTED_PROXIES": "proxy.example"})
