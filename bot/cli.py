@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import sys
@@ -82,9 +81,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return asyncio.run(_run(settings, migrate=not args.no_migrate))
     if args.command == "say":
         # One message and out: the cycle collector would only walk the freshly imported
-        # modules again and again (0.1-0.2 s of a start); the process ends right after.
-        gc.disable()
-        return asyncio.run(_say(settings, args.who, args.text, as_json=args.json))
+        # modules again and again (0.1-0.2 s of a start). Paused, not switched off, so a
+        # caller in the same process (the tests) gets it back.
+        from core.memory import collector_paused
+
+        with collector_paused():
+            return asyncio.run(_say(settings, args.who, args.text, as_json=args.json))
     if args.command == "teams":
         from bot import cli_teams
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -27,6 +28,16 @@ def test_say_prints_the_dutch_help(
     assert code == 0
     assert "== Wat ik kan ==" in out
     assert "/help — laat zien wat ik kan" in out
+
+
+def test_say_gives_the_cycle_collector_back(
+    database_url: str, no_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `say` pauses the collector while it answers; a caller in the same process keeps its own.
+    assert gc.isenabled()
+    code = main(["--config", str(no_demo), "--db", database_url, "say", "--as", "iemand", "/help"])
+    assert code == 0 and "== Wat ik kan ==" in capsys.readouterr().out
+    assert gc.isenabled()
 
 
 def test_say_json_prints_one_object(
