@@ -172,6 +172,10 @@ async def test_the_pilot_answers_through_the_proxy_and_survives_a_replica_stoppi
         for path in ("/healthz", "/readyz", "/metrics", "/"):
             async with http.get(f"{base}{path}") as response:
                 assert response.status == 404, f"{path} must not be published"
+        # The web view is published: the bot itself asks a visitor to sign in from chat.
+        async with http.get(f"{base}/web/") as response:
+            assert response.status == 401
+            assert "/web" in await response.text()
 
         # Both replicas ready on the one database; exactly one of them runs the timers.
         def one_leader() -> bool:

@@ -33,7 +33,7 @@ SECRET_VARIABLES = (
     "TEAMS_APP_PASSWORD",
     "TEAMS_TENANT_ID",
 )
-PUBLIC_PATHS = {"/slack/events", "/telegram/webhook", "/api/messages", "/agenda/"}
+PUBLIC_PATHS = {"/slack/events", "/telegram/webhook", "/api/messages", "/agenda/", "/web/"}
 # Resident set size of a replica after a hundred /wie and a /rapport chart (`python -m bench
 # image`, docs/deploy.md).
 MEASURED_RSS_MIB = 161
