@@ -9,6 +9,7 @@ serving process are frozen out of it once they are built.
 
 from __future__ import annotations
 
+import atexit
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,17 @@ def collector_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def collector_off_until_exit() -> None:
+    """For a process that does one short thing and ends: no cycle collection at all.
+
+    Not even the one Python runs at exit over every object still alive (0.15 s after a
+    `krokodil say`, which imported some 700 modules): everything alive then is frozen out
+    of it, and the process's memory goes back to the system as a whole anyway.
+    """
+    gc.disable()
+    atexit.register(gc.freeze)
 
 
 def freeze_survivors() -> None:

@@ -40,6 +40,42 @@ def test_say_gives_the_cycle_collector_back(
     assert gc.isenabled()
 
 
+# The console script's own process: collections are reported on stderr as they start
+# (os.write still works while Python shuts down), and whether main() left the collector on.
+AS_PROCESS = (
+    "import gc, os, sys\n"
+    "from bot.cli import main\n"
+    "def report(phase, info, write=os.write):\n"
+    "    if phase == 'start':\n"
+    "        write(2, b'collection %d\\n' % info['generation'])\n"
+    "gc.callbacks.append(report)\n"
+    "sys.argv = ['krokodil', *sys.argv[1:]]\n"
+    "code = main()\n"
+    "print('returned', gc.isenabled(), file=sys.stderr, flush=True)\n"
+    "raise SystemExit(code)\n"
+)
+
+
+def test_say_as_its_own_process_leaves_the_collector_off_to_the_end(
+    database_url: str, no_demo: Path
+) -> None:
+    # Switched back on after the answer, the collector's first pass would walk everything
+    # made while it was off; at exit Python collects once more over all of it. Neither
+    # frees anything when the process ends anyway.
+    args = ["--config", str(no_demo), "--db", database_url, "say", "--as", "iemand", "/help"]
+    done = subprocess.run(
+        [sys.executable, "-c", AS_PROCESS, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "== Wat ik kan ==" in done.stdout
+    after = done.stderr.split("returned ", 1)[1].splitlines()
+    assert after[0] == "False"  # still off
+    assert [line for line in after if line.startswith("collection")] == []
+
+
 def test_say_json_prints_one_object(
     database_url: str, no_demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
