@@ -4,9 +4,10 @@ Slack waits three seconds for the acknowledgement of a request and never sends i
 once it got one, so an answer that exists only in memory after the acknowledgement dies
 with the process. `AckWindow` lets the work run for `seconds` first: what is ready by
 then is answered in or before the acknowledgement. What is not is written to the inbox
-(`core.inbox`, one statement committed on its own) and only then acknowledged; once its
-answer is delivered the row is removed. `recovery.InboxRecovery` answers the rows a
-process left behind.
+(`core.inbox`, one statement committed on its own) and only then acknowledged (a command
+with a placeholder message that its answer replaces, see `respond`); once its answer is
+delivered the row is removed. `recovery.InboxRecovery` answers the rows a process left
+behind.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ log = logging.getLogger("krokodil.slack")
 
 # Slack gives up after 3 s; what is not ready after this many goes through the inbox.
 ANSWER_WITHIN = 2.0
+# Where a stored request keeps the placeholder its acknowledgement showed (Slack never
+# sends this key), so an answer from recovery replaces it as it was shown.
+PLACEHOLDER_KEY = "krokodil_placeholder"
 
 Ack = Callable[..., Awaitable[Any]]
 Busy = Callable[[], AbstractAsyncContextManager[None]]
@@ -70,10 +74,13 @@ class AckWindow:
         kind: str,
         work: asyncio.Future[Any],
         deliver: Callable[[Any], Awaitable[None]] | None,
+        placeholder: dict[str, Any] | None = None,
     ) -> None:
-        """Store the request, acknowledge it, let the work finish and deliver, forget the row."""
-        item = await self.store(body, kind)
-        await ack()
+        """Store the request, acknowledge it (with the placeholder, if any), let the work
+        finish and deliver, forget the row."""
+        stored = body if placeholder is None else {**body, PLACEHOLDER_KEY: placeholder}
+        item = await self.store(stored, kind)
+        await (ack(placeholder) if placeholder is not None else ack())
         async with self.busy():
             result = await work
             if deliver is not None:

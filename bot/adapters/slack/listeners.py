@@ -7,8 +7,9 @@ Slack forgets a request once it is acknowledged, so the acknowledgement means *d
 durably stored*. A slash command whose answer is ready within ``answer_within`` seconds
 gets it as the body of the acknowledgement (Slack shows it as the answer); a button
 press is answered before it is acknowledged. Anything slower is written to the inbox
-(``core.inbox``) first, then acknowledged, then answered, and the row removed; a process
-that dies in between leaves the row to ``recovery``. Modal submissions answer in the
+(``core.inbox``) first, then acknowledged (a command with a placeholder message that its
+answer replaces), then answered, and the row removed; a process that dies in between
+leaves the row to ``recovery``. Modal submissions answer in the
 acknowledgement itself (close, errors, next form). Commands with a form builder open
 their modal first, because the trigger id expires in 3 seconds.
 """
@@ -132,9 +133,23 @@ class Listeners:
             if shown is not None:
                 await (ack(shown) if shown else ack())
                 return
+        placeholder = await self.placeholder(body)
         await self.window.later(
-            ack, body, "command", work, lambda done: self.answer_command(done, respond)
+            ack,
+            body,
+            "command",
+            work,
+            lambda done: self.answer_command(done, respond, placeholder),
+            placeholder,
         )
+
+    async def placeholder(self, body: dict[str, Any]) -> dict[str, Any]:
+        """What acknowledges a command still being worked on ("Even zoeken…"), in the asker's
+        language when their profile is known already (Dutch otherwise)."""
+        user = str(body["user_id"])
+        profile = self.profiles.cached(user) or SlackProfile(user_id=user)
+        inv = inbound.command_invocation(body, profile)
+        return await self.responder.placeholder(inv, profile.locale)
 
     async def command_reply(self, body: dict[str, Any]) -> tuple[Invocation, Reply, SlackProfile]:
         """Dispatch a slash command: the invocation, its reply and the asker's profile."""
@@ -143,12 +158,18 @@ class Listeners:
         return inv, await self.dispatcher.handle(inv), profile
 
     async def answer_command(
-        self, done: tuple[Invocation, Reply, SlackProfile], respond: Respond | None
+        self,
+        done: tuple[Invocation, Reply, SlackProfile],
+        respond: Respond | None,
+        placeholder: dict[str, Any] | None = None,
     ) -> None:
-        """Show a command's reply at its response_url (or a form, or in the DM)."""
+        """Show a command's reply at its response_url, replacing the placeholder that
+        acknowledged it (or a form, or in the DM)."""
         inv, reply, profile = done
         trigger = None  # by now the trigger id has expired
-        await self.responder.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
+        await self.responder.answer(
+            inv, reply, profile, trigger_id=trigger, respond=respond, placeholder=placeholder
+        )
 
     async def open_command_form(self, body: dict[str, Any], respond: Respond) -> None:
         """A bare command with a form: the modal at once, suggestions after."""

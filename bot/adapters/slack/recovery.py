@@ -4,7 +4,9 @@ Every Slack process looks at the inbox when it starts and then every `interval` 
 (so a replica answers for one that is down). It adopts the rows of processes that no
 longer run, one conditional UPDATE each, so two processes looking at once never answer
 the same row. A row still inside the `response_url`'s life (Slack: 30 minutes) is
-answered there: a kept reply is sent as it is, anything else is done again. An older row
+answered there: a kept reply is sent as it is, anything else is done again. A command's
+answer replaces the placeholder its acknowledgement showed, so an answer the stopped
+process had already sent is replaced by the same answer, not shown twice. An older row
 gets a direct message (through the outbox) saying the question was not handled in time.
 """
 
@@ -20,6 +22,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.adapters.base import defer_to_outbox
 from bot.adapters.slack import inbound
+from bot.adapters.slack.acks import PLACEHOLDER_KEY
 from core import inbox
 from core.clock import amsterdam
 from core.db import database_away
@@ -107,7 +110,9 @@ class InboxRecovery:
                 done = (inv, Reply.from_json(row.reply), profile)
             else:
                 done = await self.listeners.command_reply(body)
-            await self.listeners.answer_command(done, respond)
+            shown = body.get(PLACEHOLDER_KEY)
+            placeholder = shown if isinstance(shown, dict) else None
+            await self.listeners.answer_command(done, respond, placeholder)
         elif row.kind == "action":
             await self.listeners.press(body, respond)
 

@@ -1,9 +1,16 @@
 """Answering the person who just did something, where they did it: the response_url, their
 DM, an ephemeral message or a thread; a form as a modal; the outbox when Slack refuses.
+
+A slash command whose answer is not ready within the acknowledgement window is acknowledged
+with a short placeholder ("Even zoeken…"). Its answer then replaces that message through
+the command's ``response_url`` (``replace_original``), so an answer sent a second time after
+a crash replaces the same message instead of adding one. Slack never changes a message from
+ephemeral to in channel, so the placeholder is shown as the answer will be.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,12 +20,17 @@ from bot.adapters.slack.form_opener import FormOpener
 from bot.adapters.slack.identity import SlackProfile
 from bot.adapters.slack.outbound import SLACK_FAILURES, SlackSender
 from bot.adapters.slack.render import fallback_text, reply_blocks
+from core.i18n import N_
 from core.messages import Invocation, Recipient, Reply
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.slack")
 
 Respond = Callable[..., Awaitable[Any]]
+# The acknowledgement of a command still being worked on; its answer replaces it.
+PLACEHOLDER = N_("Even zoeken…")
+# How long the placeholder may wait for Slack to name the asker's DM (it goes in the ack).
+PLACEHOLDER_LOOKUP_SECONDS = 0.5
 
 
 class Responder:
@@ -38,8 +50,10 @@ class Responder:
         trigger_id: str | None = None,
         respond: Respond | None = None,
         thread_ts: str | None = None,
+        placeholder: dict[str, Any] | None = None,
     ) -> None:
-        """Show a reply to the person who asked, where they asked."""
+        """Show a reply to the person who asked, where they asked (replacing the `placeholder`
+        that acknowledged it, when there was one)."""
         if reply.data.get("duplicate"):
             return
         if reply.form is not None:
@@ -49,7 +63,7 @@ class Responder:
                 return
             reply = offered
         try:
-            await self._show(inv, reply, respond, thread_ts)
+            await self._show(inv, reply, respond, thread_ts, placeholder)
         except SLACK_FAILURES as error:
             log.warning("answer failed, queued for retry: %s", type(error).__name__)
             await self.queue_for(inv.account, reply)
@@ -75,24 +89,45 @@ class Responder:
             "response_type": "in_channel" if in_app_dm else "ephemeral",
         }
 
+    async def placeholder(self, inv: Invocation, language: str | None) -> dict[str, Any]:
+        """The acknowledgement of a command whose answer is not ready: a short message in the
+        asker's language, shown as the answer will be (Slack keeps a message's visibility)."""
+        try:
+            async with asyncio.timeout(PLACEHOLDER_LOOKUP_SECONDS):
+                in_app_dm = await self._in_app_dm(inv)
+        except TimeoutError:
+            in_app_dm = False  # the answer then keeps this visibility too (it replaces it)
+        text = self.deps.translator(language).gettext(PLACEHOLDER)
+        return {"text": text, "response_type": "in_channel" if in_app_dm else "ephemeral"}
+
     async def _in_app_dm(self, inv: Invocation) -> bool:
         """Asked in the DM with the bot, which only the asker reads."""
         user = inv.account
         return inv.chat == user or (inv.is_direct and inv.chat == await self._dm_or_none(user))
 
     async def _show(
-        self, inv: Invocation, reply: Reply, respond: Respond | None, thread_ts: str | None
+        self,
+        inv: Invocation,
+        reply: Reply,
+        respond: Respond | None,
+        thread_ts: str | None,
+        placeholder: dict[str, Any] | None = None,
     ) -> None:
         user = inv.account
         in_app_dm = await self._in_app_dm(inv)
         if respond is not None:
             # Only the asker reads the DM with the bot, so answers there may stay put;
-            # anywhere else they are for the asker's eyes only.
+            # anywhere else they are for the asker's eyes only. An answer to a placeholder
+            # replaces it, as it was shown: sent twice, it is still one message.
+            if placeholder is not None:
+                shown_as = str(placeholder.get("response_type") or "ephemeral")
+            else:
+                shown_as = "in_channel" if in_app_dm else "ephemeral"
             response = await respond(
                 text=fallback_text(reply),
                 blocks=reply_blocks(reply),
-                response_type="in_channel" if in_app_dm else "ephemeral",
-                replace_original=False,
+                response_type=shown_as,
+                replace_original=placeholder is not None,
             )
             status = getattr(response, "status_code", 200)
             if status != 200:

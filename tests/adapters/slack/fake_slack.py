@@ -3,6 +3,12 @@
 The real slack_sdk AsyncWebClient (inside the real Bolt app) is pointed at it
 with ``slack.api_url``. It also plays the upload host of the external file
 upload flow and the ``response_url`` endpoint of slash commands and buttons.
+
+A ``response_url`` is modelled as Slack documents it (api.slack.com/interactivity/handling,
+"Message responses"; /interactivity/slash-commands, "A note about replace_original"): it
+takes up to 5 posts within 30 minutes (then 404), and a post with ``replace_original`` true
+replaces the message that URL produced last (an answer in the acknowledgement counts),
+keeping its visibility; any other post adds a message. `visible` is what the user sees.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +25,9 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT"
+# What Slack allows one response_url (api.slack.com/interactivity/handling).
+RESPONSE_URL_USES = 5
+RESPONSE_URL_SECONDS = 30 * 60
 
 
 @dataclass
@@ -84,6 +94,10 @@ class FakeSlack:
     broken: dict[str, int] = field(default_factory=dict)
     # HTTP status the response_url endpoint answers with (Slack says 404 once it expired).
     respond_status: int = 200
+    # response_url → the messages it took, in order (an acknowledgement's first).
+    through: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # response_url → (monotonic moment it was made, posts accepted so far).
+    _urls: dict[str, list[float]] = field(default_factory=dict)
     url: str = ""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -118,9 +132,22 @@ class FakeSlack:
         """What `slack.api_url` should be."""
         return f"{self.url}/api/"
 
-    def response_url(self) -> str:
-        """A fresh response_url for a command or button payload."""
-        return f"{self.url}/respond/{next(self._ids)}"
+    def response_url(self, age: float = 0.0) -> str:
+        """A fresh response_url for a command or button payload (`age` seconds old)."""
+        url = f"{self.url}/respond/{next(self._ids)}"
+        self._urls[url] = [time.monotonic() - age, 0]
+        return url
+
+    def visible(self, response_url: str) -> list[dict[str, Any]]:
+        """The messages the user sees from one response_url, oldest first: `replace_original`
+        replaces the last one shown, keeping its visibility; anything else adds one."""
+        shown: list[dict[str, Any]] = []
+        for params in self.through.get(response_url, []):
+            if params.get("replace_original") in (True, "true") and shown:
+                shown[-1] = {**params, "response_type": shown[-1].get("response_type")}
+            else:
+                shown.append({"response_type": "ephemeral", **params})
+        return shown
 
     def add_user(
         self, user_id: str, email: str | None = None, locale: str = "nl-NL", name: str = ""
@@ -143,6 +170,15 @@ class FakeSlack:
         await self.wait_until(lambda: len(self.to(method)) >= count, within)
         return self.to(method)
 
+    def posted(self) -> list[Call]:
+        """Posts to response_urls (answers in an acknowledgement left out)."""
+        return [c for c in self.to("respond") if not c.params.get("in_ack")]
+
+    async def wait_for_posts(self, count: int = 1, within: float = 5.0) -> list[Call]:
+        """Wait until `count` posts reached response_urls; fails the test on timeout."""
+        await self.wait_until(lambda: len(self.posted()) >= count, within)
+        return self.posted()
+
     async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
         """Wait until a call makes `condition` true (checked after every recorded call)."""
         async with asyncio.timeout(within):
@@ -153,7 +189,23 @@ class FakeSlack:
     def shown_in_ack(self, response_url: str, body: dict[str, Any]) -> None:
         """A command answered in its acknowledgement: Slack shows it as it shows a message
         posted to the response_url, so it is recorded as one (with `in_ack`)."""
-        self._record("respond", {**body, "response_url": response_url, "in_ack": True})
+        params = {**body, "response_url": response_url, "in_ack": True}
+        # The bot sent its acknowledgement before any post to the URL; the test records it
+        # after reading the response, which may come after such a post.
+        self.through.setdefault(response_url, []).insert(0, params)
+        self._record("respond", params)
+
+    def _refusal(self, response_url: str) -> str | None:
+        """Why Slack would refuse a post to this response_url now (None: it takes it)."""
+        made = self._urls.get(response_url)
+        if made is None:
+            return None  # made outside `response_url()`: no limits known
+        if time.monotonic() - made[0] > RESPONSE_URL_SECONDS:
+            return "expired_url"
+        if made[1] >= RESPONSE_URL_USES:
+            return "used_url"
+        made[1] += 1
+        return None
 
     def _record(self, method: str, params: dict[str, Any]) -> None:
         self.calls.append(Call(method, params))
@@ -265,8 +317,13 @@ class FakeSlack:
 
     async def _respond(self, request: web.Request) -> web.Response:
         params = await self._params(request)
-        params["response_url"] = str(request.url)
+        url = f"{self.url}/respond/{request.match_info['token']}"
+        params["response_url"] = url
         self._record("respond", params)
         if self.respond_status != 200:
             return web.Response(status=self.respond_status, text="expired_url")
+        refused = self._refusal(url)
+        if refused is not None:
+            return web.Response(status=404, text=refused)
+        self.through.setdefault(url, []).append(params)
         return web.Response(text="ok")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.adapters.slack.acks import PLACEHOLDER_KEY
 from core import inbox
 from core.messages import Reply
 from tests.adapters.slack.harness import SlackHarness
@@ -73,12 +74,28 @@ async def test_a_slow_answer_is_stored_before_the_ack_and_forgotten_once_sent(
     await _person(slack)
     slack.adapter.listeners.window.seconds = 0.0
     answer = await slack.command("/help")
-    assert answer.text == ""  # a plain acknowledgement
+    # Acknowledged with a placeholder, shown as the answer will be (only for the asker).
+    assert answer.json() == {"text": "Even zoeken…", "response_type": "ephemeral"}
     await slack.settle()
-    [shown] = slack.fake.to("respond")
-    assert "in_ack" not in shown.params
+    [shown] = slack.fake.posted()
     assert "Wat ik kan" in shown.blocks_text()
+    assert shown.params["replace_original"] is True
+    # The answer took the placeholder's place: one message.
+    [seen] = slack.fake.visible(shown.params["response_url"])
+    assert "Wat ik kan" in seen["text"]
     assert await _rows(slack) == 0
+
+
+async def test_the_placeholder_is_in_the_askers_language_and_kind(slack: SlackHarness) -> None:
+    await _person(slack)
+    slack.fake.users["U1"].locale = "en-GB"
+    await slack.command("/help", channel="D1")  # answered in the ack: the profile is known now
+    slack.adapter.listeners.window.seconds = 0.0
+    answer = await slack.command("/help", channel="D1")  # the DM with the bot (D + user id)
+    assert answer.json() == {"text": "One moment…", "response_type": "in_channel"}
+    await slack.settle()
+    [shown] = slack.fake.posted()
+    assert shown.params["response_type"] == "in_channel"
 
 
 async def test_a_button_press_is_answered_before_its_acknowledgement(slack: SlackHarness) -> None:
@@ -100,6 +117,24 @@ async def test_what_a_stopped_process_left_is_answered_once(slack: SlackHarness)
     # A second look (or another replica) finds nothing more to answer.
     assert await slack.adapter.recovery.run_once() == 0
     assert await _rows(slack) == 0
+
+
+async def test_an_answer_sent_again_after_a_crash_replaces_the_same_message(
+    slack: SlackHarness,
+) -> None:
+    """Killed after posting the answer and before forgetting the row: recovery posts it again,
+    and the asker still sees one message (the placeholder, replaced twice)."""
+    await _person(slack)
+    body = _command(slack, "/help")
+    placeholder = {"text": "Even zoeken…", "response_type": "ephemeral"}
+    slack.fake.shown_in_ack(body["response_url"], placeholder)
+    stored = {**body, PLACEHOLDER_KEY: placeholder}
+    await _left_behind(slack, stored, reply=Reply(text="Al klaar: bel Joost."))
+    await _left_behind(slack, stored, reply=Reply(text="Al klaar: bel Joost."))  # the same, twice
+    assert await slack.adapter.recovery.run_once() == 2
+    assert len(slack.fake.posted()) == 2  # on the wire: twice
+    [seen] = slack.fake.visible(body["response_url"])  # for the asker: once
+    assert "Al klaar: bel Joost." in seen["text"] and seen["response_type"] == "ephemeral"
 
 
 async def test_a_kept_answer_is_sent_as_it_was_not_worked_out_again(slack: SlackHarness) -> None:
@@ -138,3 +173,18 @@ async def test_a_row_of_a_living_process_is_left_to_it(slack: SlackHarness) -> N
     )
     assert await slack.adapter.recovery.run_once() == 0
     assert await _rows(slack) == 1
+
+
+async def test_an_answer_the_response_url_no_longer_takes_goes_to_the_dm(
+    slack: SlackHarness,
+) -> None:
+    """Slack takes posts at a response_url for 30 minutes; a refused answer is not lost."""
+    await _person(slack)
+    body = {**_command(slack, "/help"), "response_url": slack.fake.response_url(age=31 * 60)}
+    await _left_behind(slack, body)  # young by the bot's clock, but Slack's URL has expired
+    assert await slack.adapter.recovery.run_once() == 1
+    await slack.settle()
+    assert len(slack.fake.posted()) == 1  # tried once, refused
+    assert slack.fake.visible(body["response_url"]) == []
+    [dm] = slack.fake.to("chat.postMessage")
+    assert dm.params["channel"] == "D1" and "Wat ik kan" in dm.blocks_text()

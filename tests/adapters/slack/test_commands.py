@@ -94,10 +94,14 @@ async def test_slack_gets_its_answer_before_the_work_is_done(slack: SlackHarness
     )
     answer = await slack.command("/traag")
     assert answer.status == 200  # acknowledged while the handler is still busy
-    assert slack.fake.to("respond") == []
+    assert answer.json() == {"text": "Even zoeken…", "response_type": "ephemeral"}
+    assert slack.fake.posted() == []
     release.set()
-    [reply] = await slack.fake.wait_for("respond")
+    [reply] = await slack.fake.wait_for_posts()
     assert "klaar" in reply.blocks_text()
+    # The answer took the placeholder's place: the asker sees one message.
+    [seen] = slack.fake.visible(reply.params["response_url"])
+    assert "klaar" in seen["text"] and seen["response_type"] == "ephemeral"
 
 
 async def test_a_lookup_claims_no_event(slack: SlackHarness) -> None:
