@@ -9,28 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from core.clock import utc
-
-if TYPE_CHECKING:
-    import holidays
-
-
-@cache
-def _dutch_holidays(year: int) -> holidays.HolidayBase:
-    # Imported on first use (0.1 s): a command line start that needs no date skips it.
-    import holidays
-
-    return holidays.country_holidays("NL", years=year, language="nl")
+from core.dutch_holidays import dutch_holidays
 
 
 def holiday_name(day: date) -> str | None:
     """The Dutch public holiday on this date (e.g. 'Koningsdag'), or None."""
-    name = _dutch_holidays(day.year).get(day)
-    return str(name) if name else None
+    return dutch_holidays(day.year).get(day)
 
 
 def is_holiday(day: date) -> bool:

@@ -141,6 +141,7 @@ HEAVY = (
     "aiohttp_jinja2",
     "alembic",
     "apscheduler",  # the timers: `say` builds the bot but never starts them
+    "holidays",  # all 250 countries for the Dutch days (core.dutch_holidays has the rules)
     "icalendar",  # calendar files and feeds, made only when asked for
     "jinja2",
     "mako",
@@ -199,6 +200,20 @@ def test_a_directory_question_by_say_loads_none_of_them_either(
     )
     assert done.returncode == 0, done.stderr
     assert "niemand die hierbij past" in done.stdout
+    assert heavy == []
+
+
+def test_who_is_reachable_now_in_the_demo_directory_loads_none_of_them(
+    database_url: str, tmp_path: Path
+) -> None:
+    # The demo directory, as on a fresh clone: people ranked by whether they can be called
+    # now, which asks whether today is a Dutch public holiday.
+    config = tmp_path / "demo.toml"
+    config.write_text("[bot]\ndemo_data = true\n")
+    args = ["--config", str(config), "--db", database_url, "say", "--as", "s.bouzid@example.org"]
+    done, heavy = _loaded(*args, "/wie schulden")
+    assert done.returncode == 0, done.stderr
+    assert "Wie helpt met Schulden" in done.stdout
     assert heavy == []
 
 
