@@ -88,7 +88,7 @@ class FakeSlack:
     throttled: dict[str, list[int]] = field(default_factory=dict)
     # method → Slack error code to answer with (ok: false) for the next calls
     failing: dict[str, str] = field(default_factory=dict)
-    # method → seconds to wait before answering (a slow Slack)
+    # method (or "respond", the response_url) → seconds to wait before answering (a slow Slack)
     delays: dict[str, float] = field(default_factory=dict)
     # method → HTTP status answered with an HTML page (a proxy or Slack itself in trouble)
     broken: dict[str, int] = field(default_factory=dict)
@@ -319,6 +319,8 @@ class FakeSlack:
         params = await self._params(request)
         url = f"{self.url}/respond/{request.match_info['token']}"
         params["response_url"] = url
+        if self.delays.get("respond"):
+            await asyncio.sleep(self.delays["respond"])
         self._record("respond", params)
         if self.respond_status != 200:
             return web.Response(status=self.respond_status, text="expired_url")
