@@ -65,6 +65,12 @@ class ExistingDirectory:
             if platform == "telegram" and username:
                 self.usernames[username.lower()] = pid
 
+    @property
+    def rows(self) -> int:
+        """People, their themes, wijken and accounts: the rows a large import adds to."""
+        links = sum(map(len, self.themes_of.values())) + sum(map(len, self.wijken_of.values()))
+        return len(self.people) + links + len(self.accounts)
+
 
 async def insert_with_ids(
     session: AsyncSession, model: Any, rows: list[dict[str, Any]]

@@ -214,7 +214,10 @@ async def _import(
             "hierboven."
         )
     async with uow_factory() as uow:
-        applied = await apply_rows(uow.session, parsed.rows, now=now, admins=admins, actor=actor)
+        # A preview never locks the directory's tables (directory.set_aside).
+        applied = await apply_rows(
+            uow.session, parsed.rows, now=now, admins=admins, actor=actor, exclusive=not dry_run
+        )
         report.errors.extend(applied.errors)
         if applied.errors and (not skip_invalid or sync is not None):
             return report

@@ -32,6 +32,7 @@ from directory.models import (
     person_wijken,
 )
 from directory.organisations import guess_kind
+from directory.set_aside import set_aside, worth_it
 from directory.theme_lookup import ThemeResolver
 from directory.versioning import mark_everything
 
@@ -77,8 +78,11 @@ async def apply_rows(
     now: datetime,
     admins: Collection[str] = (),
     actor: str = "system",
+    exclusive: bool = True,
 ) -> Applied:
-    """Plan every row, refuse conflicting ones, then write the rest in bulk."""
+    """Plan every row, refuse conflicting ones, then write the rest in bulk; a large write
+    into PostgreSQL may lock the directory's tables to go faster (`exclusive`,
+    directory.set_aside)."""
     result = Applied()
     existing = ExistingDirectory()
     await existing.load(session)
@@ -141,32 +145,42 @@ async def apply_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-    if new_people:
-        ids = await insert_with_ids(
-            session,
-            Person,
-            [
-                {k: v for k, v in values.items() if not k.startswith("_")}
-                for _, values in new_people
-            ],
-        )
-        result.people.update(ids)
-        for (plan, values), pid in zip(new_people, ids, strict=True):
-            theme_rows.extend({"person_id": pid, "theme_id": t} for t in values["_themes"])
-            wijk_rows.extend({"person_id": pid, "wijk_id": w} for w in values["_wijken"])
-            account_rows.extend(_account_row(pid, a, now) for a in plan.accounts)
-            audit_rows.append(_audit(now, actor, "person.imported", pid))
-        result.created = len(new_people)
-    if updates:
-        await session.execute(update(Person), updates)
-    if retheme:
-        await session.execute(delete(person_themes).where(person_themes.c.person_id.in_(retheme)))
-    if rewijk:
-        await session.execute(delete(person_wijken).where(person_wijken.c.person_id.in_(rewijk)))
-    await write_rows(session, person_themes, theme_rows)
-    await write_rows(session, person_wijken, wijk_rows)
-    await write_rows(session, Account.__table__, account_rows)
-    await write_rows(session, AuditEntry.__table__, audit_rows)
+    rows_to_write = len(theme_rows) + len(wijk_rows) + len(account_rows) + len(updates)
+    for plan, values in new_people:
+        rows_to_write += 1 + len(values["_themes"]) + len(values["_wijken"]) + len(plan.accounts)
+    dialect = session.get_bind().dialect.name
+    wanted = exclusive and worth_it(dialect, rows_to_write, existing.rows)
+    async with set_aside(session, wanted):
+        if new_people:
+            ids = await insert_with_ids(
+                session,
+                Person,
+                [
+                    {k: v for k, v in values.items() if not k.startswith("_")}
+                    for _, values in new_people
+                ],
+            )
+            result.people.update(ids)
+            for (plan, values), pid in zip(new_people, ids, strict=True):
+                theme_rows.extend({"person_id": pid, "theme_id": t} for t in values["_themes"])
+                wijk_rows.extend({"person_id": pid, "wijk_id": w} for w in values["_wijken"])
+                account_rows.extend(_account_row(pid, a, now) for a in plan.accounts)
+                audit_rows.append(_audit(now, actor, "person.imported", pid))
+            result.created = len(new_people)
+        if updates:
+            await session.execute(update(Person), updates)
+        if retheme:
+            await session.execute(
+                delete(person_themes).where(person_themes.c.person_id.in_(retheme))
+            )
+        if rewijk:
+            await session.execute(
+                delete(person_wijken).where(person_wijken.c.person_id.in_(rewijk))
+            )
+        await write_rows(session, person_themes, theme_rows)
+        await write_rows(session, person_wijken, wijk_rows)
+        await write_rows(session, Account.__table__, account_rows)
+        await write_rows(session, AuditEntry.__table__, audit_rows)
     if result.created or result.updated or result.new_themes:
         # Bulk writes pass the session's hooks by: every in-memory copy reloads it all.
         mark_everything(session)
