@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -215,11 +215,16 @@ class ThemeMatcher:
         for word in sorted(written):
             if len(word) >= 4 and word.isalpha() and word in self.words:
                 self._by_initial.setdefault(word[0], []).append(word)
-        # Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' → 'eenzaamheid'.
-        self._prefixes: dict[str, set[str]] = {}
+
+    @cached_property
+    def _prefixes(self) -> dict[str, set[str]]:
+        """Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' →
+        'eenzaamheid'; made when a word is first not found otherwise (a tenth of the build)."""
+        prefixes: dict[str, set[str]] = {}
         for word in self.long_words:
             for end in range(4, len(word)):
-                self._prefixes.setdefault(word[:end], set()).add(word)
+                prefixes.setdefault(word[:end], set()).add(word)
+        return prefixes
 
     def _add(
         self, form: str, key: str, strength: float, into: dict[str, dict[str, float]] | None = None

@@ -35,9 +35,14 @@ _CONTRACTION = re.compile(r"\b(" + "|".join(sorted(CONTRACTIONS, key=len, revers
 
 def normalise(text: str) -> str:
     """Lowercase, no accents, letters and digits only, single spaces."""
-    plain = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+    plain = text.lower()
+    if not plain.isascii():  # plain ASCII (most text) has no accents to take off
+        plain = unicodedata.normalize("NFKD", plain)
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(_NOT_LETTER_OR_DIGIT.sub(" ", plain).split())
+
+
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]+")
 
 
 def plain_words(text: str) -> str:
