@@ -61,14 +61,18 @@ class App:
 
 
 def build(
-    settings: Settings, *, clock: Clock | None = None, rng: random.Random | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    metrics: Metrics | None = None,
 ) -> App:
     """Wire the bot; nothing connects until used."""
     engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
     # Every directory write in this process raises the directory's version (directory.versioning).
     track_changes()
     uow = UnitOfWorkFactory(engine)
-    metrics = Metrics()
+    metrics = metrics or Metrics()
     deps = Deps(
         uow=uow,
         clock=clock or SystemClock(),

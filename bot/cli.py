@@ -125,10 +125,12 @@ async def _run(settings: Settings, *, migrate: bool) -> int:
 
 async def _say(settings: Settings, who: str, text: str, *, as_json: bool) -> int:
     from bot.bootstrap import build
+    from bot.metrics import Uncounted
     from bot.render_text import render
     from bot.runtime import prepare
 
-    app = build(settings)
+    # One message and out: no one scrapes this process's metrics.
+    app = build(settings, metrics=Uncounted())
     try:
         await prepare(app)
         reply, delivered = await say(app, who, text)

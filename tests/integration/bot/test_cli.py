@@ -148,6 +148,7 @@ HEAVY = (
     "matplotlib",
     "microsoft_agents",
     "numpy",
+    "prometheus_client",  # no one scrapes a `say`
     "slack_bolt",
     "slack_sdk",
     "telegram",
