@@ -4,8 +4,9 @@ by a fixed number of concurrent users, each waiting for its answer before asking
 Slack answers a slash command with the HTTP acknowledgement, and the answer either in
 that acknowledgement's body or posted afterwards to the command's ``response_url`` (here:
 the stand-in in this process). Both are timed from the moment the request leaves.
-Telegram's webhook answers after the bot has processed the update and sent its reply
-(to the Bot API stand-in), so there the HTTP latency is the whole path.
+Telegram's webhook answers after the bot has processed the update: with the answer in the
+response's body (a Bot API call Telegram carries out), or after sending it to the Bot API
+stand-in; either way the HTTP latency is the whole path.
 
 A bot's answer counts only when a contact card reached the user: a phone number as a
 ``tel:`` link (Slack) or after ``☎`` (Telegram), in the acknowledgement or in the answer
@@ -225,19 +226,38 @@ class TelegramClient:
         seen = len(calls)
         started = time.perf_counter()
         async with self.session.post(self.url, data=json.dumps(update), headers=headers) as resp:
-            await resp.read()
+            body = await resp.read()
             status = resp.status
         took = time.perf_counter() - started
         if not wait_for_answer:
             ok = status == 200
             return Sample(took, took, status, ok, None if ok else "http")
-        # The bot sends its answer before the webhook returns: look at what reached this chat.
+        in_response = _answer_in_response(body, uid)
+        if status == 200 and in_response is not None:
+            # The answer came in the webhook's response; Telegram would send it from there.
+            sample = judged(took, took, status, in_response)
+            sample.in_ack = True
+            return sample
+        # Else the bot sent its answer before the webhook returned: what reached this chat.
         texts = [
             str(c.params.get("text", ""))
             for c in calls[seen:]
             if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(uid)
         ]
         return judged(took, took, status, "\n".join(texts) if texts else None)
+
+
+def _answer_in_response(body: bytes, chat_id: int) -> str | None:
+    """The text of a sendMessage to this chat that a webhook response holds, or None."""
+    try:
+        call = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(call, dict) or call.get("method") != "sendMessage":
+        return None
+    if str(call.get("chat_id")) != str(chat_id):
+        return None
+    return str(call.get("text", ""))
 
 
 async def drive(

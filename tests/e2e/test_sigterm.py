@@ -49,14 +49,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+GROUP_ID = -100300400
+
+
 def update(user: User, text: str, update_id: int) -> dict[str, Any]:
-    """A private message update."""
+    """A message update in a group (answered with sendMessage, not in the webhook response)."""
     return {
         "update_id": update_id,
         "message": {
             "message_id": update_id,
             "date": 1_790_000_000,
-            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Netwerk"},
             "from": user.as_json(),
             "text": text,
             "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
@@ -130,8 +133,8 @@ async def test_sigterm_with_a_webhook_in_flight(database_url: str, tmp_path: Pat
     logs = (await process.stderr.read()).decode()
     assert code == 0, logs
     # Exactly one answer went out: to the first update, none to the refused one.
-    assert len(api.sent_to(user.id)) == 1
-    assert "Groene Krokodil" in api.texts_to(user.id)[0]
+    assert len(api.sent_to(GROUP_ID)) == 1
+    assert "Groene Krokodil" in api.texts_to(GROUP_ID)[0]
     events = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
     assert any(e["event"] == "shutting down" for e in events)
     assert "/help" not in logs  # no message contents in the logs

@@ -175,10 +175,13 @@ class BotProcess:
                     f"{self.url}/telegram/webhook", data=json.dumps(update), headers=headers
                 ) as response,
             ):
-                await response.read()
-                return response.status
+                answer = await response.read()
+                status = response.status
         except (aiohttp.ClientError, OSError, TimeoutError):
             return None
+        # Telegram carries out a Bot API call the webhook's response holds (a quick answer).
+        self.api.carry_out(status, answer)
+        return status
 
     def tail(self, size: int = 4000) -> str:
         """The end of its log."""

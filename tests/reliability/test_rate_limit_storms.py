@@ -110,11 +110,16 @@ async def test_a_telegram_retry_after_storm_delays_messages_but_loses_and_double
         await uow.commit()
     # Far more flood waits than one request's retries: replies and outbox sends both hit them.
     bot_api.throttle("sendMessage", *([0.001] * (MESSAGES * 4)))
+    # The storm is under way: the bot has heard "retry after" when people ask.
+    assert await app.delivery.run_once() < MESSAGES
     askers = [User(630_000 + n, f"Vrager {n}") for n in range(5)]
     for user in askers:
         assert await platforms.telegram.say(user, "/help") == 200
     passes = await ride_out(app, clock)
     assert passes > 1, "the storm never made anything wait"
+    # So their answers went the confirmed way (sendMessage, the outbox), not in the webhook
+    # responses, where a refusal would go unnoticed.
+    assert not [c for c in bot_api.calls if c.in_webhook]
     got = Counter(c.params["chat_id"] for c in bot_api.ok("sendMessage"))
     expected = {620_000 + n: 1 for n in range(MESSAGES)} | {u.id: 1 for u in askers}
     assert {int(k): v for k, v in got.items()} == expected

@@ -83,6 +83,7 @@ class TelegramAdapter(Adapter):
         self.listeners.me = inbound.BotIdentity(bot.id, bot.username)
         await self.publish_menu()
         await self.codec.forget_older_than(self.app.deps.clock.now() - KEEP_FOR)
+        await self.responder.find_kept()
         if self.mode == "webhook":
             public = (self.app.settings.server.public_url or "").rstrip("/")
             await bot.set_webhook(

@@ -77,15 +77,10 @@ class Listeners:
             return
         user = message.from_user
         await self.identity.complete(inv.account, user.username if user is not None else None)
-        if inv.is_direct:
+        opening = (message.text or "").startswith("/start")
+        if inv.is_direct and self.responder.may_have_kept(inv.account, opening):
             # Answers kept while the user had no private chat with the bot go out now.
-            try:
-                await self.responder.release_kept(inv.account)
-            except Exception as error:
-                if not database_away(error):
-                    raise
-                # They wait for the outbox's next try; the dispatcher still answers calmly.
-                log.warning("telegram kept answers not released: %s", type(error).__name__)
+            await self._release(inv.account)
         reply = await self.dispatcher.handle(inv)
         if reply.data.get("duplicate"):
             return
@@ -98,7 +93,17 @@ class Listeners:
             reply,
             reply_to,
             language=inv.language_hint,
+            in_webhook=True,
         )
+
+    async def _release(self, account: str) -> None:
+        try:
+            await self.responder.release_kept(account)
+        except Exception as error:
+            if not database_away(error):
+                raise
+            # They wait for the outbox's next try; the dispatcher still answers calmly.
+            log.warning("telegram kept answers not released: %s", type(error).__name__)
 
     async def _on_button(self, update: Update) -> None:
         query = update.callback_query
@@ -149,7 +154,11 @@ class Listeners:
         assert change is not None and self.me is not None
         joined = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
         was_out = change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED)
-        if not (joined and was_out) or inbound.is_private(change.chat):
+        if not (joined and was_out):
+            return
+        if inbound.is_private(change.chat):
+            # Unblocked: answers kept while the bot could not write go out now.
+            await self._release(str(change.chat.id))
             return
         async with self.deps.uow() as uow:
             first = await events.first_delivery(

@@ -3,22 +3,41 @@
 Whatever Telegram still refuses after the rate limiter's retries reaches the caller:
 an answer to an update falls back to the outbox (``respond``), and an outbox message
 raises :class:`bot.adapters.base.DeliveryError`, so the outbox tries again later.
+
+An answer that is one message can instead travel in the webhook's HTTP response
+(:class:`WebhookAnswer`): Telegram carries out one Bot API call given there, which saves
+the round trip of a ``sendMessage``, but tells nobody whether it worked.
 """
 
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
+from typing import Any
 
-from telegram import Bot, InputFile, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, RetryAfter, TelegramError
 
 from bot.adapters.base import DeliveryError, Target
 from bot.adapters.telegram.callbacks import CallbackCodec
-from bot.adapters.telegram.render import keyboard, render_html
+from bot.adapters.telegram.ratelimit import TelegramRateLimiter
+from bot.adapters.telegram.render import Rendered, keyboard, render_html
 from core.messages import Reply
 
 log = logging.getLogger("krokodil.telegram")
+
+
+class WebhookAnswer:
+    """Room for one Bot API call in the response to the webhook request being handled."""
+
+    def __init__(self) -> None:
+        self.call: dict[str, Any] | None = None
+        self.open = True
+
+
+# Set by the webhook around the handling of one update; None in polling mode.
+WEBHOOK_ANSWER: ContextVar[WebhookAnswer | None] = ContextVar("webhook_answer", default=None)
 
 
 class TelegramSender:
@@ -57,10 +76,7 @@ class TelegramSender:
         rendered = render_html(reply)
         if rendered.empty:
             return 0
-        buttons = rendered.buttons
-        data = await self.codec.encode_many((b.action_id, b.value) for b in buttons if not b.url)
-        encoded = iter(data)
-        markup = keyboard(buttons, [("" if b.url else next(encoded)) for b in buttons])
+        markup = await self._keyboard(rendered)
         last = 0
         for index, chunk in enumerate(rendered.chunks):
             first, final = index == 0, index == len(rendered.chunks) - 1
@@ -83,6 +99,41 @@ class TelegramSender:
             )
             last = message.message_id
         return last
+
+    async def answer_in_webhook(self, chat_id: int, reply: Reply) -> bool:
+        """Put a one-message reply in the webhook response; False when it does not fit there.
+
+        It fits when the update came through the webhook, nothing else is in its response
+        yet, the reply is one text message (with or without a keyboard), and the rate
+        limiter has room for it now (``TelegramRateLimiter.room_now``).
+        """
+        slot = WEBHOOK_ANSWER.get()
+        if slot is None or not slot.open or slot.call is not None:
+            return False
+        rendered = render_html(reply)
+        if len(rendered.chunks) != 1 or rendered.documents:
+            return False
+        limiter = getattr(self.bot, "rate_limiter", None)
+        if isinstance(limiter, TelegramRateLimiter) and not await limiter.room_now(chat_id):
+            return False  # it would have to wait, or Telegram asked to slow down lately
+        markup = await self._keyboard(rendered)
+        call: dict[str, Any] = {
+            "method": "sendMessage",
+            "chat_id": chat_id,
+            "text": rendered.chunks[0],
+            "parse_mode": ParseMode.HTML.value,
+            "link_preview_options": {"is_disabled": True},
+        }
+        if markup is not None:
+            call["reply_markup"] = markup.to_dict()
+        slot.call = call
+        return True
+
+    async def _keyboard(self, rendered: Rendered) -> InlineKeyboardMarkup | None:
+        buttons = rendered.buttons
+        data = await self.codec.encode_many((b.action_id, b.value) for b in buttons if not b.url)
+        encoded = iter(data)
+        return keyboard(buttons, [("" if b.url else next(encoded)) for b in buttons])
 
 
 def _chat_id(chat: str) -> int | str | None:

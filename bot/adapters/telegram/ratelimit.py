@@ -3,15 +3,21 @@
 AIORateLimiter paces the whole bot (about 30 messages a second) and each group
 (20 a minute) and retries after a ``RetryAfter``. Telegram also asks for no more
 than one message a second in one private chat; this adds that.
+
+An answer sent in the webhook's response (``outbound.WebhookAnswer``) passes no limiter
+and nobody learns whether Telegram refused it, so it is allowed only when a message could
+go out now without waiting (`room_now`) and Telegram has not asked to slow down lately.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 OVERALL_PER_SECOND = 30.0
@@ -20,6 +26,8 @@ PRIVATE_PER_SECOND = 1.0
 # How often one request is retried after Telegram answered 429 (Too Many Requests).
 MAX_RETRIES = 5
 _KEEP_LIMITERS = 1024
+# After a RetryAfter, answers take the confirmed way (sendMessage, outbox) this long.
+CALM_AFTER = 60.0
 
 Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
 
@@ -44,6 +52,23 @@ class TelegramRateLimiter(AIORateLimiter):
         )
         self.private_per_second = private_per_second
         self._private: dict[int, AsyncLimiter] = {}
+        self._slowed_at = -CALM_AFTER
+
+    async def room_now(self, chat_id: int) -> bool:
+        """Take room for one message to a private chat if there is some without waiting.
+
+        False while Telegram asked to slow down in the last CALM_AFTER seconds, or when the
+        bot's or the chat's pace would make the message wait.
+        """
+        if time.monotonic() - self._slowed_at < CALM_AFTER:
+            return False
+        limiters = [self._base_limiter, self._private_limiter("sendMessage", chat_id)]
+        waiting = [limiter for limiter in limiters if limiter is not None]
+        if not all(limiter.has_capacity() for limiter in waiting):
+            return False
+        for limiter in waiting:
+            await limiter.acquire()  # has capacity: returns at once
+        return True
 
     async def process_request(
         self,
@@ -57,9 +82,17 @@ class TelegramRateLimiter(AIORateLimiter):
         """Wait for the private chat's turn (sends only), then for the bot's and group's."""
         limiter = self._private_limiter(endpoint, data.get("chat_id"))
         context = limiter if limiter is not None else contextlib.nullcontext()
+
+        async def noting_refusals(*call_args: Any, **call_kwargs: Any) -> Any:
+            try:
+                return await callback(*call_args, **call_kwargs)
+            except RetryAfter:
+                self._slowed_at = time.monotonic()
+                raise
+
         async with context:
             return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
+                noting_refusals, args, kwargs, endpoint, data, rate_limit_args
             )
 
     def _private_limiter(self, endpoint: str, chat_id: object) -> AsyncLimiter | None:

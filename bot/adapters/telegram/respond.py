@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -45,6 +45,8 @@ class Responder:
     def __init__(self, sender: TelegramSender, deps: Deps) -> None:
         self.sender = sender
         self.deps = deps
+        # Accounts with a private answer kept by this process (or waiting when it started).
+        self._kept_for: set[str] = set()
 
     async def respond(
         self,
@@ -57,15 +59,23 @@ class Responder:
         *,
         language: str | None = None,
         pointer: bool = True,
+        in_webhook: bool = False,
     ) -> None:
         """Answer in the chat; a private answer to a group message goes to the user's chat.
 
         In the group only a pointer is said (``pointer``: not after a button's pop-up), and
         when the user never opened a private chat with the bot, how to open one: the answer
         itself waits in the outbox for that chat and never goes to the group.
+
+        With ``in_webhook``, an answer in a private chat that is one message goes in the
+        webhook's response instead of a sendMessage (unconfirmed: see docs/reliability.md).
+        Groups keep sendMessage: their rate limits are tight, and a refused answer goes to
+        the outbox only when the bot hears of it.
         """
         if reply.private and not is_direct:
             await self._privately(update_id, chat, account, reply, reply_to, language, pointer)
+            return
+        if in_webhook and is_direct and await self.sender.answer_in_webhook(int(chat), reply):
             return
         await self._in_chat(update_id, chat, reply, reply_to)
 
@@ -110,6 +120,7 @@ class Responder:
 
     async def _keep(self, update_id: int, account: str, reply: Reply) -> None:
         """A private answer the user cannot get yet: the outbox holds it for their chat."""
+        self._kept_for.add(account)
         await defer_to_outbox(
             self.deps,
             Recipient(platform="telegram", chat=account),
@@ -118,16 +129,29 @@ class Responder:
             dedupe_key=f"telegram:private:{update_id}",
         )
 
+    async def find_kept(self) -> None:
+        """At start: the accounts with kept answers waiting (kept before a restart)."""
+        async with self.deps.uow() as uow:
+            found = await uow.session.scalars(
+                select(OutboxMessage.chat).where(*_waiting_kept()).distinct()
+            )
+            self._kept_for.update(chat for chat in found if chat)
+
+    def may_have_kept(self, account: str, opening: bool) -> bool:
+        """Whether a private message from this account should look for kept answers.
+
+        Answers are kept when the bot may not write to someone: they never opened a private
+        chat with it, or blocked it. Writing to the bot again starts with /start (or, after
+        unblocking, a membership update): ``opening``. Another replica's kept answers are
+        found then; this process's own at any message.
+        """
+        return opening or account in self._kept_for
+
     async def release_kept(self, account: str) -> None:
         """The user writes to the bot privately: what was kept for them goes out now."""
         now = self.deps.clock.now()
-        waiting = (
-            OutboxMessage.platform == "telegram",
-            OutboxMessage.chat == account,
-            OutboxMessage.kind == KEPT_KIND,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.failed_at.is_(None),
-        )
+        waiting = (OutboxMessage.chat == account, *_waiting_kept())
+        self._kept_for.discard(account)
         async with self.deps.uow() as uow:
             # Read first: nearly always there is nothing, and a read takes no write lock.
             if await uow.session.scalar(select(OutboxMessage.id).where(*waiting).limit(1)) is None:
@@ -168,6 +192,16 @@ class Responder:
                 await message.edit_reply_markup(reply_markup=None)
         except TelegramError as error:
             log.debug("telegram message not marked: %s", type(error).__name__)
+
+
+def _waiting_kept() -> tuple[ColumnElement[bool], ...]:
+    """Outbox rows holding a private answer that has not gone out yet."""
+    return (
+        OutboxMessage.platform == "telegram",
+        OutboxMessage.kind == KEPT_KIND,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+    )
 
 
 def fits_a_toast(reply: Reply) -> bool:

@@ -2,7 +2,8 @@
 
 Telegram sends the secret given to setWebhook in a header with every update; a
 request without it is refused before its body is read. A body that is not an
-update is a 400, never a 500 (Telegram would only resend it).
+update is a 400, never a 500 (Telegram would only resend it). The 200 may carry the
+answer itself, as one Bot API call that Telegram carries out (``outbound.WebhookAnswer``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aiohttp import web
 from telegram import Bot, Update
 
 from bot.adapters.telegram import inbound
+from bot.adapters.telegram.outbound import WEBHOOK_ANSWER, WebhookAnswer
 
 log = logging.getLogger("krokodil.telegram")
 
@@ -75,9 +77,15 @@ class TelegramWebhook:
         if not self.ready():
             # Not started yet (or stopping): Telegram keeps the update and sends it again.
             return web.json_response({"ok": False, "error": "not ready"}, status=503)
+        answer = WebhookAnswer()
+        token = WEBHOOK_ANSWER.set(answer)
         try:
             await self.process(update)
         except Exception:
             # Processing failures are ours; a resend would be deduplicated anyway.
             log.exception("telegram update failed", extra={"update_id": update.update_id})
-        return web.json_response({"ok": True})
+        finally:
+            answer.open = False
+            WEBHOOK_ANSWER.reset(token)
+        # A one-message answer rides on the response: Telegram sends it (see outbound).
+        return web.json_response(answer.call or {"ok": True})

@@ -116,8 +116,11 @@ class TelegramHarness:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
         body = raw if raw is not None else json.dumps(payload).encode()
         async with self._session.post(self.url, data=body, headers=headers) as response:
-            await response.read()
-            return response.status
+            answer = await response.read()
+            status = response.status
+        # Telegram carries out a Bot API call the webhook's response holds (a quick answer).
+        self.api.carry_out(status, answer)
+        return status
 
     def next_update_id(self) -> int:
         """A fresh update id."""

@@ -49,6 +49,8 @@ class Call:
     status: int = 200
     result: Any = None
     at: float = field(default_factory=time.monotonic)
+    # Carried out from the webhook's HTTP response (the bot never learns the result).
+    in_webhook: bool = False
 
 
 class BotApiStandIn:
@@ -135,7 +137,33 @@ class BotApiStandIn:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await _params(request)
-        call = Call(method=method, params=params)
+        if method == "getUpdates":
+            call = Call(method=method, params=params)
+            self.calls.append(call)
+            self._called.set()
+            call.result = await self._get_updates(params)
+            return web.json_response({"ok": True, "result": call.result})
+        return self._call(method, params)
+
+    def carry_out(self, status: int, body: bytes) -> None:
+        """Do what a webhook response asks, as Telegram does: its ``method`` with the rest.
+
+        Telegram tells nobody how that call went; here it is recorded like any other.
+        """
+        if status != 200:
+            return
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return
+        if isinstance(payload, dict) and isinstance(payload.get("method"), str):
+            params = {k: v for k, v in payload.items() if k != "method"}
+            self._call(payload["method"], params, in_webhook=True)
+
+    def _call(
+        self, method: str, params: dict[str, Any], *, in_webhook: bool = False
+    ) -> web.Response:
+        call = Call(method=method, params=params, in_webhook=in_webhook)
         self.calls.append(call)
         self._called.set()
         waits = self._throttle.get(method)
@@ -160,10 +188,7 @@ class BotApiStandIn:
         if method.startswith("send") and chat is not None and int(chat) in self.forbidden_chats:
             call.status = 403
             return _error(403, "Forbidden: bot can't initiate conversation with a user")
-        if method == "getUpdates":
-            call.result = await self._get_updates(params)
-        else:
-            call.result = self._result(method, params)
+        call.result = self._result(method, params)
         return web.json_response({"ok": True, "result": call.result})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.adapters.telegram.respond import KEPT_KIND
 from bot.bootstrap import App
 from core.outbox import OutboxMessage
-from tests.adapters.telegram.harness import GROUP, TelegramHarness, User
+from tests.adapters.telegram.harness import GROUP, TelegramHarness, User, bot_user
 from tests.adapters.telegram.test_webhook import link_telegram
 from tests.support import make_person
 
@@ -92,6 +92,37 @@ async def test_a_private_answer_never_falls_back_into_the_group(
     private = "\n".join(telegram.api.texts_to(FATIMA.id))
     assert "Joost de Wit" in private and PHONE_DIGITS in _digits(private)
     assert len(telegram.api.texts_to(GROUP_ID)) == 1
+
+
+async def test_a_kept_answer_goes_out_when_the_user_unblocks_the_bot(
+    app: App, telegram: TelegramHarness
+) -> None:
+    await _directory(app)
+    telegram.api.forbidden_chats.add(FATIMA.id)
+    await telegram.say(FATIMA, "/wie schulden", chat=GROUP)
+    await app.delivery.flush()  # still blocked: the kept answer waits for its next try
+    telegram.api.forbidden_chats.discard(FATIMA.id)
+    await app.delivery.flush()
+    assert telegram.api.texts_to(FATIMA.id) == []
+    # A new process knows of the kept answer from the outbox, not from having kept it.
+    telegram.adapter.responder._kept_for.clear()
+    await telegram.adapter.responder.find_kept()
+    # Unblocking sends a membership update for the private chat, and no /start.
+    private = {"id": FATIMA.id, "type": "private", "first_name": FATIMA.first_name}
+    update = {
+        "update_id": telegram.next_update_id(),
+        "my_chat_member": {
+            "chat": private,
+            "from": FATIMA.as_json(),
+            "date": 1,
+            "old_chat_member": {"user": bot_user(), "status": "kicked", "until_date": 0},
+            "new_chat_member": {"user": bot_user(), "status": "member"},
+        },
+    }
+    assert await telegram.post(update) == 200
+    await app.delivery.flush()
+    answer = "\n".join(telegram.api.texts_to(FATIMA.id))
+    assert "Joost de Wit" in answer and PHONE_DIGITS in _digits(answer)
 
 
 async def test_other_private_answers_do_not_fall_back_either(

@@ -14,23 +14,26 @@ from bot.bootstrap import App
 from core.clock import FrozenClock
 from core.messages import Recipient, Reply
 from core.outbox import OutboxMessage, enqueue
-from tests.adapters.telegram.harness import TelegramHarness, User
+from tests.adapters.telegram.harness import GROUP, TelegramHarness, User
 from tests.adapters.telegram.standin import BotApiStandIn
 
 STRANGER = User(9999, "Onbekend")
+GROUP_ID = int(GROUP["id"])
 
 
 def _throttled(api: BotApiStandIn) -> int:
     return sum(1 for c in api.calls if c.method == "sendMessage" and c.status == 429)
 
 
+# Answers in a group are sent with sendMessage (a private chat's one-message answer rides
+# on the webhook response, where the bot never hears of a refusal: see the last test).
 async def test_a_retry_after_storm_still_delivers_the_message_once(
     telegram: TelegramHarness,
 ) -> None:
     telegram.api.throttle("sendMessage", 1, 0.01, 0.01)
-    assert await telegram.say(STRANGER, "/help") == 200
+    assert await telegram.say(STRANGER, "/help", chat=GROUP) == 200
     assert _throttled(telegram.api) == 3
-    [help_text] = telegram.api.texts_to(STRANGER.id)
+    [help_text] = telegram.api.texts_to(GROUP_ID)
     assert help_text.startswith("<b>Wat ik kan</b>")
 
 
@@ -38,14 +41,31 @@ async def test_when_telegram_keeps_refusing_the_reply_waits_in_the_outbox(
     app: App, telegram: TelegramHarness
 ) -> None:
     telegram.api.throttle("sendMessage", *([0.01] * (MAX_RETRIES + 2)))
-    assert await telegram.say(STRANGER, "/help") == 200
-    assert telegram.api.texts_to(STRANGER.id) == []
+    assert await telegram.say(STRANGER, "/help", chat=GROUP) == 200
+    assert telegram.api.texts_to(GROUP_ID) == []
     async with app.deps.uow() as uow:
         [row] = list(await uow.session.scalars(select(OutboxMessage)))
-    assert (row.platform, row.chat, row.kind) == ("telegram", str(STRANGER.id), "telegram.reply")
+    assert (row.platform, row.chat, row.kind) == ("telegram", str(GROUP_ID), "telegram.reply")
     await app.delivery.flush()
-    [help_text] = telegram.api.texts_to(STRANGER.id)
+    [help_text] = telegram.api.texts_to(GROUP_ID)
     assert help_text.startswith("<b>Wat ik kan</b>")
+
+
+async def test_an_answer_in_the_webhook_response_is_not_confirmed(
+    app: App, telegram: TelegramHarness
+) -> None:
+    # The trade-off of answering in the response (docs/reliability.md): no round trip, but
+    # when Telegram refuses that call nobody hears of it, so nothing waits in the outbox.
+    telegram.api.throttle("sendMessage", 0.01)
+    assert await telegram.say(STRANGER, "/help") == 200
+    [refused] = [c for c in telegram.api.calls if c.method == "sendMessage"]
+    assert refused.in_webhook and refused.status == 429
+    async with app.deps.uow() as uow:
+        assert list(await uow.session.scalars(select(OutboxMessage))) == []
+    # The next question is answered the same way, and arrives.
+    assert await telegram.say(STRANGER, "/help") == 200
+    [answer] = telegram.api.sent_to(STRANGER.id)
+    assert answer.in_webhook and answer.params["text"].startswith("<b>Wat ik kan</b>")
 
 
 async def test_outbox_messages_are_retried_after_a_flood_wait(

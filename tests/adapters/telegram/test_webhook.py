@@ -8,7 +8,7 @@ import pytest
 
 from bot.bootstrap import App
 from directory.identity import IdentityRepository
-from tests.adapters.telegram.harness import SECRET, TelegramHarness, User
+from tests.adapters.telegram.harness import GROUP, SECRET, TelegramHarness, User
 from tests.adapters.telegram.standin import TOKEN
 from tests.support import make_person
 
@@ -138,7 +138,8 @@ async def test_logs_hold_neither_the_token_nor_what_people_wrote(
 ) -> None:
     caplog.set_level(logging.INFO)
     telegram.api.throttle("sendMessage", *([0.01] * 8))
-    await telegram.say(STRANGER, "/wie schulden bij mevrouw Jansen")
+    # In a group: answered with sendMessage, which the throttle sends to the outbox.
+    await telegram.say(STRANGER, "/wie schulden bij mevrouw Jansen", chat=GROUP)
     await telegram.post(raw=b"not json")
     await telegram.post(telegram.message(STRANGER, "/help"), secret="wrong")
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {r.__dict__}" for r in caplog.records)
