@@ -133,9 +133,9 @@ def test_say_into_a_pipe_that_closes_early_stops_quietly(tmp_path: Path, no_demo
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
 
 
-# Libraries a command that does not use them must not load: platform clients, the HTTP
-# server and its templates, migrations, timers, calendar files, plotting (the command line
-# should answer at once).
+# Modules a command that does not use them must not load (by full name): platform clients,
+# the HTTP server and its templates, migrations, timers, calendar files, plotting, metrics,
+# the report builder (the command line should answer at once).
 HEAVY = (
     "aiohttp",
     "aiohttp_jinja2",
@@ -149,6 +149,7 @@ HEAVY = (
     "microsoft_agents",
     "numpy",
     "prometheus_client",  # no one scrapes a `say`
+    "reports.build",  # the network report's figures, made only for /rapport
     "slack_bolt",
     "slack_sdk",
     "telegram",
@@ -156,7 +157,7 @@ HEAVY = (
 LOADED = (
     "import atexit, sys\n"
     "from bot.cli import main\n"
-    "atexit.register(lambda: print('LOADED', sorted({m.split('.')[0] for m in sys.modules}"
+    "atexit.register(lambda: print('LOADED', sorted(set(sys.modules)"
     " & set(sys.argv[1].split(','))), file=sys.stderr))\n"
     "raise SystemExit(main(sys.argv[2:]))\n"
 )
