@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import String, cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.models import Account, Organisation, Person, Wijk, person_themes, person_wijken
@@ -28,15 +30,24 @@ class ExistingDirectory:
             Person.role_title,
             Person.phone,
             Person.email,
-            Person.availability,
-            Person.roles,
+            cast(Person.availability, String).label("availability"),
+            cast(Person.roles, String).label("roles"),
             Person.is_admin,
             Person.active,
         )
+        keys = [c.key for c in cols]
+        # Call windows and roles are compared, never changed: each distinct JSON text is
+        # decoded once (a large directory has a few dozen of them).
+        decoded: dict[str | None, Any] = {None: None}
         self.people: dict[int, dict[str, Any]] = {}
         self.by_key: dict[tuple[str, str], int] = {}
-        for values in await session.execute(select(*cols).order_by(Person.id)):
-            person = dict(zip([c.key for c in cols], values, strict=True))
+        for values in (await session.execute(select(*cols).order_by(Person.id))).all():
+            person = dict(zip(keys, values, strict=True))
+            for column in ("availability", "roles"):
+                stored = person[column]
+                if stored not in decoded:
+                    decoded[stored] = json.loads(stored)
+                person[column] = decoded[stored]
             self.people[person["id"]] = person
             org = self.org_names.get(person["organisation_id"], "")
             for key in (
@@ -46,19 +57,15 @@ class ExistingDirectory:
             ):
                 if key[1]:
                     self.by_key.setdefault(key, person["id"])
-        self.themes_of: dict[int, set[int]] = {}
-        for pid, tid in await session.execute(select(person_themes)):
-            self.themes_of.setdefault(pid, set()).add(tid)
-        self.wijken_of: dict[int, set[int]] = {}
-        for pid, wid in await session.execute(select(person_wijken)):
-            self.wijken_of.setdefault(pid, set()).add(wid)
+        self.themes_of = await _grouped(session, select(person_themes))
+        self.wijken_of = await _grouped(session, select(person_wijken))
         self.accounts: dict[tuple[str, str], int] = {}
         self.usernames: dict[str, int] = {}
         self.has_console: set[int] = set()
         rows = await session.execute(
             select(Account.person_id, Account.platform, Account.external_id, Account.username)
         )
-        for pid, platform, external, username in rows:
+        for pid, platform, external, username in rows.all():
             self.accounts[(platform, external)] = pid
             if platform == "console":
                 self.has_console.add(pid)
@@ -72,10 +79,19 @@ class ExistingDirectory:
         return len(self.people) + links + len(self.accounts)
 
 
+async def _grouped(session: AsyncSession, statement: Any) -> dict[int, set[int]]:
+    """(person id, other id) rows as the set of other ids per person."""
+    grouped: defaultdict[int, set[int]] = defaultdict(set)
+    for pid, other in (await session.execute(statement)).all():
+        grouped[pid].add(other)
+    return dict(grouped)
+
+
 async def insert_with_ids(
     session: AsyncSession, model: Any, rows: list[dict[str, Any]]
 ) -> list[int]:
-    """Insert many rows and return their new ids, in order, with few round trips.
+    """Insert many rows and return their new ids, in order, with few round trips (each row
+    dict gets its "id").
 
     The ids are handed out first: on PostgreSQL from the table's own sequence (one query
     for all of them), on SQLite after the highest id, which is safe because SQLite has one
@@ -98,7 +114,9 @@ async def insert_with_ids(
         await session.execute(text(f"UPDATE {table.name} SET id = id WHERE 1 = 0"))
         start = await session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0
         ids = list(range(start + 1, start + 1 + len(rows)))
-    await write_rows(session, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    for row, i in zip(rows, ids, strict=True):
+        row["id"] = i
+    await write_rows(session, table, rows)
     return ids
 
 

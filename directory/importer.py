@@ -97,7 +97,8 @@ async def apply_rows(
     wijk_rows: list[dict[str, int]] = []
     account_rows: list[dict[str, Any]] = []
     audit_rows: list[dict[str, Any]] = []
-    new_people: list[tuple[_Plan, dict[str, Any]]] = []
+    # A new person: the plan, the row's columns, their theme ids and wijk ids.
+    new_people: list[tuple[_Plan, dict[str, Any], set[int], set[int]]] = []
     updates: list[dict[str, Any]] = []
     retheme: set[int] = set()
     rewijk: set[int] = set()
@@ -121,7 +122,7 @@ async def apply_rows(
                 created_at=now,
                 updated_at=now,
             )
-            new_people.append((plan, values | {"_themes": theme_ids, "_wijken": wijken}))
+            new_people.append((plan, values, theme_ids, wijken))
             continue
         pid = plan.person_id
         result.people.add(pid)
@@ -146,24 +147,17 @@ async def apply_rows(
         else:
             result.unchanged += 1
     rows_to_write = len(theme_rows) + len(wijk_rows) + len(account_rows) + len(updates)
-    for plan, values in new_people:
-        rows_to_write += 1 + len(values["_themes"]) + len(values["_wijken"]) + len(plan.accounts)
+    for plan, _, themes, wijken in new_people:
+        rows_to_write += 1 + len(themes) + len(wijken) + len(plan.accounts)
     dialect = session.get_bind().dialect.name
     wanted = exclusive and worth_it(dialect, rows_to_write, existing.rows)
     async with set_aside(session, wanted):
         if new_people:
-            ids = await insert_with_ids(
-                session,
-                Person,
-                [
-                    {k: v for k, v in values.items() if not k.startswith("_")}
-                    for _, values in new_people
-                ],
-            )
+            ids = await insert_with_ids(session, Person, [values for _, values, _, _ in new_people])
             result.people.update(ids)
-            for (plan, values), pid in zip(new_people, ids, strict=True):
-                theme_rows.extend({"person_id": pid, "theme_id": t} for t in values["_themes"])
-                wijk_rows.extend({"person_id": pid, "wijk_id": w} for w in values["_wijken"])
+            for (plan, _, themes, wijken), pid in zip(new_people, ids, strict=True):
+                theme_rows.extend({"person_id": pid, "theme_id": t} for t in themes)
+                wijk_rows.extend({"person_id": pid, "wijk_id": w} for w in wijken)
                 account_rows.extend(_account_row(pid, a, now) for a in plan.accounts)
                 audit_rows.append(_audit(now, actor, "person.imported", pid))
             result.created = len(new_people)
