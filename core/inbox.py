@@ -14,7 +14,9 @@ once exactly one answers each.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -82,6 +84,21 @@ async def keep_reply(engine: AsyncEngine, item_id: int, reply: Reply) -> None:
             .where(InboxItem.id == item_id)
             .values(reply=json.loads(json.dumps(reply.to_json())))
         )
+
+
+@contextlib.asynccontextmanager
+async def delivering(engine: AsyncEngine, item_id: int, reply: Reply | None) -> AsyncIterator[None]:
+    """Keep the reply (if any), let the caller send it, then forget the row, all on one
+    connection taken before the answer goes out: in a burst the removal after the answer then
+    waits for no free pooled connection (a kill in that wait makes recovery send the answer
+    again). A failure while sending leaves the row."""
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        if reply is not None:
+            kept = json.loads(json.dumps(reply.to_json()))
+            await conn.execute(update(InboxItem).where(InboxItem.id == item_id).values(reply=kept))
+        yield
+        await conn.execute(delete(InboxItem).where(InboxItem.id == item_id))
 
 
 async def answered(engine: AsyncEngine, item_id: int) -> None:

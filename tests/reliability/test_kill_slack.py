@@ -111,7 +111,11 @@ async def test_a_kill_in_a_burst_of_commands_loses_no_acknowledged_one(
             async def most_acknowledged() -> bool:
                 return sum(1 for s in statuses.values() if s == 200) >= BURST * 3 // 4
 
-            await until(most_acknowledged, "three quarters of the burst acknowledged", 30)
+            try:
+                await until(most_acknowledged, "three quarters of the burst acknowledged", 30)
+            except AssertionError as error:
+                got = Counter(statuses.values())
+                raise AssertionError(f"{error}: statuses {got}\n{bot.tail()}") from None
             await bot.kill()
             await asyncio.gather(*burst)
         answered_before = len(fake.posted())

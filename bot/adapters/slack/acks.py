@@ -83,13 +83,24 @@ class AckWindow:
         await (ack(placeholder) if placeholder is not None else ack())
         async with self.busy():
             result = await work
-            if deliver is not None:
-                if item is not None and kind == "command":
-                    # Worked out: from now on the answer is only sent, never redone.
-                    await self._keep(item, result[1])
-                await deliver(result)
-            if item is not None:
-                await inbox.answered(self.deps.uow.engine, item)
+            if item is None:
+                if deliver is not None:
+                    await deliver(result)
+                return
+            # Worked out: from now on a command's answer is only sent, never redone.
+            reply = result[1] if deliver is not None and kind == "command" else None
+            sending = False
+            try:
+                async with inbox.delivering(self.deps.uow.engine, item, reply):
+                    if deliver is not None:
+                        sending = True
+                        await deliver(result)
+            except Exception as error:
+                if not database_away(error):
+                    raise
+                log.warning("slack inbox row not kept or removed: database unavailable")
+                if deliver is not None and not sending:
+                    await deliver(result)
 
     async def store(self, body: dict[str, Any], kind: str) -> int | None:
         """The inbox row for a request; None when it may not or cannot be stored."""
@@ -111,11 +122,3 @@ class AckWindow:
                 raise
             log.warning("slack request not stored in the inbox: database unavailable")
             return None
-
-    async def _keep(self, item: int, reply: Any) -> None:
-        try:
-            await inbox.keep_reply(self.deps.uow.engine, item, reply)
-        except Exception as error:
-            if not database_away(error):
-                raise
-            log.warning("slack answer not kept in the inbox: database unavailable")

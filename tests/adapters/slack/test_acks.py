@@ -3,6 +3,7 @@ slower ones, and the recovery of what a stopped process left there."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -188,3 +189,24 @@ async def test_an_answer_the_response_url_no_longer_takes_goes_to_the_dm(
     assert slack.fake.visible(body["response_url"]) == []
     [dm] = slack.fake.to("chat.postMessage")
     assert dm.params["channel"] == "D1" and "Wat ik kan" in dm.blocks_text()
+
+
+async def test_a_late_reply_is_kept_while_it_is_sent_and_forgotten_after(
+    slack: SlackHarness,
+) -> None:
+    """Killed while the answer is on its way, recovery sends the kept reply, not a new one."""
+    kept: list[str] = []
+    work: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    work.set_result((None, Reply(text="Al klaar: bel Joost."), None))
+
+    async def ack(*_: Any) -> None:
+        """Slack's acknowledgement (nothing to check here)."""
+
+    async def deliver(_: Any) -> None:
+        async with slack.app.deps.uow() as uow:
+            rows = (await uow.session.scalars(select(inbox.InboxItem))).all()
+        kept.extend(Reply.from_json(row.reply).text for row in rows if row.reply)
+
+    await slack.adapter.listeners.window.later(ack, _command(slack), "command", work, deliver)
+    assert kept == ["Al klaar: bel Joost."]
+    assert await _rows(slack) == 0
