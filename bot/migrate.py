@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,9 +55,19 @@ def heads_on_disk(folder: Path = VERSIONS) -> frozenset[str]:
     return frozenset(revisions - parents)
 
 
+# Where a migration's functions (most of its text) begin: the identifiers stand above.
+_FIRST_DEFINITION = re.compile(r"^(?:def |async def |class |@)", re.MULTILINE)
+
+
 def _assignments(path: Path, names: tuple[str, ...]) -> dict[str, Any]:
+    source = path.read_text(encoding="utf-8")
+    try:
+        # Only the part above the first function is parsed (a tenth of the time).
+        tree = ast.parse(_FIRST_DEFINITION.split(source, maxsplit=1)[0])
+    except SyntaxError:  # cut inside a string that holds such a line
+        tree = ast.parse(source)
     found: dict[str, Any] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             name, value = node.target.id, node.value
         elif (

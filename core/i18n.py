@@ -19,7 +19,6 @@ from typing import Any
 
 from babel.core import Locale
 from babel.dates import format_date, format_datetime, format_time
-from babel.messages.pofile import read_po
 
 SOURCE_LANGUAGE = "nl"
 SUPPORTED_LANGUAGES = ("nl", "en")
@@ -37,6 +36,9 @@ def normalise_language(code: str | None, default: str = SOURCE_LANGUAGE) -> str:
 @cache
 def _catalog(language: str, locales_dir: Path = LOCALES_DIR) -> dict[Any, Any]:
     """All translations for one language, merged from every .po file."""
+    # Read only for a language other than Dutch (a Dutch `krokodil say` needs none).
+    from babel.messages.pofile import read_po
+
     messages: dict[Any, Any] = {}
     folder = locales_dir / language / "LC_MESSAGES"
     for po_file in sorted(folder.glob("*.po")):

@@ -141,6 +141,7 @@ HEAVY = (
     "aiohttp_jinja2",
     "alembic",
     "apscheduler",  # the timers: `say` builds the bot but never starts them
+    "babel.messages.pofile",  # translations, read for a language other than Dutch
     "holidays",  # all 250 countries for the Dutch days (core.dutch_holidays has the rules)
     "icalendar",  # calendar files and feeds, made only when asked for
     "jinja2",
