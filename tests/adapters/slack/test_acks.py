@@ -210,3 +210,43 @@ async def test_a_late_reply_is_kept_while_it_is_sent_and_forgotten_after(
     await slack.adapter.listeners.window.later(ack, _command(slack), "command", work, deliver)
     assert kept == ["Al klaar: bel Joost."]
     assert await _rows(slack) == 0
+
+
+def _press(slack: SlackHarness, action_ts: str) -> dict[str, Any]:
+    """A block_actions payload: U1 presses the /help button in a message (one message per
+    press, so the double-click filter leaves them alone)."""
+    return {
+        "type": "block_actions",
+        "user": {"id": "U1"},
+        "team": {"id": "T1"},
+        "trigger_id": "trigger.press",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "help.command~0",
+                "block_id": "b",
+                "value": "/help",
+                "action_ts": action_ts,
+            }
+        ],
+        "container": {"type": "message", "message_ts": action_ts, "channel_id": "C1"},
+        "channel": {"id": "C1"},
+        "response_url": slack.fake.response_url(),
+    }
+
+
+async def test_a_press_left_behind_is_answered_at_most_once(slack: SlackHarness) -> None:
+    """A press's answer is a new message (nothing to replace); recovery redoes it through the
+    dispatcher's event claim, so one already handled is not answered again."""
+    await _person(slack)
+    handled = _press(slack, "1700000100.000100")
+    await slack.interaction(handled)  # answered before its acknowledgement
+    await _left_behind(slack, handled, kind="action")  # and its row, as a kill leaves it
+    pending = _press(slack, "1700000200.000100")
+    await _left_behind(slack, pending, kind="action")  # never handled
+    assert await slack.adapter.recovery.run_once() == 2
+    await slack.settle()
+    assert len(slack.fake.visible(handled["response_url"])) == 1  # not a second time
+    [answer] = slack.fake.visible(pending["response_url"])
+    assert answer["replace_original"] is False  # a new message below the button
+    assert await _rows(slack) == 0
