@@ -4,6 +4,7 @@ The parts every adapter has (see ``bot.adapters.base``):
 
 - ``adapter``: the adapter; builds the Web API client and the Bolt app and wires the parts;
 - ``webhook``: POST /slack/events, signature check and payload shape check, then Bolt;
+- ``direct``: signed slash commands straight to their listener, past Bolt's middleware;
 - ``listeners``: Bolt's listeners (commands, buttons, modal submissions, mentions, DMs,
   App Home), acknowledging within Slack's three seconds;
 - ``inbound``: payloads as invocations, and the shape checks;

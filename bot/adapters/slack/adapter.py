@@ -21,10 +21,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Adapter, Target
+from bot.adapters.slack.direct import DirectCommands
 from bot.adapters.slack.form_opener import FormOpener
 from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.identity import ProfileCache
-from bot.adapters.slack.listeners import Listeners
+from bot.adapters.slack.listeners import COMMANDS, Listeners
 from bot.adapters.slack.outbound import ChannelPacer, SlackSender, error_code
 from bot.adapters.slack.recovery import InboxRecovery
 from bot.adapters.slack.respond import Responder
@@ -110,7 +111,13 @@ class SlackAdapter(Adapter):
             app.deps, self.listeners, interval=max(app.settings.bot.tick_seconds, 1.0)
         )
         self.webhook = (
-            SlackWebhook(self.bolt, config.signing_secret) if config.signing_secret else None
+            SlackWebhook(
+                self.bolt,
+                config.signing_secret,
+                DirectCommands(self.bolt, self.listeners.command, COMMANDS, self.client),
+            )
+            if config.signing_secret
+            else None
         )
         self._socket: AsyncSocketModeHandler | None = None
 

@@ -44,6 +44,8 @@ Ack = Callable[..., Awaitable[Any]]
 Work = Callable[[], Awaitable[Any]]
 # Two identical clicks within this many seconds are one click.
 DOUBLE_CLICK_SECONDS = 2.0
+# Every slash command is ours (Bolt's matcher and the webhook's direct path use this).
+COMMANDS = re.compile(r"^/")
 
 
 class Listeners:
@@ -76,7 +78,7 @@ class Listeners:
 
     def attach(self, bolt: AsyncApp) -> None:
         """Register every listener with Bolt."""
-        bolt.command(re.compile(r"^/"))(self.command)
+        bolt.command(COMMANDS)(self.command)
         bolt.action(re.compile(r".*"))(self.action)
         bolt.view_submission(modals.CALLBACK_ID)(self.view_submission)
         bolt.event("app_mention")(self.mention)

@@ -1,9 +1,11 @@
-"""POST /slack/events: verify Slack's signature, check the payload's shape, hand it to Bolt.
+"""POST /slack/events: verify Slack's signature, check the payload's shape, hand it on.
 
 Verification uses slack_sdk's SignatureVerifier (HMAC over the raw body, at
 most five minutes old) before anything is parsed, so a forged or replayed
 request gets 401 and nothing happens. A signed body we cannot read gets 400. Slack's
 ``ssl_check=1`` probe, which carries nothing, is answered 200 first, as Bolt does.
+A slash command goes straight to our listener (``direct``) when it can; everything
+else goes into Bolt.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.slack.direct import DirectCommands
 from bot.adapters.slack.inbound import problem
 
 log = logging.getLogger("krokodil.slack.webhook")
@@ -57,11 +60,14 @@ def is_ssl_check(raw: bytes, content_type: str) -> bool:
 
 
 class SlackWebhook:
-    """The aiohttp handler in front of a Bolt app."""
+    """The aiohttp handler in front of a Bolt app (and of our slash command listener)."""
 
-    def __init__(self, bolt: AsyncApp, signing_secret: str) -> None:
+    def __init__(
+        self, bolt: AsyncApp, signing_secret: str, commands: DirectCommands | None = None
+    ) -> None:
         self.bolt = bolt
         self.verifier = SignatureVerifier(signing_secret)
+        self.commands = commands
 
     def add_routes(self, web_app: web.Application) -> None:
         """Register POST /slack/events (events, commands and interactivity share it)."""
@@ -86,6 +92,8 @@ class SlackWebhook:
         if reason is not None:
             log.warning("malformed slack payload: %s", reason)
             return web.json_response({"error": "malformed payload"}, status=400)
+        if self.commands is not None and self.commands.takes(text, request.content_type, body):
+            return await self.commands.run(body)
         try:
             bolt_request = AsyncBoltRequest(
                 body=text, query=request.query_string, headers=dict(request.headers)

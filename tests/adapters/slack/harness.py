@@ -33,6 +33,7 @@ class Answer:
 
     status: int
     text: str
+    content_type: str = ""
 
     def json(self) -> Any:
         """The body as JSON."""
@@ -70,7 +71,7 @@ class SlackHarness:
             aiohttp.ClientSession() as session,
             session.post(f"{self.url}/slack/events", data=body, headers=all_headers) as resp,
         ):
-            return Answer(resp.status, await resp.text())
+            return Answer(resp.status, await resp.text(), resp.headers.get("Content-Type", ""))
 
     def next_id(self) -> int:
         """A unique number for trigger ids and timestamps."""
