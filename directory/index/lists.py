@@ -74,11 +74,12 @@ class CandidateLists:
 
     def extend(self, entries: Iterable[Entry]) -> None:
         """Add many people at once whose ids are all higher than any listed (a build)."""
-        holders, in_wijk, town, pairs, away = (
+        holders, in_wijk, town, pairs, triples, away = (
             self.holders,
             self.in_wijk,
             self.town,
             self.pairs,
+            self.triples,
             self.away,
         )
         for entry in entries:
@@ -102,13 +103,21 @@ class CandidateLists:
                         ids = local[klass] = []
                     ids.append(pid)
                 if not wijken:
-                    _of(town[theme], klass).append(pid)
+                    whole = town[theme]
+                    ids = whole.get(klass)
+                    if ids is None:
+                        ids = whole[klass] = []
+                    ids.append(pid)
             if len(themes) > 1:
                 for pair in combinations(themes, 2):
-                    _of(pairs[pair], klass).append(pid)
+                    both = pairs[pair]
+                    ids = both.get(klass)
+                    if ids is None:
+                        ids = both[klass] = []
+                    ids.append(pid)
                 if len(themes) > 2:
                     for triple in combinations(themes, 3):
-                        self.triples[triple].append(pid)
+                        triples[triple].append(pid)
 
     def remove(self, entry: Entry) -> None:
         """Take a person (as they were) out of every list."""

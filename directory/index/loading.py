@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.index.entries import Entry, IndexReference, OrganisationRow, WijkRow, account_key
@@ -136,16 +137,10 @@ async def _load(
 ) -> Loaded:
     """People matching `people`, with themes, wijken and accounts (`of` filters a person_id)."""
     themes = await _grouped(
-        session,
-        select(person_themes.c.person_id, person_themes.c.theme_id).where(
-            of(person_themes.c.person_id)
-        ),
+        session, person_themes.c.person_id, person_themes.c.theme_id, of(person_themes.c.person_id)
     )
     wijken = await _grouped(
-        session,
-        select(person_wijken.c.person_id, person_wijken.c.wijk_id).where(
-            of(person_wijken.c.person_id)
-        ),
+        session, person_wijken.c.person_id, person_wijken.c.wijk_id, of(person_wijken.c.person_id)
     )
     found = Loaded()
     accounts = select(Account.person_id, Account.platform, Account.external_id)
@@ -163,11 +158,25 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-async def _grouped(session: AsyncSession, statement: Any) -> dict[int, tuple[int, ...]]:
-    grouped: defaultdict[int, list[int]] = defaultdict(list)
-    for pid, other in await session.execute(statement):
-        grouped[pid].append(other)
-    return {pid: tuple(sorted(values)) for pid, values in grouped.items()}
+async def _grouped(
+    session: AsyncSession, person: Any, other: Any, where: Any
+) -> dict[int, tuple[int, ...]]:
+    """The sorted other ids (themes, wijken) of each person in a link table."""
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL groups and sorts: a row per person instead of one per link, about half
+        # the CPU of grouping in Python at 100,000 people.
+        ids = func.array_agg(aggregate_order_by(other, other))
+        statement = select(person, ids).where(where).group_by(person)
+        return {pid: tuple(found) for pid, found in (await session.execute(statement)).all()}
+    grouped: dict[int, list[int]] = {}
+    rows = await session.execute(select(person, other).where(where).order_by(person, other))
+    for pid, one in rows.all():
+        found = grouped.get(pid)
+        if found is None:
+            grouped[pid] = [one]
+        else:
+            found.append(one)
+    return {pid: tuple(values) for pid, values in grouped.items()}
 
 
 def _entry(state: State, row: Any, themes: tuple[int, ...], wijken: tuple[int, ...]) -> Entry:
