@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
 
@@ -26,11 +26,46 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     dutch = _DUTCH.fullmatch(text) if region == DEFAULT_REGION else None
     if dutch is not None:
         national = dutch.group(1).translate(_SEPARATORS)
-        if phonenumbers.is_valid_number(
-            phonenumbers.PhoneNumber(country_code=31, national_number=int(national))
-        ):
+        if dutch_valid(national):
             return f"+31{national}"
     return parsed_phone(text, region)
+
+
+def dutch_valid(national: str) -> bool:
+    """phonenumbers.is_valid_number for a Dutch national number of nine digits (1-9 first),
+    with libphonenumber's own patterns joined into one (a fifth of its time)."""
+    return _nine_digits().fullmatch(national) is not None
+
+
+@cache
+def _nine_digits() -> re.Pattern[str]:
+    """What is_valid_number asks of a Dutch nine-digit number: the general pattern, and the
+    pattern of at least one kind of number (fixed line, mobile, toll free …) allowing nine
+    digits."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
+    assert metadata is not None
+    kinds = (
+        metadata.premium_rate,
+        metadata.toll_free,
+        metadata.shared_cost,
+        metadata.voip,
+        metadata.personal_number,
+        metadata.pager,
+        metadata.uan,
+        metadata.voicemail,
+        metadata.fixed_line,
+        metadata.mobile,
+    )
+    patterns = [
+        kind.national_number_pattern
+        for kind in kinds
+        if kind is not None
+        and kind.national_number_pattern
+        and (not kind.possible_length or 9 in kind.possible_length)
+    ]
+    assert metadata.general_desc is not None
+    general = metadata.general_desc.national_number_pattern
+    return re.compile(f"(?=(?:{general})\\Z)(?:{'|'.join(f'(?:{p})' for p in patterns)})\\Z")
 
 
 def parsed_phone(text: str, region: str = DEFAULT_REGION) -> str:
