@@ -46,6 +46,8 @@ Work = Callable[[], Awaitable[Any]]
 DOUBLE_CLICK_SECONDS = 2.0
 # Every slash command is ours (Bolt's matcher and the webhook's direct path use this).
 COMMANDS = re.compile(r"^/")
+# How long a late command's acknowledgement still waits to know where it was asked.
+PLACEHOLDER_LOOKUP_SECONDS = 0.2
 
 
 class Listeners:
@@ -125,17 +127,23 @@ class Listeners:
                 await self.open_command_form(body, respond)
             return
         work = asyncio.ensure_future(self.command_reply(body))
-        outcome = await self.window.settle(work)
-        if outcome == "failed":
-            await ack()
-            return
-        if outcome == "done":
-            inv, reply, profile = work.result()
-            shown = await self.responder.in_ack(inv, reply, profile, body.get("trigger_id"))
-            if shown is not None:
-                await (ack(shown) if shown else ack())
+        # Meanwhile: is this the DM with the bot? A placeholder must be shown as the answer.
+        where = asyncio.ensure_future(self.responder.in_app_dm(self._asked(body)))
+        where.add_done_callback(_retrieved)
+        try:
+            outcome = await self.window.settle(work)
+            if outcome == "failed":
+                await ack()
                 return
-        placeholder = await self.placeholder(body)
+            if outcome == "done":
+                inv, reply, profile = work.result()
+                shown = await self.responder.in_ack(inv, reply, profile, body.get("trigger_id"))
+                if shown is not None:
+                    await (ack(shown) if shown else ack())
+                    return
+            placeholder = await self.placeholder(body, where)
+        finally:
+            where.cancel()
         await self.window.later(
             ack,
             body,
@@ -145,13 +153,22 @@ class Listeners:
             placeholder,
         )
 
-    async def placeholder(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def placeholder(
+        self, body: dict[str, Any], where: asyncio.Future[bool]
+    ) -> dict[str, Any]:
         """What acknowledges a command still being worked on ("Even zoeken…"), in the asker's
-        language when their profile is known already (Dutch otherwise)."""
+        language when their profile is known already (Dutch otherwise); `where` tells whether
+        it was asked in the DM with the bot (not known in time: shown as elsewhere, and the
+        answer then too)."""
+        done, _ = await asyncio.wait({where}, timeout=PLACEHOLDER_LOOKUP_SECONDS)
+        in_app_dm = bool(done) and where.exception() is None and where.result()
+        profile = self.profiles.cached(str(body["user_id"]))
+        return self.responder.placeholder(in_app_dm, profile.locale if profile else None)
+
+    def _asked(self, body: dict[str, Any]) -> Invocation:
+        """A command's invocation before the asker's profile is known (where it was asked)."""
         user = str(body["user_id"])
-        profile = self.profiles.cached(user) or SlackProfile(user_id=user)
-        inv = inbound.command_invocation(body, profile)
-        return await self.responder.placeholder(inv, profile.locale)
+        return inbound.command_invocation(body, self.profiles.cached(user) or SlackProfile(user))
 
     async def command_reply(self, body: dict[str, Any]) -> tuple[Invocation, Reply, SlackProfile]:
         """Dispatch a slash command: the invocation, its reply and the asker's profile."""
@@ -347,6 +364,12 @@ def _from_a_person(event: dict[str, Any]) -> bool:
     return bool(inbound.text_or_none(event.get("user"))) and (
         channel is None or isinstance(channel, str)
     )
+
+
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    """Take a side task's outcome, so a failure nobody waited for is not logged as a crash."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def _ignore(event: dict[str, Any]) -> None:

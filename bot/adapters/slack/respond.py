@@ -10,7 +10,6 @@ ephemeral to in channel, so the placeholder is shown as the answer will be.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,8 +28,6 @@ log = logging.getLogger("krokodil.slack")
 Respond = Callable[..., Awaitable[Any]]
 # The acknowledgement of a command still being worked on; its answer replaces it.
 PLACEHOLDER = N_("Even zoeken…")
-# How long the placeholder may wait for Slack to name the asker's DM (it goes in the ack).
-PLACEHOLDER_LOOKUP_SECONDS = 0.5
 
 
 class Responder:
@@ -89,16 +86,15 @@ class Responder:
             "response_type": "in_channel" if in_app_dm else "ephemeral",
         }
 
-    async def placeholder(self, inv: Invocation, language: str | None) -> dict[str, Any]:
+    def placeholder(self, in_app_dm: bool, language: str | None) -> dict[str, Any]:
         """The acknowledgement of a command whose answer is not ready: a short message in the
         asker's language, shown as the answer will be (Slack keeps a message's visibility)."""
-        try:
-            async with asyncio.timeout(PLACEHOLDER_LOOKUP_SECONDS):
-                in_app_dm = await self._in_app_dm(inv)
-        except TimeoutError:
-            in_app_dm = False  # the answer then keeps this visibility too (it replaces it)
         text = self.deps.translator(language).gettext(PLACEHOLDER)
         return {"text": text, "response_type": "in_channel" if in_app_dm else "ephemeral"}
+
+    async def in_app_dm(self, inv: Invocation) -> bool:
+        """Asked in the DM with the bot (where answers are `in_channel`)."""
+        return await self._in_app_dm(inv)
 
     async def _in_app_dm(self, inv: Invocation) -> bool:
         """Asked in the DM with the bot, which only the asker reads."""
