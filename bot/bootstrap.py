@@ -56,6 +56,8 @@ class App:
             await self.ticker.stop()
         if self.deps.directory is not None:
             await self.deps.directory.close()
+        # Finished marks still waiting to be written (core.events).
+        await self.dispatcher.events.close()
         self.deps.uow.quick.close()
         await self.engine.dispose()
 

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from bot import forms
@@ -111,16 +112,9 @@ class Dispatcher:
 
     async def _finish(self, inv: Invocation) -> None:
         """Mark a platform event handled, so a redelivery is a duplicate (core.events)."""
-        if not inv.event_id:
-            return
-        try:
-            await self.events.finish(inv.platform, inv.event_id)
-        except Exception as error:
-            # The claim stays unfinished: a redelivery is skipped while this process lives.
-            if database_away(error):
-                log.warning("could not mark an event handled: %s", type(error).__name__)
-            else:
-                log.exception("could not mark an event handled")
+        if inv.event_id:
+            # Written with others a moment later; a failure there is logged by the ledger.
+            self.events.finish(inv.platform, inv.event_id)
 
     def _translator(self, language: str | None) -> Translator:
         return self.deps.translator(language)
@@ -128,6 +122,14 @@ class Dispatcher:
     async def _handle(self, inv: Invocation) -> tuple[str, Reply]:
         now = self.deps.clock.now()
         known = await self._known_actor(inv)
+        if known is not None and inv.event_id:
+            # Known from the index: the claim is the only statement before the handler.
+            quick = await self._claim_alone(inv, now)
+            if quick is not None:
+                claimed, convo = quick
+                if not claimed:
+                    return "duplicate", Reply(data={"duplicate": True})
+                return await self._answer_as(inv, known, convo)
         async with self.deps.uow() as uow:
             if inv.event_id and not await self.events.claim(
                 uow.session, inv.platform, inv.event_id, now
@@ -161,6 +163,37 @@ class Dispatcher:
                 )
             )
             await uow.commit()
+        return await self._answer_as(inv, actor, convo)
+
+    async def _claim_alone(
+        self, inv: Invocation, now: datetime
+    ) -> tuple[bool, conversation.Conversation | None] | None:
+        """Claim the event in one statement that also says whether a form is open here.
+
+        None when the id was claimed before (the transaction in `_handle` decides then).
+        """
+        assert inv.event_id is not None
+        place = (
+            None
+            if inv.platform in self.modal_platforms
+            or not conversation.may_be_open(
+                self.deps.uow.quick, inv.platform, inv.account, inv.chat
+            )
+            else (inv.platform, inv.account, inv.chat)
+        )
+        claimed = await self.events.claim_alone(inv.platform, inv.event_id, now, place)
+        if claimed is None or not claimed[0] or not claimed[1]:
+            return None if claimed is None else (claimed[0], None)
+        async with self.deps.uow() as uow:
+            convo = await conversation.current(
+                uow.session, inv.platform, inv.account, inv.chat, now
+            )
+            await uow.commit()
+        return True, convo
+
+    async def _answer_as(
+        self, inv: Invocation, actor: Actor | None, convo: conversation.Conversation | None
+    ) -> tuple[str, Reply]:
         language = (actor.language if actor else None) or inv.language_hint
         try:
             label, reply = await self._route(inv, actor, convo, self._translator(language))

@@ -8,13 +8,14 @@ PostgreSQL (asyncpg) is for production. Every write goes through a
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -80,14 +81,48 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEn
             cursor.close()
 
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=echo,
-        pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_recycle=1800,
     )
+    ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection that rested this long is pinged before use (seconds).
+PING_AFTER = 1.0
+_RETURNED_AT = "krokodil_returned_at"
+
+
+def ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a pooled connection before use only when it rested PING_AFTER or longer.
+
+    SQLAlchemy's pool_pre_ping pings at every checkout, and asyncpg's ping is three round
+    trips (BEGIN, an empty query, ROLLBACK): more than the one statement a chat message
+    needs. A connection given back less than a second ago was working then. A restart of
+    the database in that second breaks the next statement instead, which is an outage
+    error like any other (the caller answers calmly) and makes the pool replace every
+    connection it holds.
+    """
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned < PING_AFTER:
+            return  # just connected, or given back working a moment ago
+        try:
+            sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool drops this connection and checks out another (a new one if need be).
+            raise DisconnectionError(f"ping failed: {type(error).__name__}") from error
 
 
 def database_away(error: BaseException) -> bool:

@@ -11,21 +11,33 @@ so a claim by another instance there was made before a restart.
 Only deliveries a platform may repeat carry an event id (Slack's Events API, Telegram's
 updates, Teams' activities, button presses); a Slack slash command is never sent twice
 and is not claimed. On the hot path `EventLedger` keeps it cheap: an id finished in this
-process lately is a duplicate without asking the database, and a new one costs one
-INSERT in the request's first transaction and one UPDATE after the handler.
+process lately is a duplicate without asking the database; a new one costs one INSERT,
+either in the request's first transaction or, when the request needs no transaction
+there (`claim_alone`), as a statement of its own that also says whether a step-by-step
+form may be open in that chat; and the finished marks are written in batches, one UPDATE
+for every event finished within FINISH_DELAY.
+
+A finished mark is written after the platform got its answer, so a process killed in
+between leaves the claim unfinished. Platforms redeliver only what got no answer, so
+that claim is normally never asked for again; if it is, it is redone, as a claim left
+by a process killed in the middle of the handler (docs/reliability.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, String, delete, text, true, update
+from sqlalchemy import Boolean, String, delete, exists, select, text, true, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, UnitOfWorkFactory, UTCDateTime, insert_ignoring_conflict
+from core.conversation import Conversation
+from core.db import Base, UnitOfWorkFactory, UTCDateTime, database_away, insert_ignoring_conflict
 
 log = logging.getLogger("krokodil.events")
 
@@ -115,8 +127,8 @@ async def instance_alive(session: AsyncSession, instance: str) -> bool:
     return not free
 
 
-async def finish(engine: AsyncEngine, platform: str, event_id: str) -> None:
-    """Mark a claimed event as handled; later deliveries are duplicates.
+async def finish(engine: AsyncEngine, keys: list[tuple[str, str]]) -> None:
+    """Mark claimed events (platform, event id) as handled; later deliveries are duplicates.
 
     One statement in autocommit mode: no transaction to open and commit around it.
     """
@@ -124,13 +136,48 @@ async def finish(engine: AsyncEngine, platform: str, event_id: str) -> None:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(
             update(ProcessedEvent)
-            .where(ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id)
+            .where(tuple_(ProcessedEvent.platform, ProcessedEvent.event_id).in_(keys))
             .values(finished=True)
         )
 
 
+async def claim_with_form_check(
+    engine: AsyncEngine,
+    row: dict[str, object],
+    form_place: tuple[str, str, str] | None,
+) -> tuple[bool, bool]:
+    """INSERT a claim in a statement of its own; (claimed, a form is open at form_place).
+
+    Whether a form is open is read in the same statement (RETURNING EXISTS …), so a
+    message costs one round trip to the database. Not claimed: the id was claimed before.
+    """
+    insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(ProcessedEvent).values(row).on_conflict_do_nothing()
+    if form_place is None:
+        returning = statement.returning(true())
+    else:
+        platform, account, chat = form_place
+        open_form = exists(
+            select(Conversation.account).where(
+                Conversation.platform == platform,
+                Conversation.account == account,
+                Conversation.chat == chat,
+            )
+        )
+        returning = statement.returning(open_form)
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        found = (await conn.execute(returning)).first()
+    if found is None:
+        return False, False
+    return True, form_place is not None and bool(found[0])
+
+
 # How many ids finished in this process are remembered (a redelivery comes within minutes).
 REMEMBERED = 4096
+# Finished marks wait this long to be written together (seconds).
+FINISH_DELAY = 0.05
+RETRY_WRITE = 5.0
 
 
 class EventLedger:
@@ -141,6 +188,10 @@ class EventLedger:
         self._instance = instance
         self._busy: set[tuple[str, str]] = set()
         self._done: OrderedDict[tuple[str, str], None] = OrderedDict()
+        # Finished here, not yet marked in the database (see `flush`).
+        self._unwritten: list[tuple[str, str]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._write_failed = False
 
     async def claim(
         self, session: AsyncSession, platform: str, event_id: str, now: datetime
@@ -163,16 +214,91 @@ class EventLedger:
             self._busy.discard(key)
         return first
 
+    async def claim_alone(
+        self,
+        platform: str,
+        event_id: str,
+        now: datetime,
+        form_place: tuple[str, str, str] | None = None,
+    ) -> tuple[bool, bool] | None:
+        """Claim in one statement of its own; (claimed, a form may be open at form_place).
+
+        None when the database already holds a claim: then `claim` in a transaction decides
+        whether it is a duplicate or one to take over from a stopped process.
+        """
+        key = (platform, event_id)
+        if key in self._done or key in self._busy:
+            return False, False
+        self._busy.add(key)
+        row = {
+            "platform": platform,
+            "event_id": event_id,
+            "at": now,
+            "instance": self._instance,
+            "finished": False,
+        }
+        try:
+            claimed, form_open = await claim_with_form_check(self._uow.engine, row, form_place)
+        except BaseException:
+            self._busy.discard(key)
+            raise
+        if not claimed:
+            self._busy.discard(key)
+            return None
+        return True, form_open
+
     def abandon(self, platform: str, event_id: str) -> None:
         """The handler could not finish (database away): forget it was busy here."""
         self._busy.discard((platform, event_id))
 
-    async def finish(self, platform: str, event_id: str) -> None:
-        """Mark a claimed event handled; later deliveries are duplicates."""
+    def finish(self, platform: str, event_id: str) -> None:
+        """Mark a claimed event handled; later deliveries are duplicates.
+
+        Here at once; in the database within FINISH_DELAY, together with the others.
+        """
         key = (platform, event_id)
         self._busy.discard(key)
         self._remember(key)
-        await finish(self._uow.engine, platform, event_id)
+        self._unwritten.append(key)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_soon())
+
+    async def _write_soon(self) -> None:
+        delay = FINISH_DELAY
+        while True:
+            await asyncio.sleep(delay)
+            await self.flush()
+            if not self._unwritten:
+                return
+            delay = RETRY_WRITE  # the database is away: try again, not on every event
+
+    async def close(self) -> None:
+        """Write what waits and stop the writer (before the engine is disposed)."""
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write the finished marks that wait (also at shutdown); never raises.
+
+        When the database cannot take them they wait for the next finish or flush; until
+        then a redelivery to this process is still known here as a duplicate.
+        """
+        while self._unwritten:
+            keys, self._unwritten = self._unwritten, []
+            try:
+                await finish(self._uow.engine, keys)
+            except Exception as error:
+                self._unwritten = keys + self._unwritten
+                if not self._write_failed:
+                    self._write_failed = True
+                    if database_away(error):
+                        log.warning("could not mark events handled: %s", type(error).__name__)
+                    else:
+                        log.exception("could not mark events handled")
+                return
+            self._write_failed = False
 
     def _remember(self, key: tuple[str, str]) -> None:
         self._done[key] = None

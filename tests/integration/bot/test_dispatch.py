@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.event import listen, remove
 
 from bot.bootstrap import App
+from bot.dispatch import Dispatcher
 from bot.render_text import render
 from bot.ticker import Presence
 from core.events import ProcessedEvent
 from core.messages import Field, Form, Invocation, Reply
+from directory.identity import IdentityRepository
+from directory.models import Person
 from handlers.base import Command, CommandSpec, Deps, FormSpec
 from tests.conftest import BACKEND
 from tests.support import Chat, make_person
@@ -95,6 +100,49 @@ async def test_a_redelivery_to_the_same_process_is_known_without_the_database(ap
         await uow.session.execute(delete(ProcessedEvent))
         await uow.commit()
     assert (await app.dispatcher.handle(event)).data == {"duplicate": True}
+
+
+async def test_a_known_persons_event_costs_one_statement_before_it_is_answered(
+    app: App,
+) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+
+    def event(event_id: str) -> Invocation:
+        # Telegram has no modals: whether a form is open is asked in the same statement.
+        return Invocation(
+            platform="telegram", account="f.elamrani", chat="c", text="/help", event_id=event_id
+        )
+
+    async with app.deps.uow() as uow:
+        await IdentityRepository(uow.session).link(
+            await uow.session.get_one(Person, 1), "telegram", "f.elamrani", app.deps.clock.now()
+        )
+        await uow.commit()
+    await app.dispatcher.handle(event("evt-warm"))  # the index catches up with the link
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    listen(app.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        reply = await app.dispatcher.handle(event("evt-counted"))
+    finally:
+        remove(app.engine.sync_engine, "before_cursor_execute", seen)
+    assert "Wat ik kan" in render(reply)
+    [claim] = statements
+    assert claim.startswith("INSERT INTO processed_events")
+    if BACKEND == "postgresql":
+        # SQLite answers "is a form open" from its quick reads, outside the engine.
+        assert "conversations" in claim
+    # The finished marks are written together a moment later, or when asked to.
+    await app.dispatcher.events.flush()
+    async with app.deps.uow() as uow:
+        rows = list(await uow.session.scalars(select(ProcessedEvent)))
+    assert {(r.event_id, r.finished) for r in rows} == {("evt-warm", True), ("evt-counted", True)}
+    # Another process (a new ledger, nothing in memory) sees the redelivery as a duplicate.
+    again = Dispatcher(app.deps, app.metrics)
+    assert (await again.handle(event("evt-counted"))).data == {"duplicate": True}
 
 
 async def _claimed(app: App, event_id: str, instance: str) -> None:
