@@ -14,17 +14,22 @@ points at it. The matcher is built once per catalog version and cached.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from directory import kept
 from directory.compounds import split_compound
 from directory.stopwords import STOPWORDS
-from directory.words import normalise, plain_words, spelling_variants, stems
+from directory.words import normalise, plain_words, spelling_variants, stemmer_modules, stems
 
 __all__ = [
     "MIN_SCORE",
@@ -215,6 +220,37 @@ class ThemeMatcher:
         for word in sorted(written):
             if len(word) >= 4 and word.isalpha() and word in self.words:
                 self._by_initial.setdefault(word[0], []).append(word)
+
+    def state(self) -> dict[str, Any]:
+        """What the matcher knows, as plain values (to keep it on disk, `directory.kept`)."""
+        return {
+            "keys": self.keys,
+            "words": self.words,
+            "exact": self._exact,
+            "phrases": [(p.padded, p.content, p.key, p.weight, p.everyday) for p in self.phrases],
+            "phrases_with": self._phrases_with,
+            "bare_phrases": self._bare_phrases,
+            "pieces": self._pieces,
+            "long_words": self.long_words,
+            "by_initial": self._by_initial,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> ThemeMatcher:
+        """The matcher `state()` describes, as it was built."""
+        matcher = cls.__new__(cls)
+        matcher.keys = tuple(state["keys"])
+        matcher._order = {k: i for i, k in enumerate(matcher.keys)}
+        matcher.words = state["words"]
+        matcher._exact = state["exact"]
+        matcher.phrases = [_Phrase(*phrase) for phrase in state["phrases"]]
+        matcher._phrases_with = state["phrases_with"]
+        matcher._bare_phrases = state["bare_phrases"]
+        matcher.vocabulary = tuple(matcher.words)
+        matcher._pieces = frozenset(state["pieces"])
+        matcher.long_words = tuple(state["long_words"])
+        matcher._by_initial = state["by_initial"]
+        return matcher
 
     @cached_property
     def _prefixes(self) -> dict[str, set[str]]:
@@ -519,7 +555,28 @@ def _signature(theme: Any) -> tuple[Any, ...]:
 
 @lru_cache(maxsize=8)
 def _matcher(version: tuple[tuple[Any, ...], ...]) -> ThemeMatcher:
-    return ThemeMatcher(tuple(theme_terms(_Plain(*entry)) for entry in version))
+    # Built in 0.05 s for the shipped catalog, loaded in 0.01 s when a process before kept it
+    # (what a command line start notices).
+    return kept.load_or_make(
+        "theme-matcher",
+        _fingerprint(version),
+        lambda: ThemeMatcher(tuple(theme_terms(_Plain(*entry)) for entry in version)),
+        to_state=ThemeMatcher.state,
+        from_state=ThemeMatcher.from_state,
+    )
+
+
+def _fingerprint(version: tuple[tuple[Any, ...], ...]) -> str:
+    """A name for everything that shapes a matcher: the themes, the code that builds it, the
+    stemmers and Python's version."""
+    digest = hashlib.sha256(repr(version).encode())
+    digest.update(sys.version.encode())
+    for name in (__name__, "directory.words", "directory.compounds", "directory.stopwords"):
+        digest.update(Path(str(sys.modules[name].__file__)).read_bytes())
+    for stemmer in stemmer_modules():
+        stat = os.stat(str(stemmer.__file__))
+        digest.update(f"{stemmer.__file__} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True)

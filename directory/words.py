@@ -9,8 +9,10 @@ an English question needs no language switch.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import cache, lru_cache
+from types import ModuleType
 
 import snowballstemmer
 
@@ -53,6 +55,12 @@ def plain_words(text: str) -> str:
 @cache
 def _stemmers() -> tuple[snowballstemmer.stemmer, snowballstemmer.stemmer]:
     return snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english")
+
+
+def stemmer_modules() -> tuple[ModuleType, ...]:
+    """The libraries that stem: snowballstemmer, and PyStemmer when it does the work."""
+    used = {sys.modules[type(stemmer).__module__.split(".")[0]] for stemmer in _stemmers()}
+    return tuple(sorted(used | {snowballstemmer}, key=lambda module: module.__name__))
 
 
 @lru_cache(maxsize=65536)
