@@ -1,4 +1,4 @@
-"""A large import into PostgreSQL with the directory's indexes and foreign keys set aside.
+"""A large import with the directory's indexes (and on PostgreSQL its foreign keys) set aside.
 
 Row by row, PostgreSQL checks every foreign key of a new row (a lookup and a row lock on
 the person, theme or wijk it names) and adds the row to every index: at 100,000 people
@@ -7,13 +7,14 @@ rows go in and created again after them, the indexes are built once, sorted, and
 foreign key is checked by one query over the whole table. It all happens inside the
 import's transaction, under the same names and definitions read from the catalog: a
 failure anywhere (a key that points nowhere included) rolls the whole import back, and
-no one ever sees the tables without them.
+no one ever sees the tables without them. SQLite sets only its indexes aside (people's
+eleven cost it more than half of writing them).
 
-The price is a lock: from the moment the import sets them aside until it commits, no
-one else can read or write the directory's tables (the bot answers from its in-memory
-index meanwhile). The import waits at most `LOCK_WAIT` for that lock and otherwise
-writes row by row, as it does for small imports.
-"""
+The price on PostgreSQL is a lock: from the moment the import sets them aside until it
+commits, no one else can read or write the directory's tables (the bot answers from its
+in-memory index meanwhile). The import waits at most `LOCK_WAIT` for that lock and
+otherwise writes row by row, as it does for small imports. On SQLite the import is the
+one writer anyway, and readers keep reading the last committed state."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ _FOREIGN_KEYS = text(
 def worth_it(dialect: str, rows_to_write: int, rows_there: int) -> bool:
     """True when this import should set the indexes and foreign keys aside."""
     return (
-        dialect == "postgresql"
+        dialect in ("postgresql", "sqlite")
         and rows_to_write >= MIN_ROWS
         and rows_to_write >= MIN_SHARE * rows_there
     )
@@ -73,7 +74,10 @@ async def set_aside(session: AsyncSession, wanted: bool) -> AsyncIterator[bool]:
     block and create them again after it; yields whether it did (not when the tables could
     not be locked within `LOCK_WAIT`). An exception in the block leaves them dropped: the
     caller's transaction must then roll back, as every failed import does."""
-    dropped = await _drop(session) if wanted else None
+    dropped = None
+    if wanted:
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        dropped = await (_drop_sqlite(session) if sqlite else _drop(session))
     if dropped is None:
         yield False
         return
@@ -111,3 +115,23 @@ async def _drop(
     for name, _ in indexes:
         await session.execute(text(f"DROP INDEX {name}"))
     return [d for _, d in indexes], foreign_keys
+
+
+async def _drop_sqlite(session: AsyncSession) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """SQLite: the indexes only (its foreign key checks are cheap lookups, and a foreign key
+    cannot be dropped without rebuilding the table). Nothing needs locking: the import is
+    the one writer, and readers keep reading the last committed state, indexes included."""
+    # The driver begins the transaction before the first write, not before DDL: begin it.
+    await session.execute(text("UPDATE people SET id = id WHERE 1 = 0"))
+    marks = ", ".join(f"'{table}'" for table in FILLED)
+    indexes = (
+        await session.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({marks}) ORDER BY name"
+            )
+        )
+    ).all()
+    for name, _ in indexes:
+        await session.execute(text(f'DROP INDEX "{name}"'))
+    return [definition for _, definition in indexes], []
