@@ -7,7 +7,7 @@ from pathlib import Path
 
 from directory import kept
 from directory.matching import ThemeMatcher, theme_terms
-from directory.themes import load_catalog
+from directory.themes import CATALOG, load_catalog, parsed_toml
 
 QUESTIONS = Path(__file__).resolve().parents[3] / "directory/data/eval/questions.toml"
 
@@ -81,3 +81,10 @@ def test_a_kept_matcher_understands_every_question_as_the_built_one(tmp_path: Pa
         text = question["text"]
         assert again.score(text) == built.score(text), text
         assert again.score(text, floor=0.3) == built.score(text, floor=0.3), text
+
+
+def test_the_kept_catalog_is_the_parsed_file() -> None:
+    text = CATALOG.read_text(encoding="utf-8")
+    parsed_toml(text)  # kept, if no process did so before
+    assert parsed_toml(text) == tomllib.loads(text)
+    assert parsed_toml(text + "\n# changed\n") == tomllib.loads(text)  # another text: parsed
