@@ -217,14 +217,19 @@ class Listeners:
         # cannot answer; the responder then uses the DM.
         if not inbound.text_or_none(body.get("response_url")):
             respond = None
-        work = asyncio.ensure_future(self.press(body, respond))
+        stored = asyncio.Event()
+        work = asyncio.ensure_future(self.press(body, respond, stored))
         if await self.window.settle(work) != "late":
             await ack()
             return
+        stored.set()
         await self.window.later(ack, body, "action", work, None)
 
-    async def press(self, body: dict[str, Any], respond: Respond | None) -> None:
-        """Handle and answer every pressed element of one block_actions payload."""
+    async def press(
+        self, body: dict[str, Any], respond: Respond | None, stored: asyncio.Event | None = None
+    ) -> None:
+        """Handle and answer every pressed element of one block_actions payload (`stored`:
+        set once it is in the inbox)."""
         user = str(body["user"]["id"])
         for action in body["actions"]:
             found = inbound.pressed(action)
@@ -241,6 +246,11 @@ class Listeners:
                 body, action_id, value, inbound.text_or_none(action.get("action_ts")), profile
             )
             reply = await self.dispatcher.handle(inv)
+            if stored is not None and stored.is_set():
+                # In the inbox: the press is marked handled before it is answered (the marks
+                # are otherwise written a moment later), so recovery after a kill between
+                # the answer and the row's removal finds a duplicate and answers nothing.
+                await self.dispatcher.events.flush()
             from_home = inbound.obj(body.get("view")).get("type") == "home"
             await self.responder.answer(
                 inv,

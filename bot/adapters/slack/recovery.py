@@ -114,7 +114,9 @@ class InboxRecovery:
             placeholder = shown if isinstance(shown, dict) else None
             await self.listeners.answer_command(done, respond, placeholder)
         elif row.kind == "action":
-            await self.listeners.press(body, respond)
+            stored = asyncio.Event()
+            stored.set()
+            await self.listeners.press(body, respond, stored)
 
     async def _too_late(self, row: inbox.InboxItem) -> None:
         profile = await self.listeners.profiles.get(row.account)

@@ -7,10 +7,11 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.adapters.slack.acks import PLACEHOLDER_KEY
-from core import inbox
+from core import events, inbox
 from core.messages import Reply
 from tests.adapters.slack.harness import SlackHarness
 from tests.support import make_person
@@ -249,4 +250,21 @@ async def test_a_press_left_behind_is_answered_at_most_once(slack: SlackHarness)
     assert len(slack.fake.visible(handled["response_url"])) == 1  # not a second time
     [answer] = slack.fake.visible(pending["response_url"])
     assert answer["replace_original"] is False  # a new message below the button
+    assert await _rows(slack) == 0
+
+
+async def test_a_late_press_is_marked_handled_before_it_is_answered(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finished marks are written in batches; a press in the inbox does not wait for the batch,
+    so a kill after its answer leaves recovery a duplicate, not a second answer."""
+    monkeypatch.setattr(events, "FINISH_DELAY", 600.0)  # no batch write during this test
+    await _person(slack)
+    slack.adapter.listeners.window.seconds = 0.0
+    await slack.click("help.command~0", "/help")
+    await slack.settle()
+    assert slack.fake.posted()
+    async with slack.app.deps.uow() as uow:
+        marks = (await uow.session.scalars(select(events.ProcessedEvent.finished))).all()
+    assert marks == [True]
     assert await _rows(slack) == 0
