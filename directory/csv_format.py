@@ -119,12 +119,15 @@ class ParsedFile:
         return len(self.rows) + len({e.line for e in self.errors if e.line > 1})
 
 
-_NO_DIGITS = str.maketrans("", "", "0123456789")
+_DIGITS = b"0123456789"
 
 
 def _has_bsn(cell: str) -> bool:
     """The BSN guard for one cell; a BSN needs 8 or 9 digits, so most cells skip the real test."""
-    if len(cell) - len(cell.translate(_NO_DIGITS)) < 8:
+    # The digits counted in the UTF-8 bytes (a byte 0-9 is always that character there):
+    # bytes.translate is several times faster than str.translate with a deletion table.
+    encoded = cell.encode("utf-8", "surrogatepass")
+    if len(encoded) - len(encoded.translate(None, _DIGITS)) < 8:
         return False
     if cell in _CLEAN:
         return False

@@ -64,6 +64,16 @@ def test_a_bsn_in_any_cell_refuses_the_row_without_echoing_it() -> None:
     assert error.values == {"column": "themas"}
 
 
+def test_the_bsn_guard_counts_digits_among_any_characters() -> None:
+    """Accents, other scripts' digits and an undecodable byte beside a BSN: still refused; a
+    name with other scripts' digits and no BSN passes."""
+    for cell in ("José Müller 111222333", "١٢٣ 111 222 333", "\udc80111222333"):
+        parsed = parse_csv(HEADER + f"Iemand,Gemeente,,i@example.org,{cell},,,\n")
+        assert [e.msgid for e in parsed.errors] == [HAS_BSN], cell
+    parsed = parse_csv(HEADER + "Iemand ١٢٣٤٥٦٧٨٢,Gemeente,,i@example.org,schulden,,,\n")
+    assert parsed.errors == [] and len(parsed.rows) == 1
+
+
 def test_organisation_kinds_are_guessed_from_the_name() -> None:
     assert guess_kind("Gemeente Groenwater") == "gemeente"
     assert guess_kind("Sociaal Wijkteam Noord") == "wijkteam"
