@@ -56,8 +56,13 @@ class Dispatcher:
         self._database_away = False
         self.events = events.EventLedger(deps.uow, deps.instance)
 
-    async def handle(self, inv: Invocation) -> Reply:
-        """Answer one invocation; never raises."""
+    async def handle(self, inv: Invocation, *, finish: bool = True) -> Reply:
+        """Answer one invocation; never raises.
+
+        With ``finish=False`` a platform event's claim stays open until the caller calls
+        `finish` once the answer is out, so a process that dies before answering leaves
+        the event to be redone (a redelivery or the inbox), not a duplicate.
+        """
         started = time.perf_counter()
         label = "unknown"
         tr = self._translator(inv.language_hint)
@@ -71,14 +76,15 @@ class Dispatcher:
                 )
             async with self._in_flight:
                 label, reply = await self._handle(inv)
-            if label != "duplicate":
+            if label != "duplicate" and finish:
                 await self._finish(inv)
             if self._database_away:
                 self._database_away = False
                 log.warning("database available again")
             return reply
         except UserError as error:
-            await self._finish(inv)
+            if finish:
+                await self._finish(inv)
             label = f"{label}:user_error"
             if error.language:
                 tr = self._translator(error.language)
@@ -99,7 +105,8 @@ class Dispatcher:
                 if inv.event_id:
                     self.events.abandon(inv.platform, inv.event_id)
                 return Reply(text=tr.gettext(UNAVAILABLE), private=True)
-            await self._finish(inv)
+            if finish:
+                await self._finish(inv)
             self.metrics.errors.labels(kind="handler").inc()
             # Logged once with its traceback, never with the message text.
             log.exception("handler failed", extra={"command": label, "platform": inv.platform})
@@ -109,6 +116,12 @@ class Dispatcher:
             self.metrics.observe(label, inv.platform, elapsed)
             if self.deps.directory is not None:
                 self.deps.directory.end_request()
+
+    async def finish(self, inv: Invocation) -> None:
+        """Close the claim `handle(inv, finish=False)` left open, now its answer is out
+        (nothing when it made none: a duplicate, a refusal, the database away)."""
+        if inv.event_id and self.events.holds(inv.platform, inv.event_id):
+            await self._finish(inv)
 
     async def _finish(self, inv: Invocation) -> None:
         """Mark a platform event handled, so a redelivery is a duplicate (core.events)."""

@@ -247,6 +247,10 @@ class EventLedger:
             return None
         return True, form_open
 
+    def holds(self, platform: str, event_id: str) -> bool:
+        """Whether this process claimed the event and has not finished or abandoned it."""
+        return (platform, event_id) in self._busy
+
     def abandon(self, platform: str, event_id: str) -> None:
         """The handler could not finish (database away): forget it was busy here."""
         self._busy.discard((platform, event_id))

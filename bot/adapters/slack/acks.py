@@ -35,11 +35,14 @@ PLACEHOLDER_KEY = "krokodil_placeholder"
 Ack = Callable[..., Awaitable[Any]]
 Busy = Callable[[], AbstractAsyncContextManager[None]]
 Outcome = Literal["done", "late", "failed"]
+# Kinds whose reply is kept on the row once worked out (a press is redone through the
+# dispatcher's event claim instead).
+KEEPS_REPLY = ("command", "event")
 
 
 def user_texts(body: dict[str, Any]) -> list[str]:
-    """The texts a person typed or chose in a command or button payload."""
-    found = [body.get("text")]
+    """The texts a person typed or chose in a command, button or message payload."""
+    found = [body.get("text"), obj(body.get("event")).get("text")]
     actions = body.get("actions")
     for action in actions if isinstance(actions, list) else []:
         action = obj(action)
@@ -81,14 +84,24 @@ class AckWindow:
         stored = body if placeholder is None else {**body, PLACEHOLDER_KEY: placeholder}
         item = await self.store(stored, kind)
         await (ack(placeholder) if placeholder is not None else ack())
+        await self.finish(item, kind, work, deliver)
+
+    async def finish(
+        self,
+        item: int | None,
+        kind: str,
+        work: asyncio.Future[Any],
+        deliver: Callable[[Any], Awaitable[None]] | None,
+    ) -> None:
+        """After the acknowledgement: let the work finish, deliver, forget the row."""
         async with self.busy():
             result = await work
             if item is None:
                 if deliver is not None:
                     await deliver(result)
                 return
-            # Worked out: from now on a command's answer is only sent, never redone.
-            reply = result[1] if deliver is not None and kind == "command" else None
+            # Worked out: from now on the answer is only sent, never redone.
+            reply = result[1] if deliver is not None and kind in KEEPS_REPLY else None
             sending = False
             try:
                 async with inbox.delivering(self.deps.uow.engine, item, reply):
@@ -106,7 +119,12 @@ class AckWindow:
         """The inbox row for a request; None when it may not or cannot be stored."""
         if any(contains_bsn(text) for text in user_texts(body)):
             return None  # refused before anything is stored (and answered at once)
-        account = body.get("user_id") or obj(body.get("user")).get("id") or ""
+        account = (
+            body.get("user_id")
+            or obj(body.get("user")).get("id")
+            or obj(body.get("event")).get("user")
+            or ""
+        )
         try:
             return await inbox.store(
                 self.deps.uow.engine,

@@ -114,7 +114,13 @@ class SlackAdapter(Adapter):
             SlackWebhook(
                 self.bolt,
                 config.signing_secret,
-                DirectCommands(self.bolt, self.listeners.command, COMMANDS, self.client),
+                DirectCommands(
+                    self.bolt,
+                    self.listeners.command,
+                    COMMANDS,
+                    self.client,
+                    passing=(self.listeners.free_text.before_ack,),
+                ),
             )
             if config.signing_secret
             else None

@@ -36,6 +36,7 @@ from slack_bolt.middleware.async_builtins import (
     AsyncSslCheck,
     AsyncUrlVerification,
 )
+from slack_bolt.middleware.async_custom_middleware import AsyncCustomMiddleware
 from slack_bolt.middleware.authorization.async_single_team_authorization import (
     AsyncSingleTeamAuthorization,
 )
@@ -74,9 +75,15 @@ class _Ack(AsyncAck):
         return response
 
 
+def _one_of(middleware: object, passing: tuple[Callable[..., Awaitable[Any]], ...]) -> bool:
+    """Our own middleware that passes a slash command on untouched (`passing`)."""
+    return isinstance(middleware, AsyncCustomMiddleware) and middleware.func in passing
+
+
 class DirectCommands:
     """Runs signed slash commands through our listener without Bolt, once Bolt has
-    authorized the app; says which requests it takes."""
+    authorized the app; says which requests it takes (`passing`: our own Bolt middleware
+    that passes a slash command on untouched)."""
 
     def __init__(
         self,
@@ -85,6 +92,7 @@ class DirectCommands:
         pattern: re.Pattern[str],
         client: AsyncWebClient,
         *,
+        passing: tuple[Callable[..., Awaitable[Any]], ...] = (),
         ack_timeout: float = ACK_TIMEOUT,
     ) -> None:
         self.listener = listener
@@ -100,7 +108,7 @@ class DirectCommands:
         # Anything Bolt would do for a command that we do not: leave every command to Bolt.
         self.enabled = (
             self._authorization is not None
-            and all(isinstance(m, KNOWN_MIDDLEWARE) for m in middleware)
+            and all(isinstance(m, KNOWN_MIDDLEWARE) or _one_of(m, passing) for m in middleware)
             and wanted <= GIVEN
         )
         self._running: set[asyncio.Task[None]] = set()

@@ -11,7 +11,10 @@ press is answered before it is acknowledged. Anything slower is written to the i
 answer replaces), then answered, and the row removed; a process that dies in between
 leaves the row to ``recovery``. Modal submissions answer in the
 acknowledgement itself (close, errors, next form). Commands with a form builder open
-their modal first, because the trigger id expires in 3 seconds.
+their modal first, because the trigger id expires in 3 seconds. Mentions and direct
+messages are answered or stored before Bolt's acknowledgement by ``free_text``. Opening
+the App Home is acknowledged first and then published: a lost one is published again at
+the next opening.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.adapters.slack import inbound, modals
 from bot.adapters.slack.acks import ANSWER_WITHIN, AckWindow
 from bot.adapters.slack.form_opener import OPEN_FORM_ACTION, FormOpener
+from bot.adapters.slack.free_text import FreeText
 from bot.adapters.slack.home import HomePublisher
 from bot.adapters.slack.identity import ProfileCache, SlackProfile
 from bot.adapters.slack.respond import Respond, Responder
@@ -72,6 +76,7 @@ class Listeners:
         self.forms = forms
         self.home = home
         self.window = AckWindow(deps, self.busy, answer_within)
+        self.free_text = FreeText(dispatcher, profiles, responder, self.window)
         self._monotonic = monotonic
         self._clicks: dict[tuple[str, ...], float] = {}
         self._in_flight = 0
@@ -83,8 +88,8 @@ class Listeners:
         bolt.command(COMMANDS)(self.command)
         bolt.action(re.compile(r".*"))(self.action)
         bolt.view_submission(modals.CALLBACK_ID)(self.view_submission)
-        bolt.event("app_mention")(self.mention)
-        bolt.event("message")(self.direct_message)
+        # Mentions and DMs before any listener: Bolt would acknowledge them first.
+        bolt.middleware(self.free_text.before_ack)
         bolt.event("app_home_opened")(self.home_opened)
         # Anything else we are subscribed to (or Slack adds) is acknowledged, so not retried.
         bolt.event(re.compile(r".*"))(_ignore)
@@ -310,29 +315,6 @@ class Listeners:
                 # Opened from the App Home (e.g. the profile): show the change there too.
                 await self.home.publish(user)
 
-    async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        """@Groene Krokodil in a channel: free text, answered in a thread."""
-        if not _from_a_person(event) or inbound.is_direct_channel(event.get("channel")):
-            return  # direct messages arrive as message.im too
-        await self._free_text(body, event, thread_ts=event.get("thread_ts") or event.get("ts"))
-
-    async def direct_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        """A message in the DM with the bot; edits, joins and bot posts are ignored."""
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return
-        if not _from_a_person(event):
-            return
-        await self._free_text(body, event, thread_ts=event.get("thread_ts"))
-
-    async def _free_text(
-        self, body: dict[str, Any], event: dict[str, Any], thread_ts: str | None
-    ) -> None:
-        async with self.busy():
-            profile = await self.profiles.get(str(event["user"]))
-            inv = inbound.message_invocation(body, profile)
-            reply = await self.dispatcher.handle(inv)
-            await self.responder.answer(inv, reply, profile, thread_ts=thread_ts)
-
     async def home_opened(self, event: dict[str, Any]) -> None:
         """The App Home tab was opened: publish a fresh overview."""
         if event.get("tab", "home") != "home" or not inbound.text_or_none(event.get("user")):
@@ -366,14 +348,6 @@ class Listeners:
         if len(self._clicks) > 1000:
             self._clicks = {k: t for k, t in self._clicks.items() if now - t < DOUBLE_CLICK_SECONDS}
         return last is not None and now - last < DOUBLE_CLICK_SECONDS
-
-
-def _from_a_person(event: dict[str, Any]) -> bool:
-    """A user message we can answer: a user id and (if any) a channel id, both strings."""
-    channel = event.get("channel")
-    return bool(inbound.text_or_none(event.get("user"))) and (
-        channel is None or isinstance(channel, str)
-    )
 
 
 def _retrieved(task: asyncio.Future[Any]) -> None:

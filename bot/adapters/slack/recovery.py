@@ -8,6 +8,8 @@ answered there: a kept reply is sent as it is, anything else is done again. A co
 answer replaces the placeholder its acknowledgement showed, so an answer the stopped
 process had already sent is replaced by the same answer, not shown twice. An older row
 gets a direct message (through the outbox) saying the question was not handled in time.
+A mention or direct message (kind "event") has no response_url: it is answered in its
+thread or DM however late (``free_text``).
 """
 
 from __future__ import annotations
@@ -97,6 +99,10 @@ class InboxRecovery:
 
     async def _answer(self, row: inbox.InboxItem) -> None:
         body: dict[str, Any] = row.payload
+        if row.kind == "event":
+            # A mention or DM is answered in its thread or DM, which does not expire.
+            await self.listeners.free_text.redo(row)
+            return
         url = inbound.text_or_none(body.get("response_url"))
         late = self.deps.clock.now() - row.received_at > RESPONSE_URL_LIFE
         if late or url is None:

@@ -90,6 +90,8 @@ class FakeSlack:
     failing: dict[str, str] = field(default_factory=dict)
     # method (or "respond", the response_url) → seconds to wait before answering (a slow Slack)
     delays: dict[str, float] = field(default_factory=dict)
+    # method → a gate its calls wait at until the test opens it (a Slack that answers late)
+    holds: dict[str, asyncio.Event] = field(default_factory=dict)
     # method → HTTP status answered with an HTML page (a proxy or Slack itself in trouble)
     broken: dict[str, int] = field(default_factory=dict)
     # HTTP status the response_url endpoint answers with (Slack says 404 once it expired).
@@ -238,6 +240,8 @@ class FakeSlack:
         params["_token"] = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if self.delays.get(method):
             await asyncio.sleep(self.delays[method])
+        if method in self.holds:
+            await self.holds[method].wait()
         self._record(method, params)
         if method in self.broken:
             page = "<html><body><h1>Service Unavailable</h1></body></html>"

@@ -189,3 +189,5 @@ def test_the_direct_path_stays_off_when_bolt_would_do_more() -> None:
         await next()
 
     assert not DirectCommands(bolt, listener, pattern, bolt.client).enabled
+    # Unless it is ours and passes a command on untouched.
+    assert DirectCommands(bolt, listener, pattern, bolt.client, passing=(ours,)).enabled
