@@ -143,6 +143,9 @@ class Dispatcher:
                 if not claimed:
                     return "duplicate", Reply(data={"duplicate": True})
                 return await self._answer_as(inv, known, convo)
+        if known is not None and not inv.event_id and inv.platform in self.modal_platforms:
+            # Nothing to claim, link or resume (forms are modals there): no session at all.
+            return await self._answer_as(inv, known, None)
         async with self.deps.uow() as uow:
             if inv.event_id and not await self.events.claim(
                 uow.session, inv.platform, inv.event_id, now

@@ -64,14 +64,13 @@ KNOWN_MIDDLEWARE = (
 class _Ack(AsyncAck):
     """Bolt's ack, which also lets the webhook know the acknowledgement is there."""
 
-    def __init__(self, given: asyncio.Future[BoltResponse]) -> None:
+    def __init__(self, given: asyncio.Future[BoltResponse | None]) -> None:
         super().__init__()
         self.given = given
 
     async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         response = await super().__call__(*args, **kwargs)
-        if not self.given.done():
-            self.given.set_result(response)
+        _settle(self.given, response)
         return response
 
 
@@ -133,26 +132,38 @@ class DirectCommands:
     async def run(self, body: dict[str, Any]) -> web.Response:
         """Call the listener; the HTTP answer as soon as it acknowledges."""
         self.answered += 1
-        given: asyncio.Future[BoltResponse] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        given: asyncio.Future[BoltResponse | None] = loop.create_future()
         ack = _Ack(given)
         respond = AsyncRespond(
             response_url=body.get("response_url"), proxy=self.client.proxy, ssl=self.client.ssl
         )
         task = asyncio.ensure_future(self.listener(ack=ack, body=body, respond=respond))
         self._running.add(task)
-        task.add_done_callback(self._finished)
-        waiting: set[asyncio.Future[Any]] = {given, task}
-        await asyncio.wait(waiting, timeout=self.ack_timeout, return_when=asyncio.FIRST_COMPLETED)
-        if given.done():
-            return await to_aiohttp_response(given.result())
-        if task.done() and task.exception() is not None:
+        task.add_done_callback(lambda done: self._finished(done, given))
+        # One timer instead of asyncio.wait: what comes first, the ack, the end of the
+        # listener or the timeout, settles `given` (None: no acknowledgement).
+        timer = loop.call_later(self.ack_timeout, _settle, given, None)
+        response = await given
+        timer.cancel()
+        if response is not None:
+            return await to_aiohttp_response(response)
+        if task.done() and not task.cancelled() and task.exception() is not None:
             return await to_aiohttp_response(BoltResponse(status=500))  # logged in _finished
         # What Bolt answers for a listener that never acknowledges.
         log.warning("slack command not acknowledged within %s s", self.ack_timeout)
         unhandled = BoltResponse(status=404, body={"error": "unhandled request"})
         return await to_aiohttp_response(unhandled)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(
+        self, task: asyncio.Task[None], given: asyncio.Future[BoltResponse | None]
+    ) -> None:
         self._running.discard(task)
+        _settle(given, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("slack command listener failed", exc_info=task.exception())
+
+
+def _settle(given: asyncio.Future[BoltResponse | None], response: BoltResponse | None) -> None:
+    if not given.done():
+        given.set_result(response)

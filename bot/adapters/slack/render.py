@@ -37,7 +37,7 @@ def escape(text: str) -> str:
     (&, <, >) as entities, so no user text becomes a link or a <!channel>, and @here,
     @channel and @everyone kept inert."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCASTS.sub(f"@{WORD_JOINER}\\1", escaped)
+    return _BROADCASTS.sub(f"@{WORD_JOINER}\\1", escaped) if "@" in escaped else escaped
 
 
 def clip(text: str, limit: int) -> str:

@@ -50,7 +50,7 @@ def parse_body(raw: str, content_type: str) -> dict[str, Any]:
 
 def is_ssl_check(raw: bytes, content_type: str) -> bool:
     """A form body `ssl_check=1` (with at most Slack's verification token), nothing else."""
-    if content_type.startswith("application/json") or len(raw) > 1000:
+    if content_type.startswith("application/json") or len(raw) > 1000 or b"ssl_check" not in raw:
         return False
     try:
         form = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
