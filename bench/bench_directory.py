@@ -11,9 +11,12 @@ index (timed, and how long after the process started it was ready), sends warm /
 lookups in-process through the dispatcher as a registered console user (the whole path:
 BSN guard, identity, routing, search, cards) answered from the index, and the same
 lookups with the index switched off: the SQL path, measured beside it in the same run.
-Reports p50/p95/p99 per query kind, CPU per lookup, the RSS of that process and the load
-average before each part. PostgreSQL comes from KROKODIL_BENCH_PG_URL (default a
-`krokodil_bench_directory` database on 127.0.0.1, created when missing).
+Reports p50/p95/p99 per query kind, CPU per lookup, the RSS of that process, the load
+average before each part, and CPU seconds beside the wall times (the import's in this
+process and in the PostgreSQL backends of the benchmark's database; the index build's
+and, until the index was ready, the answering process's). PostgreSQL comes from
+KROKODIL_BENCH_PG_URL (default a `krokodil_bench_directory` database on 127.0.0.1, created
+when missing).
 """
 
 from __future__ import annotations
