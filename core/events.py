@@ -30,7 +30,19 @@ import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, String, delete, exists, select, text, true, tuple_, update
+from sqlalchemy import (
+    Boolean,
+    Executable,
+    String,
+    bindparam,
+    delete,
+    exists,
+    select,
+    text,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -151,26 +163,44 @@ async def claim_with_form_check(
     Whether a form is open is read in the same statement (RETURNING EXISTS …), so a
     message costs one round trip to the database. Not claimed: the id was claimed before.
     """
-    insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ProcessedEvent).values(row).on_conflict_do_nothing()
-    if form_place is None:
-        returning = statement.returning(true())
-    else:
-        platform, account, chat = form_place
-        open_form = exists(
-            select(Conversation.account).where(
-                Conversation.platform == platform,
-                Conversation.account == account,
-                Conversation.chat == chat,
-            )
-        )
-        returning = statement.returning(open_form)
+    statement = _claim_statement(engine.dialect.name, form_place is not None)
+    params = dict(row)
+    if form_place is not None:
+        params["form_platform"], params["form_account"], params["form_chat"] = form_place
     async with engine.connect() as conn:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        found = (await conn.execute(returning)).first()
+        found = (await conn.execute(statement, params)).first()
     if found is None:
         return False, False
     return True, form_place is not None and bool(found[0])
+
+
+_CLAIMS: dict[tuple[str, bool], Executable] = {}
+
+
+def _claim_statement(dialect: str, with_form: bool) -> Executable:
+    """The claim's INSERT, built once per dialect (SQLAlchemy then reuses its compiled form)."""
+    key = (dialect, with_form)
+    if key not in _CLAIMS:
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        columns = ProcessedEvent.__table__.c
+        statement = (
+            insert(ProcessedEvent)
+            .values({name: bindparam(name, type_=columns[name].type) for name in _CLAIM_COLUMNS})
+            .on_conflict_do_nothing()
+        )
+        open_form = exists(
+            select(Conversation.account).where(
+                Conversation.platform == bindparam("form_platform"),
+                Conversation.account == bindparam("form_account"),
+                Conversation.chat == bindparam("form_chat"),
+            )
+        )
+        _CLAIMS[key] = statement.returning(open_form if with_form else true())
+    return _CLAIMS[key]
+
+
+_CLAIM_COLUMNS = ("platform", "event_id", "at", "instance", "finished")
 
 
 # How many ids finished in this process are remembered (a redelivery comes within minutes).
