@@ -22,6 +22,7 @@ from bot.adapters.slack.inbound import obj
 from core import inbox
 from core.bsn import contains_bsn
 from core.db import database_away
+from core.messages import Reply
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.slack")
@@ -102,18 +103,26 @@ class AckWindow:
                 return
             # Worked out: from now on the answer is only sent, never redone.
             reply = result[1] if deliver is not None and kind in KEEPS_REPLY else None
-            sending = False
-            try:
-                async with inbox.delivering(self.deps.uow.engine, item, reply):
-                    if deliver is not None:
-                        sending = True
-                        await deliver(result)
-            except Exception as error:
-                if not database_away(error):
-                    raise
-                log.warning("slack inbox row not kept or removed: database unavailable")
-                if deliver is not None and not sending:
-                    await deliver(result)
+            send = (lambda: deliver(result)) if deliver is not None else None
+            await self.send_stored(item, reply, send)
+
+    async def send_stored(
+        self, item: int, reply: Reply | None, send: Callable[[], Awaitable[None]] | None
+    ) -> None:
+        """Keep the reply on the row, send it, forget the row (`inbox.delivering`); when the
+        database is away the answer is still sent once."""
+        sending = False
+        try:
+            async with inbox.delivering(self.deps.uow.engine, item, reply):
+                if send is not None:
+                    sending = True
+                    await send()
+        except Exception as error:
+            if not database_away(error):
+                raise
+            log.warning("slack inbox row not kept or removed: database unavailable")
+            if send is not None and not sending:
+                await send()
 
     async def store(self, body: dict[str, Any], kind: str) -> int | None:
         """The inbox row for a request; None when it may not or cannot be stored."""

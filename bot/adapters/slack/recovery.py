@@ -91,6 +91,7 @@ class InboxRecovery:
                 continue  # another process took it
             async with self.listeners.busy():
                 await self._answer(row)
+                # (A command's row is gone already, removed as its answer went out.)
                 await inbox.answered(self.deps.uow.engine, row.id)
                 answered += 1
         if answered:
@@ -110,15 +111,19 @@ class InboxRecovery:
             return
         respond = AsyncRespond(response_url=url)
         if row.kind == "command":
+            kept = None
             if row.reply is not None:
                 profile = await self.listeners.profiles.get(row.account)
                 inv = inbound.command_invocation(body, profile)
                 done = (inv, Reply.from_json(row.reply), profile)
             else:
                 done = await self.listeners.command_reply(body)
+                kept = done[1]  # worked out again: kept before it is sent, as the first time
             shown = body.get(PLACEHOLDER_KEY)
             placeholder = shown if isinstance(shown, dict) else None
-            await self.listeners.answer_command(done, respond, placeholder)
+            await self.listeners.window.send_stored(
+                row.id, kept, lambda: self.listeners.answer_command(done, respond, placeholder)
+            )
         elif row.kind == "action":
             stored = asyncio.Event()
             stored.set()

@@ -17,7 +17,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -96,6 +96,8 @@ class FakeSlack:
     broken: dict[str, int] = field(default_factory=dict)
     # HTTP status the response_url endpoint answers with (Slack says 404 once it expired).
     respond_status: int = 200
+    # Awaited with each post's params as a response_url receives it (before answering).
+    on_respond: Callable[[dict[str, Any]], Awaitable[None]] | None = None
     # response_url → the messages it took, in order (an acknowledgement's first).
     through: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # response_url → (monotonic moment it was made, posts accepted so far).
@@ -325,6 +327,8 @@ class FakeSlack:
         params["response_url"] = url
         if self.delays.get("respond"):
             await asyncio.sleep(self.delays["respond"])
+        if self.on_respond is not None:
+            await self.on_respond(params)
         self._record("respond", params)
         if self.respond_status != 200:
             return web.Response(status=self.respond_status, text="expired_url")

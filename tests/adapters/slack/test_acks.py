@@ -139,6 +139,25 @@ async def test_an_answer_sent_again_after_a_crash_replaces_the_same_message(
     assert "Al klaar: bel Joost." in seen["text"] and seen["response_type"] == "ephemeral"
 
 
+async def test_an_answer_worked_out_by_recovery_is_kept_before_it_is_sent(
+    slack: SlackHarness,
+) -> None:
+    """A second kill while recovery sends the answer leaves the reply, not the work, to redo."""
+    await _person(slack)
+    await _left_behind(slack, _command(slack, "/help"))
+    kept: list[bool] = []
+
+    async def look(_: dict[str, Any]) -> None:
+        async with slack.app.deps.uow() as uow:
+            rows = (await uow.session.scalars(select(inbox.InboxItem))).all()
+        kept.extend(row.reply is not None for row in rows)
+
+    slack.fake.on_respond = look
+    assert await slack.adapter.recovery.run_once() == 1
+    assert kept == [True]
+    assert await _rows(slack) == 0
+
+
 async def test_a_kept_answer_is_sent_as_it_was_not_worked_out_again(slack: SlackHarness) -> None:
     await _person(slack)
     await _left_behind(slack, _command(slack, "/help"), reply=Reply(text="Al klaar: bel Joost."))
