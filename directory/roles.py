@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from directory.matching import normalise
 from directory.person_view import PersonView
-from directory.place import read_place
+from directory.place import Place, read_place
 from directory.reachability import CallMoments, is_absent, reachable_now
 from directory.reference import Reference
 from directory.search import Match, SearchResult, Source
@@ -94,10 +94,13 @@ async def role_holders(
     limit: int = 5,
     exclude: Collection[int] = (),
     ref: Reference | None = None,
+    place: Place | None = None,
 ) -> tuple[str, SearchResult] | None:
-    """The role the query asks for and its holders, best first; None when it names no role."""
+    """The role the query asks for and its holders, best first; None when it names no role.
+    `place` saves reading the wijk again when the caller has just read it (`read_place`)."""
     ref = ref or await source.reference()
-    place = read_place(query, list(ref.wijken), ref.themes)
+    if place is None:
+        place = read_place(query, list(ref.wijken), ref.themes)
     text, wijk = place.text, place.wijk
     role = role_asked(text)
     if role is None:

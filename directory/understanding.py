@@ -44,9 +44,13 @@ class Understanding:
         return bool(self.options)
 
 
-def understand(query: str, ref: Reference, *, ask_back: bool = True) -> Understanding:
-    """The themes and wijk of a question, and whether to ask back."""
-    place = read_place(query, list(ref.wijken), ref.themes)
+def understand(
+    query: str, ref: Reference, *, ask_back: bool = True, place: Place | None = None
+) -> Understanding:
+    """The themes and wijk of a question, and whether to ask back (`place`: the question
+    already read by `read_place`, when the caller has it)."""
+    if place is None:
+        place = read_place(query, list(ref.wijken), ref.themes)
     matcher = matcher_for(ref.themes)
     themes = tuple(matcher.score(place.text))
     if not ask_back:

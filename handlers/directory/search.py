@@ -106,8 +106,10 @@ async def _who(cmd: Command, deps: Deps, source: Source, query: str) -> Reply:
     """/wie answered from a source of the directory (the index, or the database)."""
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
-    # One look at the themes and wijken serves both the role check and the search.
+    # One look at the themes and wijken, and one reading of the wijk in the question,
+    # serve both the role check and the search.
     ref = await source.reference()
+    place = read_place(query, list(ref.wijken), ref.themes)
     holders = await role_holders(
         source,
         query,
@@ -116,10 +118,11 @@ async def _who(cmd: Command, deps: Deps, source: Source, query: str) -> Reply:
         timezone=deps.settings.bot.timezone,
         limit=deps.settings.directory.max_results,
         exclude=(asker,) if asker is not None else (),
+        place=place,
     )
     if holders is not None and holders[1].matches:
         return _role_holders(cmd, *holders, show)
-    understood = understand(query, ref)
+    understood = understand(query, ref, place=place)
     if understood.unclear:
         return ask_back(cmd, ref, understood)
     return await answer(cmd, deps, source, ref, understood)
