@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA
 
 from directory import kept
 from directory.compounds import split_compound
+from directory.nearest import NearestWords
 from directory.stopwords import STOPWORDS
 from directory.words import normalise, plain_words, spelling_variants, stemmer_modules, stems
 
@@ -371,6 +372,26 @@ class ThemeMatcher:
         # A compound with an unknown part may as well be a typo: 'jeudzorg' is 'jeugdzorg'.
         return (*self._near(word), *found)
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - see _score
+    def closest(self, text: str, limit: int) -> tuple[str, ...]:
+        """Theme keys of the vocabulary words most like the whole (normalised) text, by
+        rapidfuzz's WRatio, from the best `limit * 4` words: the first `limit` keys."""
+        keys: list[str] = []
+        # The best few words usually name enough themes; the ranking is the same either way.
+        for count in dict.fromkeys((limit, limit * 4)):
+            keys = []
+            for word in self._nearest.top(text, count):
+                for key in sorted(self.words[word]):
+                    if key not in keys:
+                        keys.append(key)
+            if len(keys) >= limit:
+                break
+        return tuple(keys[:limit])
+
+    @cached_property
+    def _nearest(self) -> NearestWords:
+        return NearestWords(self.vocabulary)
+
     def knows(self, word: str) -> bool:
         """True when the word, one of its stems or a usual spelling of it is a theme word
         (not merely close to one)."""
@@ -610,14 +631,7 @@ def understand_themes(query: str, themes: Iterable[Any]) -> list[tuple[str, floa
 
 def closest_themes(query: str, themes: Iterable[Any], limit: int = 3) -> list[str]:
     """Theme keys that look most like the text, however weakly (for 'did you mean')."""
-    matcher = matcher_for(themes)
     text = normalise(query)
-    if not text:
+    if not text or limit <= 0:
         return []
-    found = process.extract(text, matcher.vocabulary, scorer=fuzz.WRatio, limit=limit * 4)
-    keys: list[str] = []
-    for word, _score, _index in found:
-        for key in sorted(matcher.words[word]):
-            if key not in keys:
-                keys.append(key)
-    return keys[:limit]
+    return list(matcher_for(themes).closest(text, limit))
