@@ -306,6 +306,8 @@ class ThemeMatcher:
             for _keys, factor, source in found[word]:
                 for form in _forms(source):
                     present[form] = max(present.get(form, 0.0), factor)
+        # Every form of every word as written, stop words too (for everyday phrases).
+        text_forms = {form for word in all_words for form in _forms(word)}
         # Only phrases sharing a word with the question can match (or have no content words).
         candidates = set(self._bare_phrases)
         for form in present:
@@ -321,7 +323,9 @@ class ThemeMatcher:
                     for word in phrase.padded.split():
                         claimed.setdefault(word, set()).add(phrase.key)
             elif phrase.everyday:
-                if _in_order(phrase.padded.split(), all_words):
+                if self._may_be_in_order(index, text_forms) and _in_order(
+                    phrase.padded.split(), all_words
+                ):
                     hit(phrase.key, phrase.weight * 0.9, phrase.padded)
             elif len(phrase.content) > 1:
                 sure = [
@@ -392,6 +396,35 @@ class ThemeMatcher:
     def _nearest(self) -> NearestWords:
         return NearestWords(self.vocabulary)
 
+    # True: skip none of the work that cannot change an answer (the tests' reference).
+    exhaustive = False
+
+    def _may_be_in_order(self, index: int, text_forms: set[str]) -> bool:
+        """False when a word of the everyday phrase has no form among the text's, so that
+        `_in_order` cannot find it (it compares words by their forms)."""
+        return self.exhaustive or all(
+            not forms.isdisjoint(text_forms) for forms in self._everyday_forms[index]
+        )
+
+    @cached_property
+    def _everyday_forms(self) -> dict[int, tuple[frozenset[str], ...]]:
+        return {
+            index: tuple(frozenset(_forms(word)) for word in phrase.padded.split())
+            for index, phrase in enumerate(self.phrases)
+            if phrase.everyday
+        }
+
+    @lru_cache(maxsize=64)  # noqa: B019 - see _score
+    def _long_words_near(self, length: int, cutoff: int) -> tuple[str, ...]:
+        """The long words whose length allows fuzz.ratio ≥ cutoff with a word this long:
+        ratio = 200·LCS/(sum of lengths) ≤ 200·(shorter length)/(sum), in the same order,
+        so that process.extract ranks (and breaks ties) among them as among all."""
+        if self.exhaustive:
+            return self.long_words
+        return tuple(
+            w for w in self.long_words if 200 * min(len(w), length) >= cutoff * (len(w) + length)
+        )
+
     def knows(self, word: str) -> bool:
         """True when the word, one of its stems or a usual spelling of it is a theme word
         (not merely close to one)."""
@@ -437,7 +470,11 @@ class ThemeMatcher:
         if len(word) >= 5:
             cutoff = 85 if len(word) < 8 else 80
             for candidate, ratio, _index in process.extract(
-                word, self.long_words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+                word,
+                self._long_words_near(len(word), cutoff),
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=3,
             ):
                 found.append((self.words[candidate], 0.95 * ratio / 100, candidate))
         if not found:
