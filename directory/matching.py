@@ -21,16 +21,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from directory import kept
 from directory.compounds import split_compound
-from directory.nearest import NearestWords
 from directory.stopwords import STOPWORDS
 from directory.words import normalise, plain_words, spelling_variants, stemmer_modules, stems
+
+if TYPE_CHECKING:
+    from directory.nearest import NearestWords
 
 __all__ = [
     "MIN_SCORE",
@@ -394,6 +396,10 @@ class ThemeMatcher:
 
     @cached_property
     def _nearest(self) -> NearestWords:
+        # Imported here: numpy costs a process 0.05-0.1 s and 12 MiB, which only a question
+        # that matches nothing needs (a command line start does not).
+        from directory.nearest import NearestWords
+
         return NearestWords(self.vocabulary)
 
     # True: skip none of the work that cannot change an answer (the tests' reference).
