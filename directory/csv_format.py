@@ -9,15 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from core.bsn import contains_bsn
 from core.i18n import N_
 from directory.availability import AvailabilityError, parse_availability
-from directory.models import ROLES
+from directory.lengths import start_of, stored_length
+from directory.models import ROLES, Account, Organisation, Person, Theme, Wijk
 from directory.phones import PhoneError, normalise_phone
 
 # Canonical (Dutch) column → English alias, in export order.
@@ -65,6 +66,7 @@ MISSING_COLUMN = N_("verplichte kolom {column} ontbreekt in de kop")
 DOUBLE_COLUMN = N_("kolom {column} staat twee keer in de kop")
 EMPTY_FILE = N_("het bestand is leeg; de eerste regel moet de kop zijn")
 BAD_CSV = N_("deze regel is geen geldige CSV ({problem})")
+TOO_LONG = N_('{column} "{start}…" is te lang: {length} tekens, hoogstens {limit}')
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,41 @@ def read_header(raw: list[str]) -> tuple[list[str | None], list[RowError]]:
     return mapped, errors
 
 
+@cache
+def column_limits() -> dict[str, int]:
+    """The longest text each column may hold: the length of the VARCHAR its values are stored
+    in (a list column: each of its names). Call windows and roles are stored as JSON."""
+    person = Person.__table__.c
+    account = Account.__table__.c
+    return {
+        "naam": stored_length(person.name),
+        "organisatie": stored_length(Organisation.__table__.c.name),
+        "afdeling": stored_length(person.department),
+        "functie": stored_length(person.role_title),
+        "telefoon": stored_length(person.phone),
+        "email": stored_length(person.email),
+        # An unknown theme is created with the cell as its Dutch and English name.
+        "themas": stored_length(Theme.__table__.c.name_nl, Theme.__table__.c.name_en),
+        "wijken": stored_length(Wijk.__table__.c.name),
+        "slack": stored_length(account.external_id),
+        # '@name' waits as the account id, 'name' as its user name.
+        "telegram": stored_length(account.external_id, account.username),
+        "teams": stored_length(account.external_id),
+    }
+
+
+def _length_errors(line: int, stored: Iterable[tuple[str, str | None]]) -> list[RowError]:
+    """A row error for every (column, text) longer than its column allows."""
+    limits = column_limits()
+    errors: list[RowError] = []
+    for column, text in stored:
+        limit = limits[column]
+        if text and len(text) > limit:
+            values = {"column": column, "start": start_of(text), "length": len(text)}
+            errors.append(RowError(line, TOO_LONG, {**values, "limit": limit}))
+    return errors
+
+
 @lru_cache(maxsize=1024)
 def _availability(text: str) -> tuple[tuple[int, int, int], ...]:
     """Parsed call windows; large files repeat a few patterns, so they are parsed once."""
@@ -273,24 +310,47 @@ def parse_row(
     teams = (values.get("teams") or "").strip() or None
     if teams and not _TEAMS.match(teams):
         fail(BAD_TEAMS, value=teams)
-    teams = teams.strip("{}") if teams else None
+    teams = teams.strip("{}").lower() if teams else None
+    name = " ".join(values.get("naam", "").split())
+    organisation = " ".join(values.get("organisatie", "").split())
+    department = values.get("afdeling", "")
+    role_title = values.get("functie", "")
+    themes = split_list(values.get("themas", ""))
+    wijken = tuple(" ".join(w.split()) for w in split_list(values.get("wijken", "")))
+    slack = slack.lower() if slack else None
+    # Every text as it would be stored: PostgreSQL refuses one longer than its column. A new
+    # theme is named by its cell with spaces collapsed (directory.theme_lookup).
+    stored = [
+        ("naam", name),
+        ("organisatie", organisation),
+        ("afdeling", department),
+        ("functie", role_title),
+        ("telefoon", phone),
+        ("email", email),
+        ("slack", slack),
+        ("telegram", telegram),
+        ("teams", teams),
+    ]
+    stored.extend(("themas", " ".join(t.split())) for t in themes)
+    stored.extend(("wijken", w) for w in wijken)
+    errors.extend(_length_errors(line, stored))
     if errors:
         return None, errors
     row = ParsedRow(
         line=line,
-        name=" ".join(values["naam"].split()),
-        organisation=" ".join(values["organisatie"].split()),
-        department=values.get("afdeling", ""),
-        role_title=values.get("functie", ""),
+        name=name,
+        organisation=organisation,
+        department=department,
+        role_title=role_title,
         phone=phone,
         email=email,
-        themes=split_list(values["themas"]),
-        wijken=tuple(" ".join(w.split()) for w in split_list(values.get("wijken", ""))),
+        themes=themes,
+        wijken=wijken,
         availability=windows,
         roles=roles,
-        slack=slack.lower() if slack else None,
+        slack=slack,
         telegram=telegram,
         columns=columns,
-        teams=teams.lower() if teams else None,
+        teams=teams,
     )
     return row, []

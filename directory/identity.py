@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
+from directory.lengths import stored_length
 from directory.models import Account, Acquaintance, Person
 
 
@@ -117,10 +118,13 @@ class IdentityRepository:
 
 
 def console_handle(email: str | None, name: str) -> str:
-    """The console handle of a person: the local part of the e-mail, else the name in lowercase."""
+    """The console handle of a person: the local part of the e-mail, else the name in lowercase
+    (cut to what an account id holds: a name may be longer)."""
     if email and "@" in email:
-        return email.split("@", 1)[0].lower()
-    return "".join(ch for ch in name.lower() if ch.isalnum() or ch == ".")
+        handle = email.split("@", 1)[0].lower()
+    else:
+        handle = "".join(ch for ch in name.lower() if ch.isalnum() or ch == ".")
+    return handle[: stored_length(Account.__table__.c.external_id)]
 
 
 async def record_acquaintance(

@@ -23,6 +23,7 @@ from core.i18n import N_
 from directory.bulk import ExistingDirectory, insert_with_ids, write_rows
 from directory.csv_format import ParsedRow, RowError
 from directory.identity import console_handle
+from directory.lengths import stored_length
 from directory.models import (
     Account,
     Organisation,
@@ -253,13 +254,15 @@ def _plan(rows: list[ParsedRow], existing: ExistingDirectory, result: Applied) -
 
 
 def _free_handle(handle: str, taken: set[str]) -> str:
-    """The console handle, numbered when two people share an e-mail local part."""
+    """The console handle, numbered when two people share an e-mail local part (the number
+    replacing the handle's end when the account id would not hold it)."""
     if handle not in taken:
         return handle
+    limit = stored_length(Account.__table__.c.external_id)
     number = 2
-    while f"{handle}{number}" in taken:
+    while (numbered := f"{handle[: limit - len(str(number))]}{number}") in taken:
         number += 1
-    return f"{handle}{number}"
+    return numbered
 
 
 async def _organisations(

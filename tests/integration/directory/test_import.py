@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import App
 from core.clock import FrozenClock
-from directory.csv_io import export_csv, import_csv
+from directory.csv_format import column_limits
+from directory.csv_io import Sync, export_csv, import_csv
 from directory.demo import DEMO_CSV
-from directory.models import Account, Organisation, Person, Theme, person_themes
+from directory.models import Account, Organisation, Person, Theme, Wijk, person_themes
 
 HEADER = "naam,organisatie,functie,telefoon,email,themas,wijken,bereikbaar,rollen,slack,telegram\n"
 FATIMA = (
@@ -187,3 +188,134 @@ async def test_the_teams_column_links_an_entra_object_id(app: App, clock: Frozen
         app.deps.uow, header + "Els,Org,e@example.org,wonen,not-a-guid\n", now=clock.now()
     )
     assert [e.line for e in bad.errors] == [2]
+
+
+FULL_HEADER = (
+    "naam,organisatie,afdeling,functie,telefoon,email,themas,wijken,bereikbaar,rollen,"
+    "slack,telegram,teams\n"
+)
+GOOD = {
+    "naam": "Fatima el Amrani",
+    "organisatie": "Gemeente Haarlem",
+    "afdeling": "Schuldhulp",
+    "functie": "schuldhulpverlener",
+    "telefoon": "06-12345678",
+    "email": "f.elamrani@example.org",
+    "themas": "schulden;inkomen",
+    "wijken": "Schalkwijk",
+    "bereikbaar": "ma-do 09:00-17:00",
+    "rollen": "",
+    "slack": "U012AB3CD",
+    "telegram": "@fatima_ea",
+    "teams": "0f5e8a47-1c1e-4d7b-9a3b-2d6c5e4f3a21",
+}
+
+
+def _over_long(column: str, limit: int) -> str:
+    """A value for the column, valid in every other way, one character longer than fits."""
+    if column == "email":
+        return "f" * (limit + 1 - len("@example.org")) + "@example.org"
+    if column == "slack":
+        return "U" + "A" * limit
+    if column in ("themas", "wijken"):
+        return f"{GOOD[column]};{'n' * (limit + 1)}"
+    return "n" * (limit + 1)
+
+
+def _row(**cells: str) -> str:
+    values = {**GOOD, **cells}
+    return ",".join(values[c] for c in FULL_HEADER.strip().split(",")) + "\n"
+
+
+def _other(**cells: str) -> str:
+    """A row of someone else: no phone or accounts shared with GOOD."""
+    return _row(telefoon="", slack="", telegram="", teams="", **cells)
+
+
+async def _everything(app: App) -> dict[str, int]:
+    async with app.deps.uow() as uow:
+        s = uow.session
+        tables = {"organisations": Organisation, "themes": Theme, "wijken": Wijk}
+        found = {
+            name: await s.scalar(select(func.count()).select_from(model)) or 0
+            for name, model in tables.items()
+        }
+    return {**await counts(app), **found}
+
+
+async def test_a_value_too_long_for_its_column_is_a_row_error_and_nothing_is_written(
+    app: App, clock: FrozenClock
+) -> None:
+    before = await _everything(app)
+    limits = column_limits()
+    for column in ("naam", "organisatie", "afdeling", "functie", "email", "themas", "wijken"):
+        limit = limits[column]
+        value = _over_long(column, limit)
+        joost = _other(naam="Joost de Wit", email="joost@example.org")
+        report = await import_csv(
+            app.deps.uow, FULL_HEADER + joost + _row(**{column: value}), now=clock.now()
+        )
+        long = value.split(";")[-1]
+        assert report.error_lines() == [
+            f'regel 3: {column} "{long[:20]}…" is te lang: {limit + 1} tekens, hoogstens {limit}'
+        ], column
+        assert not report.imported
+        assert await _everything(app) == before, column
+    limit = limits["wijken"]
+    english = report.summary(app.deps.translator("en"))
+    assert f'wijken "{"n" * 20}…" is too long: {limit + 1} characters, at most {limit}' in english
+
+
+async def test_an_over_long_account_id_or_number_is_a_row_error_too(
+    app: App, clock: FrozenClock
+) -> None:
+    before = await _everything(app)
+    limits = column_limits()
+    for column in ("slack", "telegram", "teams", "telefoon"):
+        # No valid Telegram name, Entra id or phone number is this long: those are refused
+        # by their own check before their length matters.
+        report = await import_csv(
+            app.deps.uow,
+            FULL_HEADER + _row(**{column: _over_long(column, limits[column])}),
+            now=clock.now(),
+        )
+        assert report.invalid_lines == [2], column
+        assert all(f"{column} " in line for line in report.error_lines()), column
+        assert await _everything(app) == before, column
+
+
+async def test_skip_invalid_imports_the_rest_and_the_preview_shows_the_long_row(
+    app: App, clock: FrozenClock
+) -> None:
+    limit = column_limits()["naam"]
+    long_name = _other(naam="N" * (limit + 1), email="lang@example.org")
+    error = f'regel 3: naam "{"N" * 20}…" is te lang: {limit + 1} tekens, hoogstens {limit}'
+    text = FULL_HEADER + _row() + long_name
+    # The preview before a sync (krokodil directory import --sync) reads the same rows.
+    preview = await import_csv(app.deps.uow, text, now=clock.now(), sync=Sync(), dry_run=True)
+    assert preview.error_lines() == [error]
+    assert error in preview.summary()
+    assert (await counts(app))["people"] == 0
+    report = await import_csv(app.deps.uow, text, now=clock.now(), skip_invalid=True)
+    assert report.imported and report.created == 1
+    assert report.error_lines() == [error]
+
+
+async def test_a_long_name_without_email_gets_a_console_handle_that_fits(
+    app: App, clock: FrozenClock
+) -> None:
+    limit = Account.__table__.c.external_id.type.length
+    name = "Lang" * 40  # 160 letters: fits a name, not a console handle as it is
+    rows = "".join(
+        _other(naam=name, organisatie=org, email="")
+        for org in ("Gemeente Haarlem", "Sociaal Wijkteam Noord")
+    )
+    report = await import_csv(app.deps.uow, FULL_HEADER + rows, now=clock.now())
+    assert report.ok and report.created == 2
+    async with app.deps.uow() as uow:
+        handles = sorted(
+            await uow.session.scalars(
+                select(Account.external_id).where(Account.platform == "console")
+            )
+        )
+    assert handles == sorted([name.lower()[:limit], name.lower()[: limit - 1] + "2"])

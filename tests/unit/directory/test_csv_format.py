@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from directory.csv_format import (
     BAD_PHONE,
+    COLUMNS,
     HAS_BSN,
     MISSING,
+    TOO_LONG,
     UNKNOWN_COLUMN,
+    RowError,
+    column_limits,
     parse_csv,
 )
+from directory.models import Organisation, Person, Wijk
 from directory.organisations import guess_kind
 
 HEADER = "naam,organisatie,telefoon,email,themas,bereikbaar,rollen,telegram\n"
@@ -83,3 +88,44 @@ def test_organisation_kinds_are_guessed_from_the_name() -> None:
     assert guess_kind("Jeugdhulp Groenwater") == "jeugdzorg"
     assert guess_kind("Thuiszorg Het Anker") == "zorgaanbieder"
     assert guess_kind("De Bakkerij") == "overig"
+
+
+def test_every_text_column_is_measured_against_the_column_it_is_stored_in() -> None:
+    limits = column_limits()
+    # Call windows and roles are stored as JSON lists, without a length.
+    assert set(limits) == set(COLUMNS) - {"bereikbaar", "rollen"}
+    assert limits["naam"] == Person.__table__.c.name.type.length
+    assert limits["organisatie"] == Organisation.__table__.c.name.type.length
+    assert limits["wijken"] == Wijk.__table__.c.name.type.length
+
+
+def test_a_value_too_long_for_its_column_is_a_row_error_with_the_limit() -> None:
+    limit = column_limits()["functie"]
+    parsed = parse_csv(
+        "naam,organisatie,functie,themas\n"
+        f"Goed Mens,Gemeente,{'k' * limit},schulden\n"
+        f"Lange Functie,Gemeente,{'k' * (limit + 1)},schulden\n"
+    )
+    assert [r.line for r in parsed.rows] == [2]
+    assert parsed.errors == [
+        RowError(
+            3,
+            TOO_LONG,
+            {"column": "functie", "start": "k" * 20, "length": limit + 1, "limit": limit},
+        )
+    ]
+
+
+def test_names_in_a_list_and_collapsed_spaces_are_measured_as_stored() -> None:
+    limit = column_limits()["wijken"]
+    # Spaces inside a name are collapsed before it is stored, so they do not count double.
+    spaced = "w  " * (limit // 2)
+    parsed = parse_csv(
+        "naam,organisatie,themas,wijken\n"
+        f'Mens,Gemeente,schulden,"Noord;{spaced}"\n'
+        f'Ander,Gemeente,schulden,"Noord;{"w" * (limit + 1)}"\n'
+    )
+    assert [r.line for r in parsed.rows] == [2]
+    assert [(e.line, e.values["column"], e.values["length"]) for e in parsed.errors] == [
+        (3, "wijken", limit + 1)
+    ]
