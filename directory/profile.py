@@ -20,6 +20,7 @@ from core.clock import utc
 from core.errors import UserError
 from directory.availability import AvailabilityError, parse_availability
 from directory.dates import DateError, parse_date
+from directory.lengths import start_of, stored_length
 from directory.matching import normalise
 from directory.models import Person, Theme, Wijk
 from directory.people import find_by_name
@@ -109,7 +110,17 @@ async def set_wijken(session: AsyncSession, person: Person, text: str, now: date
             if best is not None:
                 chosen.append(next(w for w in known if w.id == best[2]))
                 continue
-            wijk = Wijk(name=" ".join(item.split()))
+            name = " ".join(item.split())
+            limit = stored_length(Wijk.__table__.c.name)
+            if len(name) > limit:
+                raise UserError(
+                    'De wijknaam "{start}…" is te lang: {length} tekens, hoogstens {limit}. '
+                    "Noem de wijk korter, bijvoorbeeld: /ik wijken Noord; Centrum",
+                    start=start_of(name),
+                    length=len(name),
+                    limit=limit,
+                )
+            wijk = Wijk(name=name)
             session.add(wijk)
             known.append(wijk)
             chosen.append(wijk)

@@ -10,7 +10,7 @@ from bot.bootstrap import App
 from bot.render_text import render
 from core.clock import FrozenClock
 from core.messages import Invocation
-from directory.models import Person
+from directory.models import Person, Wijk
 from tests.support import Chat, make_person
 
 
@@ -285,3 +285,26 @@ async def test_themes_in_english_shows_a_domain_by_its_english_label(demo_app: A
     assert shelter.text.startswith("Opvang (shelter): ") and "Jeugd" not in shelter.text
     # A word inside a label is no domain: "and" is not "work and income".
     assert "Paperwork" not in (await chat.say("/themes and")).text
+
+
+async def test_a_wijk_name_too_long_to_store_gets_a_clear_answer(demo_app: App) -> None:
+    limit = Wijk.__table__.c.name.type.length
+    chat = samira(demo_app)
+    await chat.say("/ik wijken Noord")
+    long = "Lange" * 30  # 150 letters
+    reply = await chat.say(f"/ik wijken Centrum, {long}")
+    assert reply.text == (
+        f'De wijknaam "{long[:20]}…" is te lang: {len(long)} tekens, hoogstens {limit}. Noem '
+        "de wijk korter, bijvoorbeeld: /ik wijken Noord; Centrum"
+    )
+    async with demo_app.deps.uow() as uow:
+        me = await uow.session.scalar(select(Person).where(Person.email == "s.bouzid@example.org"))
+        stored = await uow.session.scalar(select(Wijk).where(Wijk.name == long))
+    assert me is not None and [w.name for w in me.wijken] == ["Noord"]
+    assert stored is None
+    await chat.say("/taal en")
+    english = await chat.say(f"/me neighbourhoods {long}")
+    assert english.text.startswith(
+        f'The neighbourhood name "{long[:20]}…" is too long: {len(long)} characters, at most '
+        f"{limit}."
+    )
