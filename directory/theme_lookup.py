@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from directory.lengths import stored_length
 from directory.matching import closest_themes, normalise, understand_themes
 from directory.models import Theme
 
@@ -70,7 +71,7 @@ class ThemeResolver:
 
     async def _create(self, session: AsyncSession, cell: str, new: list[str]) -> int:
         name = " ".join(cell.split())
-        key = normalise(name).replace(" ", "_")[:80] or "thema"
+        key = self._free_key(normalise(name).replace(" ", "_") or "thema")
         guess = next(iter(closest_themes(name, self.rows, limit=1)), None)
         domain = next((t.domain for t in self.rows if t.key == guess), "Wmo")
         theme_id = await session.scalar(
@@ -91,3 +92,15 @@ class ThemeResolver:
         self.names[normalise(name)] = key
         new.append(name)
         return theme_id
+
+    def _free_key(self, wanted: str) -> str:
+        """The key cut to what themes.key holds, numbered when another theme has it (two long
+        names can start alike)."""
+        limit = stored_length(Theme.__table__.c.key)
+        key = wanted[:limit]
+        number = 2
+        while key in self.ids:
+            suffix = f"_{number}"
+            key = wanted[: limit - len(suffix)] + suffix
+            number += 1
+        return key

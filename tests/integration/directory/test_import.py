@@ -319,3 +319,23 @@ async def test_a_long_name_without_email_gets_a_console_handle_that_fits(
             )
         )
     assert handles == sorted([name.lower()[:limit], name.lower()[: limit - 1] + "2"])
+
+
+async def test_new_themes_whose_long_names_start_alike_get_keys_of_their_own(
+    app: App, clock: FrozenClock
+) -> None:
+    limit = Theme.__table__.c.key.type.length
+    first, second = "thema " * 15 + "een", "thema " * 15 + "twee"  # 93 and 94 characters
+    assert first.replace(" ", "_")[:limit] == second.replace(" ", "_")[:limit]
+    rows = _other(email="a@example.org", themas=first) + _other(
+        naam="Joost de Wit", email="b@example.org", themas=f"{first};{second}"
+    )
+    report = await import_csv(app.deps.uow, FULL_HEADER + rows, now=clock.now())
+    assert report.ok and report.new_themes == [first, second]
+    async with app.deps.uow() as uow:
+        keys = list(
+            await uow.session.scalars(
+                select(Theme.key).where(Theme.name_nl.in_([first, second])).order_by(Theme.id)
+            )
+        )
+    assert len(set(keys)) == 2 and all(len(k) <= limit for k in keys)
