@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from directory.csv_format import column_limits
 
 HEADER = "naam,organisatie,functie,telefoon,email,themas,wijken,bereikbaar,rollen\n"
 GOOD = (
@@ -81,3 +82,21 @@ def test_say_json_lists_the_ranked_contacts(
         assert isinstance(contact["reachable_now"], bool)
     assert payload["data"]["contacts"][0]["name"] == contacts[0]["name"]
     assert payload["data"]["themes"] == ["schulden"]
+
+
+def test_a_name_too_long_for_the_database_is_a_row_error_not_a_crash(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    limit = column_limits()["naam"]
+    long = "Fatima el Amrani van der Berg-" + "x" * (limit - 29)
+    csv_file = tmp_path / "kaart.csv"
+    csv_file.write_text(HEADER + GOOD.replace("Fatima el Amrani", long, 1), encoding="utf-8")
+    base = ("--config", config(tmp_path, demo=False), "--db", database_url)
+    code, out = run(capsys, *base, "directory", "import", str(csv_file))
+    assert code == 1
+    assert (
+        f'regel 2: naam "Fatima el Amrani van…" is te lang: {limit + 1} tekens, hoogstens {limit}'
+        in out
+    )
+    code, out = run(capsys, *base, "directory", "export")
+    assert len(out.splitlines()) == 1  # the header: nothing was written
