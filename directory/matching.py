@@ -281,8 +281,19 @@ class ThemeMatcher:
             return []
         return list(self._score(text, floor))
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - matchers are few and live as long as the process
     def _score(self, text: str, floor: float) -> tuple[tuple[str, float], ...]:
+        # /wie asks at the threshold and, when nothing reaches it, again at the ask-back
+        # floor: the evidence is the same, only the cutoff differs.
+        scored = self._scores(text)
+        if not scored:
+            return ()
+        cutoff = max(floor, max(v for _k, v in scored) * RELATIVE_CUTOFF)
+        kept = [(k, v) for k, v in scored if v >= cutoff]
+        return tuple(sorted(kept, key=lambda kv: (-kv[1], self._order[kv[0]])))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - matchers are few and live as long as the process
+    def _scores(self, text: str) -> tuple[tuple[str, float], ...]:
+        """Every theme with evidence in the text and its score, before any cutoff."""
         padded = f" {text} "
         evidence: dict[str, dict[str, float]] = {}  # theme → word → strength
 
@@ -354,11 +365,9 @@ class ThemeMatcher:
         if len(scored) > 1:
             # 'a kid with autism': who the resident is matters less than what is going on.
             scored = [(k, v * POPULATION if k in POPULATION_THEMES else v) for k, v in scored]
-        cutoff = max(floor, max(v for _k, v in scored) * RELATIVE_CUTOFF)
-        kept = [(k, v) for k, v in scored if v >= cutoff]
-        return tuple(sorted(kept, key=lambda kv: (-kv[1], self._order[kv[0]])))
+        return tuple(scored)
 
-    @lru_cache(maxsize=16384)  # noqa: B019 - see _score
+    @lru_cache(maxsize=16384)  # noqa: B019 - see _scores
     def _lookup(self, word: str) -> tuple[tuple[dict[str, float], float, str], ...]:
         """(theme → strength, factor for how it was found, known word) for one word."""
         if len(word) > MAX_WORD:
@@ -378,7 +387,7 @@ class ThemeMatcher:
         # A compound with an unknown part may as well be a typo: 'jeudzorg' is 'jeugdzorg'.
         return (*self._near(word), *found)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - see _score
+    @lru_cache(maxsize=4096)  # noqa: B019 - see _scores
     def closest(self, text: str, limit: int) -> tuple[str, ...]:
         """Theme keys of the vocabulary words most like the whole (normalised) text, by
         rapidfuzz's WRatio, from the best `limit * 4` words: the first `limit` keys."""
@@ -420,7 +429,7 @@ class ThemeMatcher:
             if phrase.everyday
         }
 
-    @lru_cache(maxsize=64)  # noqa: B019 - see _score
+    @lru_cache(maxsize=64)  # noqa: B019 - see _scores
     def _long_words_near(self, length: int, cutoff: int) -> tuple[str, ...]:
         """The long words whose length allows fuzz.ratio ≥ cutoff with a word this long:
         ratio = 200·LCS/(sum of lengths) ≤ 200·(shorter length)/(sum), in the same order,
