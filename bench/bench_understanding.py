@@ -241,8 +241,9 @@ async def _measure(
 
 def _forget() -> None:
     """Empty the matcher's per-text and per-word caches and the stem cache."""
-    ThemeMatcher._score.cache_clear()
+    ThemeMatcher._scores.cache_clear()
     ThemeMatcher._lookup.cache_clear()
+    ThemeMatcher.closest.cache_clear()
     stems.cache_clear()
 
 
