@@ -77,12 +77,20 @@ class Listeners:
         inv = inbound.message_invocation(activity, where, email)
         if not inv.text:
             return  # a picture, a sticker, a card: nothing to answer
-        reply = await self.dispatcher.handle(inv)
+        # Handled once answered: a process that dies before that leaves the activity's claim
+        # open, so a redelivery is answered instead of counted as a duplicate.
+        reply = await self.dispatcher.handle(inv, finish=False)
         if reply.data.get("duplicate"):
             return
-        if reply.form is not None:
-            reply = replace(reply, form=await self.dispatcher.with_suggestions(inv, reply.form))
-        await self.responder.answer(where, reply, self.deps.translator(inv.language_hint))
+        try:
+            if reply.form is not None:
+                form = await self.dispatcher.with_suggestions(inv, reply.form)
+                reply = replace(reply, form=form)
+            await self.responder.answer(where, reply, self.deps.translator(inv.language_hint))
+        except Exception:
+            await self.dispatcher.finish(inv)  # logged by on_turn_error, not redone
+            raise
+        await self.dispatcher.finish(inv)  # not when cancelled (shutdown): left open
 
     async def invoke(self, activity: Activity, service_url: str) -> dict[str, object]:
         """An invoke: card actions get the body of the invoke response."""

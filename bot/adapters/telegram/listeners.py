@@ -8,8 +8,9 @@ one at a time per chat (``ordering``). A message or a button press goes ``inboun
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 
 from telegram import ChatMember, Message, Update
 from telegram.error import TelegramError
@@ -24,7 +25,7 @@ from bot.dispatch import UNAVAILABLE, Dispatcher
 from core import events
 from core.db import database_away
 from core.i18n import N_
-from core.messages import Reply
+from core.messages import Invocation, Reply
 from handlers.base import Deps
 
 log = logging.getLogger("krokodil.telegram")
@@ -81,20 +82,22 @@ class Listeners:
         if inv.is_direct and self.responder.may_have_kept(inv.account, opening):
             # Answers kept while the user had no private chat with the bot go out now.
             await self._release(inv.account)
-        reply = await self.dispatcher.handle(inv)
+        # The update counts as handled once it is answered (see `_answered`).
+        reply = await self.dispatcher.handle(inv, finish=False)
         if reply.data.get("duplicate"):
             return
         reply_to = None if inv.is_direct else message.message_id
-        await self.responder.respond(
-            update.update_id,
-            inv.chat,
-            inv.account,
-            inv.is_direct,
-            reply,
-            reply_to,
-            language=inv.language_hint,
-            in_webhook=True,
-        )
+        async with self._answered(inv):
+            await self.responder.respond(
+                update.update_id,
+                inv.chat,
+                inv.account,
+                inv.is_direct,
+                reply,
+                reply_to,
+                language=inv.language_hint,
+                in_webhook=True,
+            )
 
     async def _release(self, account: str) -> None:
         try:
@@ -125,29 +128,47 @@ class Listeners:
         if inv is None:
             await _quietly(query.answer())
             return
-        reply = await self.dispatcher.handle(inv)
+        reply = await self.dispatcher.handle(inv, finish=False)
         if reply.data.get("duplicate"):
             return
-        if inv.is_direct:
-            await _quietly(query.answer())
-        else:
-            toast, later = group_button_answer(action.action_id, reply)
-            await _quietly(query.answer(toast))
-            if later is None:
-                return
-            reply = later
-        if inv.is_direct and isinstance(query.message, Message):
-            await self.responder.mark_choice(query.message, query.data or "")
-        # In a group the pop-up already said where the rest of the answer went.
-        await self.responder.respond(
-            update.update_id,
-            inv.chat,
-            inv.account,
-            inv.is_direct,
-            reply,
-            language=inv.language_hint,
-            pointer=False,
-        )
+        async with self._answered(inv):
+            if inv.is_direct:
+                await _quietly(query.answer())
+            else:
+                toast, later = group_button_answer(action.action_id, reply)
+                await _quietly(query.answer(toast))
+                if later is None:
+                    return
+                reply = later
+            if inv.is_direct and isinstance(query.message, Message):
+                await self.responder.mark_choice(query.message, query.data or "")
+            # In a group the pop-up already said where the rest of the answer went.
+            await self.responder.respond(
+                update.update_id,
+                inv.chat,
+                inv.account,
+                inv.is_direct,
+                reply,
+                language=inv.language_hint,
+                pointer=False,
+            )
+
+    @contextlib.asynccontextmanager
+    async def _answered(self, inv: Invocation) -> AsyncIterator[None]:
+        """Close the update's claim once its answer is sent, handed to the outbox or put in
+        the webhook response.
+
+        Until then a process that dies leaves the claim open, so Telegram's redelivery of
+        the update (it got no 200) is handled and answered again instead of being a
+        duplicate that nobody answers. A failure closes it too (it is logged, not redone);
+        a cancellation (shutdown) leaves it open.
+        """
+        try:
+            yield
+        except Exception:
+            await self.dispatcher.finish(inv)
+            raise
+        await self.dispatcher.finish(inv)
 
     async def _on_membership(self, update: Update) -> None:
         change = update.my_chat_member

@@ -107,6 +107,8 @@ class ConnectorStandIn:
         # Users the app is not installed for: creating a 1:1 conversation with them fails.
         self.not_installed: set[str] = set()
         self._failures: list[tuple[int, float | None]] = []
+        # A gate every posted activity waits at (recorded first) until the test opens it.
+        self.hold: asyncio.Event | None = None
         self._issued = 0
         self._activity = 9000
         self._runner: web.AppRunner | None = None
@@ -268,6 +270,8 @@ class ConnectorStandIn:
         call = Call(request.method, path, body)
         self.calls.append(call)
         self._called.set()
+        if self.hold is not None and call.method == "POST" and call.path.endswith("/activities"):
+            await self.hold.wait()
         expected = f"Bearer standin-token-{self._issued}"
         if self._issued == 0 or request.headers.get("Authorization") != expected:
             call.status = 401

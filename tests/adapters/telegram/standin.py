@@ -66,6 +66,10 @@ class BotApiStandIn:
         self.migrated_chats: dict[int, int] = {}
         # What the stand-in refused as Telegram would (400); tests expect this to stay empty.
         self.refusals: list[str] = []
+        # method → a gate its calls wait at until the test opens it; `held` names the calls
+        # waiting there now
+        self.holds: dict[str, asyncio.Event] = {}
+        self.held: list[str] = []
         self._message_id = 1000
         self._runner: web.AppRunner | None = None
         self._called = asyncio.Event()
@@ -143,6 +147,11 @@ class BotApiStandIn:
             self._called.set()
             call.result = await self._get_updates(params)
             return web.json_response({"ok": True, "result": call.result})
+        if method in self.holds:
+            self.held.append(method)
+            self._called.set()
+            await self.holds[method].wait()
+            self.held.remove(method)
         return self._call(method, params)
 
     def carry_out(self, status: int, body: bytes) -> None:
