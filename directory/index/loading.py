@@ -87,7 +87,7 @@ async def load_everything(session: AsyncSession) -> State:
             lambda column, a=start, b=end: column.between(a, b),  # type: ignore[misc]
         )
         state.extend(found.entries)
-        state.accounts.update(found.accounts)
+        state.add_accounts(found.accounts)
     known: defaultdict[int, set[int]] = defaultdict(set)
     for a, b in await session.execute(select(Acquaintance.person_a, Acquaintance.person_b)):
         known[a].add(b)

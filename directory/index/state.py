@@ -25,6 +25,9 @@ class State:
     entries: dict[int, Entry] = field(default_factory=dict)
     lists: CandidateLists = field(default_factory=CandidateLists)
     accounts: dict[str, int] = field(default_factory=dict)  # account key → person id
+    # The inverse of `accounts` (person id → their account keys), so a link or unlink
+    # touches only the accounts of the people it changed, not every account.
+    account_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)
     acquaintances: dict[int, set[int]] = field(default_factory=dict)
     # Active people per special role, by id (role holders are few).
     roles: dict[str, list[int]] = field(default_factory=dict)
@@ -97,13 +100,36 @@ class State:
         for role in old.roles:
             remove_sorted(self.roles.get(role, []), old.id)
 
-    def set_accounts(self, people: set[int], accounts: dict[str, int]) -> None:
-        """The accounts of these people are now exactly `accounts` (key → person)."""
-        # One pass over every account: entries do not keep their keys (memory), and people
-        # change a few at a time.
-        for key in [k for k, pid in self.accounts.items() if pid in people]:
-            del self.accounts[key]
+    def add_accounts(self, accounts: dict[str, int]) -> None:
+        """Accounts of people whose accounts are not known yet (a build, slice by slice)."""
         self.accounts.update(accounts)
+        keys = self.account_keys
+        for key, pid in accounts.items():
+            keys[pid] = (*keys.get(pid, ()), key)
+
+    def set_accounts(self, people: set[int], accounts: dict[str, int]) -> None:
+        """The accounts of these people are now exactly `accounts` (key → person).
+
+        Work in proportion to these people's accounts, not to all accounts: at 100,000
+        people a pass over every account for each link was most of a busy morning's CPU.
+        """
+        held, keys = self.accounts, self.account_keys
+        for pid in people:
+            for key in keys.pop(pid, ()):
+                if held.get(key) == pid:
+                    del held[key]
+        for key, pid in accounts.items():
+            before = held.get(key)
+            if before is not None and before != pid:
+                # Held by someone not listed as changed: the database says it is pid's now.
+                rest = tuple(k for k in keys.get(before, ()) if k != key)
+                if rest:
+                    keys[before] = rest
+                else:
+                    keys.pop(before, None)
+            held[key] = pid
+            if key not in keys.get(pid, ()):
+                keys[pid] = (*keys.get(pid, ()), key)
 
     def set_acquaintances(self, person_id: int, partners: Iterable[int]) -> None:
         """Whom a person knows now (kept symmetric)."""

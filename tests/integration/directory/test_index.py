@@ -12,6 +12,7 @@ import random
 import tomllib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -20,7 +21,11 @@ from bot.bootstrap import App, build
 from core.clock import FrozenClock
 from core.config import Settings
 from core.messages import Invocation
-from directory.identity import record_acquaintance
+from directory.identity import IdentityRepository, record_acquaintance
+from directory.index.entries import NO_PHONE
+from directory.index.loading import load_everything
+from directory.index.state import State
+from directory.linking import issue, redeem
 from directory.models import Account, Person
 from directory.versioning import EVERYTHING, changed_since, current_version
 from tests.integration.directory.paths import search
@@ -229,3 +234,141 @@ async def test_linking_an_account_by_e_mail_reloads_only_that_person(app: App) -
     assert state is not None
     actor = directory.actor(state, "slack", "U0FATIMA")
     assert actor is not None and actor.person_id == person.id
+
+
+def _snapshot(state: State) -> dict[str, Any]:
+    """What an index holds, with schedule class ids (numbered in the order they were first
+    seen) replaced by their call windows and empty lists left out, so an index kept change
+    by change and a fresh build compare equal exactly when they hold the same."""
+
+    def windows(klass: int) -> object:
+        return "no phone" if klass == NO_PHONE else state.schedules[klass]
+
+    def by_class(lists: Any) -> dict[Any, Any]:
+        return {
+            key: {windows(k): list(ids) for k, ids in classes.items() if ids}
+            for key, classes in lists.items()
+            if any(classes.values())
+        }
+
+    lists = state.lists
+    return {
+        "version": state.version,
+        "entries": {
+            pid: replace(e, schedule=0) if e.schedule == NO_PHONE else replace(e, schedule=1)
+            for pid, e in state.entries.items()
+        },
+        "schedules": {pid: windows(e.schedule) for pid, e in state.entries.items()},
+        "accounts": state.accounts,
+        "account_keys": {pid: sorted(keys) for pid, keys in state.account_keys.items()},
+        "acquaintances": {pid: known for pid, known in state.acquaintances.items() if known},
+        "roles": {role: ids for role, ids in state.roles.items() if ids},
+        "holders": by_class(lists.holders),
+        "in_wijk": by_class(lists.in_wijk),
+        "town": by_class(lists.town),
+        "pairs": by_class(lists.pairs),
+        "triples": {k: ids for k, ids in lists.triples.items() if ids},
+        "away": {k: ids for k, ids in lists.away.items() if ids},
+        "themes": sorted(state.reference.themes),
+        "wijken": sorted(state.reference.wijken),
+    }
+
+
+async def test_links_unlinks_and_edits_keep_the_index_equal_to_a_fresh_build(
+    app: App, replica: App
+) -> None:
+    """Random links (by e-mail, by code, moved), unlinks and edits through the real code
+    paths; the index of the process that wrote and of another replica, each kept change
+    by change, must equal an index built from scratch afterwards."""
+    rng = random.Random(20261207)
+    now = app.deps.clock.now()
+    names = ["Anna Aap", "Bram Beer", "Cor Cavia", "Dewi Das", "Eva Eend", "Fleur Fret"]
+    people = [
+        await make_person(
+            app,
+            name,
+            themes=rng.sample(["schulden", "wonen", "jeugd", "werk", "wmo"], rng.randint(1, 3)),
+            phone=rng.choice([None, "+31612345670"]),
+        )
+        for name in names
+    ]
+    handles = [n.lower().replace(" ", ".") for n in names]
+    indexes = [app.deps.directory, replica.deps.directory]
+    for index in indexes:
+        assert index is not None
+        await index.fresh()
+        index.end_request()
+    done: list[str] = []
+    for step in range(80):
+        person = rng.choice(people)
+        kind = rng.choice(["email", "code", "move", "unlink", "edit", "edit", "active"])
+        done.append(kind)
+        if kind == "email":  # a Slack member's first message links them by e-mail
+            await app.dispatcher.handle(
+                Invocation(
+                    platform="slack",
+                    account=f"U{rng.randint(1, 8)}",
+                    chat=f"D{step}",
+                    is_direct=True,
+                    text="/help",
+                    email_hint=person.email,
+                )
+            )
+        elif kind == "code":  # /koppel: a code redeemed on Telegram replaces the older link
+            async with app.deps.uow() as uow:
+                issued = await issue(
+                    uow.session, person.id, issued_by=person.id, now=now, origin="console"
+                )
+                await redeem(uow.session, "telegram", str(rng.randint(1, 8)), issued.code, now)
+                await uow.commit()
+        elif kind == "move":  # an account taken over by someone else (delivery's link)
+            async with app.deps.uow() as uow:
+                row = await uow.session.get(Person, person.id)
+                assert row is not None
+                await IdentityRepository(uow.session).link(
+                    row, rng.choice(["slack", "telegram"]), str(rng.randint(1, 8)), now
+                )
+                await uow.commit()
+        elif kind == "unlink":
+            async with app.deps.uow() as uow:
+                accounts = list(
+                    await uow.session.scalars(
+                        select(Account).where(Account.platform != "console").order_by(Account.id)
+                    )
+                )
+                if accounts:
+                    await uow.session.delete(rng.choice(accounts))
+                await uow.commit()
+        elif kind == "edit":
+            line = rng.choice(
+                [
+                    "/ik themas " + rng.choice(["schulden", "wonen; jeugd", "werk; wmo; schulden"]),
+                    "/ik telefoon 06-1234567" + str(rng.randint(0, 9)),
+                    "/ik wijken " + rng.choice(["Noord", "Zuid", "Noord; Zuid"]),
+                ]
+            )
+            await Chat(rng.choice([app, replica]), handles[people.index(person)]).say(line)
+        else:
+            async with app.deps.uow() as uow:
+                row = await uow.session.get(Person, person.id)
+                assert row is not None
+                row.active = not row.active
+                await uow.commit()
+        # Catch up now and then: sometimes one change at a time, sometimes several at once.
+        for index in indexes:
+            assert index is not None
+            if rng.random() < 0.5:
+                await index.fresh()
+                index.end_request()
+    assert {"email", "code", "move", "unlink", "edit", "active"} <= set(done)
+    async with app.deps.uow() as uow:
+        built = await load_everything(uow.session)
+        linked = len(list(await uow.session.scalars(select(Account.id))))
+    assert linked > len(people)  # links other than the console accounts survived
+    for index in indexes:
+        assert index is not None
+        kept = await index.fresh()
+        index.end_request()
+        assert kept is not None and kept is not built
+        assert _snapshot(kept) == _snapshot(built)
+        assert kept.accounts == {k: p for p, keys in kept.account_keys.items() for k in keys}
