@@ -36,8 +36,8 @@ PLACEHOLDER_KEY = "krokodil_placeholder"
 Ack = Callable[..., Awaitable[Any]]
 Busy = Callable[[], AbstractAsyncContextManager[None]]
 Outcome = Literal["done", "late", "failed"]
-# Kinds whose reply is kept on the row once worked out (a press is redone through the
-# dispatcher's event claim instead).
+# Kinds whose reply `finish` keeps on the row once worked out (a one-action press keeps its
+# own, `Listeners.press`; any other press is redone through the dispatcher's event claim).
 KEEPS_REPLY = ("command", "event")
 
 
@@ -79,11 +79,17 @@ class AckWindow:
         work: asyncio.Future[Any],
         deliver: Callable[[Any], Awaitable[None]] | None,
         placeholder: dict[str, Any] | None = None,
+        row: asyncio.Future[int | None] | None = None,
     ) -> None:
-        """Store the request, acknowledge it (with the placeholder, if any), let the work
-        finish and deliver, forget the row."""
+        """Store the request (its id to `row`, None when not stored), acknowledge it (with
+        the placeholder, if any), let the work finish and deliver, forget the row."""
         stored = body if placeholder is None else {**body, PLACEHOLDER_KEY: placeholder}
-        item = await self.store(stored, kind)
+        item = None
+        try:
+            item = await self.store(stored, kind)
+        finally:
+            if row is not None:
+                row.set_result(item)
         await (ack(placeholder) if placeholder is not None else ack())
         await self.finish(item, kind, work, deliver)
 
@@ -101,6 +107,8 @@ class AckWindow:
                 if deliver is not None:
                     await deliver(result)
                 return
+            if kind == "action" and result is True:
+                return  # the press kept, sent and forgot its answer itself
             # Worked out: from now on the answer is only sent, never redone.
             reply = result[1] if deliver is not None and kind in KEEPS_REPLY else None
             send = (lambda: deliver(result)) if deliver is not None else None

@@ -26,6 +26,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -223,20 +224,27 @@ class Listeners:
         if not inbound.text_or_none(body.get("response_url")):
             respond = None
         stored = asyncio.Event()
-        work = asyncio.ensure_future(self.press(body, respond, stored))
+        row: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        work = asyncio.ensure_future(self.press(body, respond, stored, row))
         if await self.window.settle(work) != "late":
             await ack()
             return
         stored.set()
-        await self.window.later(ack, body, "action", work, None)
+        await self.window.later(ack, body, "action", work, None, row=row)
 
     async def press(
-        self, body: dict[str, Any], respond: Respond | None, stored: asyncio.Event | None = None
-    ) -> None:
+        self,
+        body: dict[str, Any],
+        respond: Respond | None,
+        stored: asyncio.Event | None = None,
+        row: asyncio.Future[int | None] | None = None,
+    ) -> bool:
         """Handle and answer every pressed element of one block_actions payload (`stored`:
-        set once it is in the inbox)."""
+        set once it goes to the inbox, `row`: its row there); True when the press kept its
+        answer on the row, sent it and removed the row."""
         user = str(body["user"]["id"])
-        for action in body["actions"]:
+        actions = body["actions"]
+        for action in actions:
             found = inbound.pressed(action)
             if found is None:
                 continue  # a link button: Slack opened the link
@@ -251,21 +259,58 @@ class Listeners:
                 body, action_id, value, inbound.text_or_none(action.get("action_ts")), profile
             )
             reply = await self.dispatcher.handle(inv)
-            if stored is not None and stored.is_set():
-                # In the inbox: the press is marked handled before it is answered (the marks
-                # are otherwise written a moment later), so recovery after a kill between
-                # the answer and the row's removal finds a duplicate and answers nothing.
-                await self.dispatcher.events.flush()
-            from_home = inbound.obj(body.get("view")).get("type") == "home"
-            await self.responder.answer(
-                inv,
-                reply,
-                profile,
-                trigger_id=inbound.text_or_none(body.get("trigger_id")),
-                respond=respond,
-            )
-            if from_home and not reply.data.get("duplicate"):
-                await self.home.publish(user)
+            trigger = inbound.text_or_none(body.get("trigger_id"))
+            if stored is None or not stored.is_set():
+                await self._answer_press(body, inv, reply, profile, respond, trigger)
+                continue
+            # In the inbox: the press is marked handled before it is answered (the marks are
+            # otherwise written a moment later), so recovery does not redo a press it answered.
+            answer = partial(self._answer_press, body, inv, reply, profile, respond, trigger, True)
+            item = await row if row is not None and len(actions) == 1 else None
+            if item is None:
+                await answer()
+                continue
+            # One action: its reply is kept on the row before the mark and the answer, so
+            # recovery sends it (rather than finding a duplicate and sending nothing); the row
+            # is removed after the answer, on the connection that kept it.
+            await self.window.send_stored(item, reply, answer)
+            return True
+        return False
+
+    async def send_kept_press(
+        self, item: int, body: dict[str, Any], reply: Reply, respond: Respond | None
+    ) -> None:
+        """Recovery: post the reply a one-action press kept on its inbox row, forget the row."""
+        user = str(body["user"]["id"])
+        [action] = body["actions"]
+        found = inbound.pressed(action)
+        if found is None:
+            return  # not kept for a link button
+        profile = await self.profiles.get(user)
+        action_ts = inbound.text_or_none(action.get("action_ts"))
+        inv = inbound.action_invocation(body, *found, action_ts, profile)
+        # (The trigger id has expired by now.)
+        answer = partial(self._answer_press, body, inv, reply, profile, respond, None)
+        await self.window.send_stored(item, None, answer)
+
+    async def _answer_press(
+        self,
+        body: dict[str, Any],
+        inv: Invocation,
+        reply: Reply,
+        profile: SlackProfile,
+        respond: Respond | None,
+        trigger: str | None,
+        flush: bool = False,
+    ) -> None:
+        """Post a press's answer (after writing the finished marks, when `flush`) and refresh
+        the App Home the press came from."""
+        if flush:
+            await self.dispatcher.events.flush()
+        await self.responder.answer(inv, reply, profile, trigger_id=trigger, respond=respond)
+        from_home = inbound.obj(body.get("view")).get("type") == "home"
+        if from_home and not reply.data.get("duplicate"):
+            await self.home.publish(str(body["user"]["id"]))
 
     async def view_submission(self, ack: Ack, body: dict[str, Any]) -> None:
         """A modal submitted: the answer (close, errors, next form) goes in the ack."""

@@ -124,10 +124,16 @@ class InboxRecovery:
             await self.listeners.window.send_stored(
                 row.id, kept, lambda: self.listeners.answer_command(done, respond, placeholder)
             )
+        elif row.kind == "action" and row.reply is not None:
+            # Handled and worked out before the kill: sent as it was, not redone.
+            reply = Reply.from_json(row.reply)
+            await self.listeners.send_kept_press(row.id, body, reply, respond)
         elif row.kind == "action":
             stored = asyncio.Event()
             stored.set()
-            await self.listeners.press(body, respond, stored)
+            item: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+            item.set_result(row.id)
+            await self.listeners.press(body, respond, stored, item)
 
     async def _too_late(self, row: inbox.InboxItem) -> None:
         profile = await self.listeners.profiles.get(row.account)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.adapters.slack import inbound
 from bot.adapters.slack.acks import PLACEHOLDER_KEY
 from core import events, inbox
 from core.messages import Reply
@@ -232,9 +233,11 @@ async def test_a_late_reply_is_kept_while_it_is_sent_and_forgotten_after(
     assert await _rows(slack) == 0
 
 
-def _press(slack: SlackHarness, action_ts: str) -> dict[str, Any]:
-    """A block_actions payload: U1 presses the /help button in a message (one message per
-    press, so the double-click filter leaves them alone)."""
+def _press(
+    slack: SlackHarness, action_ts: str, button: tuple[str, str] = ("help.command~0", "/help")
+) -> dict[str, Any]:
+    """A block_actions payload: U1 presses a button (by default one the bot no longer knows)
+    in a message (one message per press, so the double-click filter leaves them alone)."""
     return {
         "type": "block_actions",
         "user": {"id": "U1"},
@@ -243,9 +246,9 @@ def _press(slack: SlackHarness, action_ts: str) -> dict[str, Any]:
         "actions": [
             {
                 "type": "button",
-                "action_id": "help.command~0",
+                "action_id": button[0],
                 "block_id": "b",
-                "value": "/help",
+                "value": button[1],
                 "action_ts": action_ts,
             }
         ],
@@ -286,4 +289,52 @@ async def test_a_late_press_is_marked_handled_before_it_is_answered(
     async with slack.app.deps.uow() as uow:
         marks = (await uow.session.scalars(select(events.ProcessedEvent.finished))).all()
     assert marks == [True]
+    assert await _rows(slack) == 0
+
+
+async def test_a_press_killed_before_its_kept_answer_was_posted_is_answered_once(
+    slack: SlackHarness,
+) -> None:
+    """Handled, marked handled and its reply kept, then killed before the post: recovery sends
+    the kept reply (the event claim would make a redo a duplicate that posts nothing)."""
+    await _person(slack)
+    body = _press(slack, "1700000300.000100", ("home.command~0", "help"))
+    listeners = slack.adapter.listeners
+    profile = await listeners.profiles.get("U1")
+    pressed = inbound.pressed(body["actions"][0])
+    assert pressed is not None
+    inv = inbound.action_invocation(body, *pressed, "1700000300.000100", profile)
+    reply = await listeners.dispatcher.handle(inv)
+    await listeners.dispatcher.events.flush()
+    await _left_behind(slack, body, kind="action", reply=reply)
+    assert await slack.adapter.recovery.run_once() == 1
+    await slack.settle()
+    [answer] = slack.fake.visible(body["response_url"])
+    assert "Wat ik kan" in str(answer["blocks"]) and answer["replace_original"] is False
+    assert await slack.adapter.recovery.run_once() == 0
+    assert await _rows(slack) == 0
+
+
+async def test_a_late_press_keeps_its_reply_and_mark_while_it_is_answered(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a press from the inbox is posted, its row holds the reply and the press is marked
+    handled; the row is gone after."""
+    monkeypatch.setattr(events, "FINISH_DELAY", 600.0)  # no batch write during this test
+    await _person(slack)
+    seen: list[tuple[bool, list[bool]]] = []
+
+    async def look(_: dict[str, Any]) -> None:
+        async with slack.app.deps.uow() as uow:
+            rows = (await uow.session.scalars(select(inbox.InboxItem))).all()
+            marks = (await uow.session.scalars(select(events.ProcessedEvent.finished))).all()
+        seen.extend((row.reply is not None, list(marks)) for row in rows)
+
+    slack.fake.on_respond = look
+    slack.adapter.listeners.window.seconds = 0.0
+    await slack.click("home.command~0", "help")
+    await slack.settle()
+    [answer] = slack.fake.posted()
+    assert "Wat ik kan" in answer.blocks_text()
+    assert seen == [(True, [True])]
     assert await _rows(slack) == 0
