@@ -7,7 +7,8 @@ after), then, through the dispatcher as a Slack user's first message does, links
 `--links` people by e-mail (`/help` with an e-mail hint), each in its own request, so the
 index catches up with every link before the next one. Prints the bot's CPU seconds for
 the links (index build excluded), the part of it the index spent catching up with them,
-and the load average; `--profile` adds the top of a cProfile by cumulative time. Each run removes the Slack accounts it made first.
+and the load average; `--profile` adds the top of a cProfile by cumulative time. Each
+run removes the Slack accounts it made first.
 """
 
 from __future__ import annotations
