@@ -221,6 +221,8 @@ class EventLedger:
         # Finished here, not yet marked in the database (see `flush`).
         self._unwritten: list[tuple[str, str]] = []
         self._writer: asyncio.Task[None] | None = None
+        # The writer's pass in progress: `close` lets it end rather than cut a write short.
+        self._pass: asyncio.Future[None] | None = None
         self._write_failed = False
 
     async def claim(
@@ -301,7 +303,10 @@ class EventLedger:
         delay = FINISH_DELAY
         while True:
             await asyncio.sleep(delay)
-            await self.flush()
+            self._pass = asyncio.ensure_future(self.flush())
+            # Shielded: a cancel (at `close`) stops the loop, never a statement half way.
+            await asyncio.shield(self._pass)
+            self._pass = None
             if not self._unwritten:
                 return
             delay = RETRY_WRITE  # the database is away: try again, not on every event
@@ -310,7 +315,11 @@ class EventLedger:
         """Write what waits and stop the writer (before the engine is disposed)."""
         if self._writer is not None:
             self._writer.cancel()
+            await asyncio.wait({self._writer})
             self._writer = None
+        if self._pass is not None:
+            await self._pass
+            self._pass = None
         await self.flush()
 
     async def flush(self) -> None:
