@@ -3,7 +3,8 @@
 ``directory_version`` has one row whose number every transaction that changes the
 directory raises; ``directory_changes`` keeps, per person, the version of their last
 change (person 0: themes, wijken or organisations; person -1: too much to list, reload
-everything). Written by ``directory.versioning`` in the writer's own transaction.
+everything) and of their last change beyond their accounts. Written by
+``directory.versioning`` in the writer's own transaction.
 """
 
 from __future__ import annotations
@@ -30,3 +31,7 @@ class DirectoryChange(Base):
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, index=True)
+    # The version of their last change beyond their accounts (entry, themes, wijken,
+    # acquaintances); None when only their accounts ever changed. A copy that saw this
+    # version but not `version` reloads only the person's accounts.
+    entry_version: Mapped[int | None] = mapped_column(BigInteger)

@@ -7,7 +7,9 @@ the process. A flush notes which people changed (a Person row, their themes or w
 an account, an acquaintance); a bulk statement on a directory table notes the people
 named in its ``directory_people`` execution option, or else "everything". Just before
 the transaction commits, one upsert raises the version and one lists the people, so the
-version is held locked only for the commit itself. On PostgreSQL the same transaction
+version is held locked only for the commit itself. A person whose accounts alone changed
+(a link or unlink) is listed as such (``entry_version`` stays as it was), so the copies
+reload only their accounts, not their whole entry. On PostgreSQL the same transaction
 sends ``NOTIFY krokodil_directory``, delivered to every replica when it commits.
 
 Changes made outside the bot's sessions (SQL typed by hand) are not seen until
@@ -40,6 +42,7 @@ CHANNEL = "krokodil_directory"
 PEOPLE_OPTION = "directory_people"
 
 _PENDING = "directory_changes"
+_PENDING_ACCOUNTS = "directory_account_changes"
 _BUMPED = "directory_version_bumped"
 # Directory writes committed by this process; an index compares it with what it saw, so a
 # change made here is looked up at once, without waiting for the NOTIFY to come back.
@@ -86,14 +89,33 @@ async def current_version(session: AsyncSession) -> int:
 
 async def changed_since(session: AsyncSession, version: int) -> set[int]:
     """People changed after `version` (with REFERENCE and EVERYTHING as listed)."""
-    rows = await session.scalars(
-        select(DirectoryChange.person_id).where(DirectoryChange.version > version)
+    entries, accounts = await changes_since(session, version)
+    return entries | accounts
+
+
+async def changes_since(session: AsyncSession, version: int) -> tuple[set[int], set[int]]:
+    """Changed after `version`: the people whose entry changed (with REFERENCE and
+    EVERYTHING as listed), and the others, whose accounts alone changed."""
+    rows = await session.execute(
+        select(DirectoryChange.person_id, DirectoryChange.entry_version).where(
+            DirectoryChange.version > version
+        )
     )
-    return set(rows)
+    entries: set[int] = set()
+    accounts: set[int] = set()
+    for pid, entry_version in rows:
+        (entries if entry_version is not None and entry_version > version else accounts).add(pid)
+    return entries, accounts
 
 
 def _pending(session: Session) -> set[int]:
     found: set[int] = session.info.setdefault(_PENDING, set())
+    return found
+
+
+def _pending_accounts(session: Session) -> set[int]:
+    """People whose accounts this transaction changed."""
+    found: set[int] = session.info.setdefault(_PENDING_ACCOUNTS, set())
     return found
 
 
@@ -105,7 +127,8 @@ def _after_flush(session: Session, _context: Any) -> None:
             continue
         if obj in session.dirty and not session.is_modified(obj):
             continue
-        _pending(session).update(_people_of(table, obj))
+        pending = _pending_accounts(session) if table == "accounts" else _pending(session)
+        pending.update(_people_of(table, obj))
 
 
 def _people_of(table: str, obj: Any) -> set[int]:
@@ -129,7 +152,12 @@ def _on_execute(state: ORMExecuteState) -> None:
         _pending(state.session).add(REFERENCE)
     elif table in _PERSON_TABLES:
         people = state.execution_options.get(PEOPLE_OPTION)
-        _pending(state.session).update(people if people is not None else (EVERYTHING,))
+        if people is None:
+            _pending(state.session).add(EVERYTHING)
+        elif table == "accounts":
+            _pending_accounts(state.session).update(people)
+        else:
+            _pending(state.session).update(people)
 
 
 def _before_commit(session: Session) -> None:
@@ -137,9 +165,10 @@ def _before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT: the outer transaction raises the version once
     session.flush()
-    pending = session.info.pop(_PENDING, None)
-    if pending:
-        bump(session.connection(), pending)
+    pending = session.info.pop(_PENDING, None) or set()
+    accounts = session.info.pop(_PENDING_ACCOUNTS, None) or set()
+    if pending or accounts:
+        bump(session.connection(), pending, accounts)
         session.info[_BUMPED] = True
 
 
@@ -151,11 +180,13 @@ def _after_commit(session: Session) -> None:
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)  # rolled back: nothing changed
+        session.info.pop(_PENDING_ACCOUNTS, None)
         session.info.pop(_BUMPED, None)
 
 
-def bump(connection: Connection, people: set[int]) -> int:
-    """Raise the version and note `people` at it; returns the new version."""
+def bump(connection: Connection, people: set[int], accounts: Iterable[int] = ()) -> int:
+    """Raise the version and note `people` at it (and, as changed in their accounts only,
+    `accounts`); returns the new version."""
     postgresql = connection.dialect.name == "postgresql"
     insert = postgresql_insert if postgresql else sqlite_insert
     raise_version = insert(DirectoryVersion).values(id=1, version=1)
@@ -167,15 +198,29 @@ def bump(connection: Connection, people: set[int]) -> int:
             ).returning(DirectoryVersion.version)
         ).scalar_one()
     )
-    if EVERYTHING in people or len(people) > MANY:
-        people = {EVERYTHING}
+    only_accounts = set(accounts) - people
+    if EVERYTHING in people or len(people) + len(only_accounts) > MANY:
+        people, only_accounts = {EVERYTHING}, set()
     listed = insert(DirectoryChange).values(
-        [{"person_id": pid, "version": version} for pid in sorted(people)]
+        [
+            {
+                "person_id": pid,
+                "version": version,
+                "entry_version": None if pid in only_accounts else version,
+            }
+            for pid in sorted(people | only_accounts)
+        ]
     )
     connection.execute(
         listed.on_conflict_do_update(
             index_elements=[DirectoryChange.person_id],
-            set_={"version": listed.excluded.version},
+            set_={
+                "version": listed.excluded.version,
+                # An accounts-only change keeps the version of the entry's last change.
+                "entry_version": func.coalesce(
+                    listed.excluded.entry_version, DirectoryChange.entry_version
+                ),
+            },
         )
     )
     if postgresql:

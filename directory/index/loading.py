@@ -132,6 +132,21 @@ async def load_people(session: AsyncSession, state: State, ids: Collection[int])
     return loaded
 
 
+async def load_accounts(session: AsyncSession, ids: Collection[int]) -> dict[str, int]:
+    """The accounts of these people as they are now (key → person): after a link or an
+    unlink nothing else of theirs needs reading."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(ids)):
+        rows = await session.execute(
+            select(Account.person_id, Account.platform, Account.external_id).where(
+                Account.person_id.in_(chunk)
+            )
+        )
+        for pid, platform, external in rows:
+            found[account_key(platform, external)] = pid
+    return found
+
+
 async def _load(
     session: AsyncSession, state: State, people: Any, of: Callable[[Any], Any]
 ) -> Loaded:

@@ -3,10 +3,11 @@
 `fresh()` is the one way in. It builds the index when there is none yet, and otherwise
 compares it with the directory's version (at most once per request; on PostgreSQL only
 after a NOTIFY, see directory.index.watch) and reloads what changed: the people listed
-in ``directory_changes``, the themes, wijken and organisations, or, after a bulk import,
-everything. The database stays the one truth. While the database cannot be reached the
-index answers as it last was (a warning is logged once, and once more when it is back);
-while no index could be built at all, `fresh()` returns None and callers use the SQL path.
+in ``directory_changes`` (only the accounts of those whose accounts alone changed), the
+themes, wijken and organisations, or, after a bulk import, everything. The database
+stays the one truth. While the database cannot be reached the index answers as it last
+was (a warning is logged once, and once more when it is back); while no index could be
+built at all, `fresh()` returns None and callers use the SQL path.
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ from core.db import UnitOfWorkFactory, database_away
 from core.memory import collector_paused, freeze_survivors, unfreeze
 from directory.identity import Actor
 from directory.index.entries import account_key
-from directory.index.loading import load_everything, load_people, load_reference
+from directory.index.loading import (
+    load_accounts,
+    load_everything,
+    load_people,
+    load_reference,
+)
 from directory.index.schedules import ScheduleTimes
 from directory.index.source import IndexSource
 from directory.index.state import State
 from directory.index.watch import ChangeListener
-from directory.versioning import EVERYTHING, REFERENCE, changed_since, current_version
+from directory.versioning import EVERYTHING, REFERENCE, changes_since, current_version
 
 log = logging.getLogger("krokodil.directory.index")
 
@@ -131,10 +137,10 @@ class DirectoryIndex:
             if state is not None and version == state.version:
                 return
             started = time.perf_counter()
-            changed = (
-                await changed_since(session, state.version)
+            changed, only_accounts = (
+                await changes_since(session, state.version)
                 if state is not None and version > state.version
-                else {EVERYTHING}
+                else ({EVERYTHING}, set())
             )
             if EVERYTHING in changed or state is None:
                 with collector_paused():
@@ -153,6 +159,8 @@ class DirectoryIndex:
             reference = await load_reference(session, version) if REFERENCE in changed else None
             people = changed - {REFERENCE}
             loaded = await load_people(session, state, people)
+            # A link or unlink: only the accounts of those people, not their whole entry.
+            accounts = await load_accounts(session, only_accounts) if only_accounts else {}
         # Applied without awaiting: a lookup sees the state before or after, never halfway.
         if reference is not None:
             state.reference = reference
@@ -162,6 +170,8 @@ class DirectoryIndex:
             state.put(entry)
         if people:
             state.set_accounts(people, loaded.accounts)
+        if only_accounts:
+            state.set_accounts(only_accounts, accounts)
         for pid, partners in loaded.known.items():
             if pid not in loaded.gone:
                 state.set_acquaintances(pid, partners)

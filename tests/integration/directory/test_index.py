@@ -27,7 +27,7 @@ from directory.index.loading import load_everything
 from directory.index.state import State
 from directory.linking import issue, redeem
 from directory.models import Account, Person
-from directory.versioning import EVERYTHING, changed_since, current_version
+from directory.versioning import EVERYTHING, changed_since, changes_since, current_version
 from tests.integration.directory.paths import search
 from tests.support import Chat, make_person
 
@@ -226,7 +226,8 @@ async def test_linking_an_account_by_e_mail_reloads_only_that_person(app: App) -
     )
     assert "/help" in reply.text
     async with app.deps.uow() as uow:
-        assert await changed_since(uow.session, before) == {person.id}
+        # Listed as a change of their accounts alone: the index reloads only those.
+        assert await changes_since(uow.session, before) == (set(), {person.id})
     directory = app.deps.directory
     assert directory is not None
     state = await directory.fresh()
@@ -234,6 +235,28 @@ async def test_linking_an_account_by_e_mail_reloads_only_that_person(app: App) -
     assert state is not None
     actor = directory.actor(state, "slack", "U0FATIMA")
     assert actor is not None and actor.person_id == person.id
+
+
+async def test_a_link_after_an_edit_does_not_hide_the_edit_from_a_replica_behind_both(
+    app: App,
+) -> None:
+    person = await make_person(app, "Piet Pen", themes=["schulden"])
+    async with app.deps.uow() as uow:
+        before = await current_version(uow.session)
+        row = await uow.session.get(Person, person.id)
+        assert row is not None
+        row.phone = "+31687654321"
+        await uow.commit()
+    async with app.deps.uow() as uow:
+        edited = await current_version(uow.session)
+        row = await uow.session.get(Person, person.id)
+        assert row is not None
+        await IdentityRepository(uow.session).link(row, "slack", "UPIET", app.deps.clock.now())
+        await uow.commit()
+    async with app.deps.uow() as uow:
+        # A copy that saw neither reloads the whole entry; one that saw the edit, the accounts.
+        assert await changes_since(uow.session, before) == ({person.id}, set())
+        assert await changes_since(uow.session, edited) == (set(), {person.id})
 
 
 def _snapshot(state: State) -> dict[str, Any]:
