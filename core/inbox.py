@@ -58,8 +58,10 @@ async def store(
     payload: dict[str, Any],
     instance: str,
     now: datetime,
+    reply: Reply | None = None,
 ) -> int:
-    """Write one row, committed on its own before the acknowledgement; its id."""
+    """Write one row, committed on its own before the acknowledgement; its id (`reply`:
+    an answer already worked out, which is then only sent)."""
     row = {
         "platform": platform,
         "kind": kind,
@@ -67,7 +69,7 @@ async def store(
         "received_at": now,
         "instance": instance,
         "payload": json.loads(json.dumps(payload)),
-        "reply": None,
+        "reply": None if reply is None else json.loads(json.dumps(reply.to_json())),
     }
     async with engine.connect() as conn:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")

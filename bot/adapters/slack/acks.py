@@ -132,6 +132,29 @@ class AckWindow:
             if send is not None and not sending:
                 await send()
 
+    async def store_reply(
+        self, account: str, kind: str, payload: dict[str, Any], reply: Reply
+    ) -> int | None:
+        """A row holding an answer already worked out (a modal's result), written before the
+        acknowledgement so it is sent even when the process dies after it; `payload` holds
+        only what sending needs, never what the person typed. None when the database is away."""
+        try:
+            return await inbox.store(
+                self.deps.uow.engine,
+                platform="slack",
+                kind=kind,
+                account=account,
+                payload=payload,
+                instance=self.deps.instance,
+                now=self.deps.clock.now(),
+                reply=reply,
+            )
+        except Exception as error:
+            if not database_away(error):
+                raise
+            log.warning("slack answer not stored in the inbox: database unavailable")
+            return None
+
     async def store(self, body: dict[str, Any], kind: str) -> int | None:
         """The inbox row for a request; None when it may not or cannot be stored."""
         if any(contains_bsn(text) for text in user_texts(body)):

@@ -348,17 +348,51 @@ class Listeners:
                 log.exception("follow-up form does not fit a modal", extra={"form": form.form_id})
                 await ack()
                 return
-            await ack(response_action="update", view=next_view)
             if reply.text or reply.cards:
-                async with self.busy():
-                    await self.responder.to_user(user, replace(reply, form=None))
+                await self._result_after_ack(
+                    partial(ack, response_action="update", view=next_view),
+                    user,
+                    chat,
+                    replace(reply, form=None),
+                    home=False,
+                )
+            else:
+                await ack(response_action="update", view=next_view)
             return
+        await self._result_after_ack(ack, user, chat, reply, home=chat == user)
+
+    async def _result_after_ack(
+        self,
+        ack: Callable[[], Awaitable[Any]],
+        user: str,
+        chat: str | None,
+        reply: Reply,
+        *,
+        home: bool,
+    ) -> None:
+        """A modal's result for the person's DM: kept in the inbox before the modal is
+        acknowledged (the work is done by then), sent after it, then forgotten; recovery
+        sends it when the process died in between."""
+        item = await self.window.store_reply(user, "view", {"chat": chat, "home": home}, reply)
         await ack()
         async with self.busy():
+            await self.send_view_result(item, user, reply, home=home)
+
+    async def send_view_result(
+        self, item: int | None, user: str, reply: Reply, *, home: bool
+    ) -> None:
+        """Post a modal's result to the DM (and refresh the App Home it came from)."""
+
+        async def send() -> None:
             await self.responder.to_user(user, reply)
-            if chat == user:
+            if home:
                 # Opened from the App Home (e.g. the profile): show the change there too.
                 await self.home.publish(user)
+
+        if item is None:
+            await send()
+        else:
+            await self.window.send_stored(item, None, send)
 
     async def home_opened(self, event: dict[str, Any]) -> None:
         """The App Home tab was opened: publish a fresh overview."""

@@ -104,6 +104,13 @@ class InboxRecovery:
             # A mention or DM is answered in its thread or DM, which does not expire.
             await self.listeners.free_text.redo(row)
             return
+        if row.kind == "view":
+            # A modal's result, worked out before the modal closed: sent to the DM as it was.
+            if row.reply is not None:
+                home = bool(body.get("home"))
+                reply = Reply.from_json(row.reply)
+                await self.listeners.send_view_result(None, row.account, reply, home=home)
+            return
         url = inbound.text_or_none(body.get("response_url"))
         late = self.deps.clock.now() - row.received_at > RESPONSE_URL_LIFE
         if late or url is None:

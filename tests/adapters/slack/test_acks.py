@@ -338,3 +338,54 @@ async def test_a_late_press_keeps_its_reply_and_mark_while_it_is_answered(
     assert "Wat ik kan" in answer.blocks_text()
     assert seen == [(True, [True])]
     assert await _rows(slack) == 0
+
+
+async def test_a_modal_result_left_behind_is_sent_to_the_dm_once(slack: SlackHarness) -> None:
+    """A modal's result kept before its acknowledgement, then killed before the DM: recovery
+    sends the kept result (not the "not handled in time" message), once."""
+    await _person(slack)
+    result = Reply(text="Je thema's zijn nu: Schulden en Wonen")
+    await _left_behind(slack, {"chat": "U1", "home": False}, kind="view", reply=result)
+    assert await slack.adapter.recovery.run_once() == 1
+    await slack.settle()
+    [told] = slack.fake.to("chat.postMessage")
+    assert "Schulden en Wonen" in str(told.params) and told.params["channel"] == "D1"
+    assert await slack.adapter.recovery.run_once() == 0
+    assert await _rows(slack) == 0
+
+
+async def test_a_modal_result_is_in_the_inbox_until_it_reached_the_dm(
+    slack: SlackHarness,
+) -> None:
+    """The profile modal from the App Home: while its result goes to the DM the inbox holds
+    it (so a kill then loses nothing); afterwards the row is gone."""
+    await make_person(
+        slack.app, "Fatima el Amrani", email="fatima@example.org", themes=["schulden"]
+    )
+    slack.fake.add_user("U1", email="fatima@example.org")
+    await slack.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
+    [home] = await slack.fake.wait_for("views.publish")
+    await slack.click(*home.button("Profiel bewerken"), user="U1", home=True)
+    [opened] = await slack.fake.wait_for("views.open")
+    view = opened.params["view"]
+    initial = {
+        b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if "element" in b
+    }
+    responder = slack.adapter.listeners.responder
+    original = responder.to_user
+    kept: list[list[str | None]] = []
+
+    async def to_user(user: str, reply: Reply) -> None:
+        async with slack.app.deps.uow() as uow:
+            rows = (await uow.session.scalars(select(inbox.InboxItem))).all()
+        kept.append([(row.reply or {}).get("text") for row in rows if row.kind == "view"])
+        await original(user, reply)
+
+    responder.to_user = to_user  # type: ignore[method-assign]
+    await slack.submit(view, {**initial, "themes": "Schulden; Wonen"})
+    await slack.settle()
+    [[text]] = kept
+    assert text is not None and "Schulden en Wonen" in text
+    told = [c for c in slack.fake.to("chat.postMessage") if c.params["channel"] == "D1"]
+    assert len(told) == 1 and "Schulden en Wonen" in told[0].blocks_text()
+    assert await _rows(slack) == 0
