@@ -23,10 +23,32 @@ from tests.adapters.telegram.harness import SECRET as TELEGRAM_SECRET
 from tests.adapters.telegram.harness import TelegramHarness
 from tests.adapters.telegram.standin import TOKEN, BotApiStandIn
 from tests.conftest import BACKEND
+from tests.reliability.botproc import SlowBotApi
 
 postgresql_only = pytest.mark.skipif(
     BACKEND != "postgresql", reason="needs PostgreSQL (run with KROKODIL_TEST_DB=postgresql)"
 )
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[SlowBotApi]:
+    """The Bot API stand-in for a bot process (it serves Telegram too)."""
+    stand_in = SlowBotApi()
+    await stand_in.start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeSlack]:
+    """The Slack stand-in for a bot process, with a member per request of the test module's
+    burst (`BURST`): U000, U001, …"""
+    stand_in = FakeSlack()
+    await stand_in.start()
+    for n in range(request.module.BURST):
+        stand_in.add_user(f"U{n:03d}")
+    yield stand_in
+    await stand_in.close()
 
 
 @dataclass

@@ -17,7 +17,6 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,26 +33,6 @@ pytestmark = pytest.mark.slow
 __all__ = ["clock"]  # real time for the processes under test
 
 BURST = 100
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[SlowBotApi]:
-    """The Bot API stand-in (the bot serves Telegram too)."""
-    stand_in = SlowBotApi()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.stop()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """The Slack stand-in, with 100 workspace members."""
-    stand_in = FakeSlack()
-    await stand_in.start()
-    for n in range(BURST):
-        stand_in.add_user(f"U{n:03d}")
-    yield stand_in
-    await stand_in.close()
 
 
 async def command(

@@ -16,7 +16,6 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -35,26 +34,6 @@ __all__ = ["clock"]  # real time for the processes under test
 BURST = 40
 # Members 0 … KNOWN-1 wrote before the burst; the bot has their profiles at hand.
 KNOWN = BURST // 2
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[SlowBotApi]:
-    """The Bot API stand-in (the bot serves Telegram too)."""
-    stand_in = SlowBotApi()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.stop()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """The Slack stand-in, with a member per message of the burst."""
-    stand_in = FakeSlack()
-    await stand_in.start()
-    for n in range(BURST):
-        stand_in.add_user(f"U{n:03d}")
-    yield stand_in
-    await stand_in.close()
 
 
 def event(n: int, event_id: str) -> dict[str, Any]:
