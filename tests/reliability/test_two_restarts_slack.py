@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -28,6 +29,26 @@ pytestmark = [postgresql_only, pytest.mark.slow]
 __all__ = ["clock"]  # real time for the processes under test
 
 BURST = 40
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[SlowBotApi]:
+    """The Bot API stand-in (the bots serve Telegram too)."""
+    stand_in = SlowBotApi()
+    await stand_in.start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """The Slack stand-in, with the workspace members who ask."""
+    stand_in = FakeSlack()
+    await stand_in.start()
+    for n in range(BURST):
+        stand_in.add_user(f"U{n:03d}")
+    yield stand_in
+    await stand_in.close()
 
 
 async def stored(app: App) -> dict[str, str]:
@@ -61,11 +82,7 @@ async def test_two_replicas_restarting_at_once_answer_each_stored_command_once(
         await dying.kill()
         await asyncio.sleep(fake.delays["respond"] + 0.5)  # what was on the wire lands
         acknowledged = {n for n, s in statuses.items() if s == 200}
-        # Under a burst on a busy machine a command now and then misses Slack's 3 s and gets
-        # the 404 Bolt gives then (Slack shows the asker an error: nothing was promised).
-        # Those are stored all the same; what is checked below holds for the acknowledged.
-        missed = {n: s for n, s in statuses.items() if s != 200}
-        assert set(missed.values()) <= {404} and len(missed) <= BURST // 10, missed
+        assert len(acknowledged) == BURST
         left = await stored(app)
         posted_before = Counter(str(c.params["response_url"]) for c in fake.posted())
         assert len(left) >= BURST // 2, "the answers went out before the kill: nothing to race"
