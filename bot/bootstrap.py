@@ -58,6 +58,7 @@ class App:
             await self.deps.directory.close()
         # Finished marks still waiting to be written (core.events).
         await self.dispatcher.events.close()
+        await self.dispatcher.open_forms.close()
         self.deps.uow.quick.close()
         await self.engine.dispose()
 

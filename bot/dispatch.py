@@ -24,6 +24,7 @@ from core.db import database_away
 from core.errors import UserError
 from core.i18n import N_, Translator
 from core.messages import Form, FormSubmission, Invocation, Reply, for_a_shared_space
+from core.open_forms import OpenForms
 from directory.identity import Actor, IdentityRepository, actor_of
 from handlers.base import Command, Deps, Handler
 
@@ -55,6 +56,8 @@ class Dispatcher:
         self._in_flight = asyncio.Semaphore(max(1, deps.settings.database.pool_size))
         self._database_away = False
         self.events = events.EventLedger(deps.uow, deps.instance)
+        # Where a step-by-step form is open, in memory (core.open_forms).
+        self.open_forms = OpenForms(deps.uow.engine)
 
     async def handle(self, inv: Invocation, *, finish: bool = True) -> Reply:
         """Answer one invocation; never raises.
@@ -135,6 +138,8 @@ class Dispatcher:
     async def _handle(self, inv: Invocation) -> tuple[str, Reply]:
         now = self.deps.clock.now()
         known = await self._known_actor(inv)
+        if inv.platform not in self.modal_platforms:
+            await self.open_forms.fresh()
         if known is not None and inv.event_id:
             # Known from the index: the claim is the only statement before the handler.
             quick = await self._claim_alone(inv, now)
@@ -143,8 +148,8 @@ class Dispatcher:
                 if not claimed:
                     return "duplicate", Reply(data={"duplicate": True})
                 return await self._answer_as(inv, known, convo)
-        if known is not None and not inv.event_id and inv.platform in self.modal_platforms:
-            # Nothing to claim, link or resume (forms are modals there): no session at all.
+        if known is not None and not inv.event_id and not self._form_may_be_open(inv):
+            # Nothing to claim, link or resume: no session at all.
             return await self._answer_as(inv, known, None)
         async with self.deps.uow() as uow:
             if inv.event_id and not await self.events.claim(
@@ -170,10 +175,7 @@ class Dispatcher:
             # Forms become conversations only where there are no modals (_maybe_start_form).
             convo = (
                 None
-                if inv.platform in self.modal_platforms
-                or not conversation.may_be_open(
-                    self.deps.uow.quick, inv.platform, inv.account, inv.chat
-                )
+                if not self._form_may_be_open(inv)
                 else await conversation.current(
                     uow.session, inv.platform, inv.account, inv.chat, now
                 )
@@ -189,14 +191,7 @@ class Dispatcher:
         None when the id was claimed before (the transaction in `_handle` decides then).
         """
         assert inv.event_id is not None
-        place = (
-            None
-            if inv.platform in self.modal_platforms
-            or not conversation.may_be_open(
-                self.deps.uow.quick, inv.platform, inv.account, inv.chat
-            )
-            else (inv.platform, inv.account, inv.chat)
-        )
+        place = (inv.platform, inv.account, inv.chat) if self._form_may_be_open(inv) else None
         claimed = await self.events.claim_alone(inv.platform, inv.event_id, now, place)
         if claimed is None or not claimed[0] or not claimed[1]:
             return None if claimed is None else (claimed[0], None)
@@ -206,6 +201,24 @@ class Dispatcher:
             )
             await uow.commit()
         return True, convo
+
+    def _form_may_be_open(self, inv: Invocation) -> bool:
+        """False when certainly no step-by-step form is open in this chat (forms are modals
+        on some platforms; elsewhere core.open_forms knows, or the database is asked)."""
+        if inv.platform in self.modal_platforms:
+            return False
+        return self.open_forms.may_be_open(
+            self.deps.uow.quick, (inv.platform, inv.account, inv.chat)
+        )
+
+    async def _end_form(self, inv: Invocation) -> None:
+        """Close the step-by-step form in this chat (finished, cancelled or abandoned)."""
+        place = (inv.platform, inv.account, inv.chat)
+        async with self.deps.uow() as uow:
+            await conversation.end(uow.session, *place)
+            since = await self.open_forms.closing(uow.session, place)
+            await uow.commit()
+        self.open_forms.closed(place, since)
 
     async def _answer_as(
         self, inv: Invocation, actor: Actor | None, convo: conversation.Conversation | None
@@ -258,9 +271,7 @@ class Dispatcher:
             return await self._answer(inv, convo, inv.text, actor, tr)
         if convo is not None:
             # A new command abandons the open form.
-            async with self.deps.uow() as uow:
-                await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
-                await uow.commit()
+            await self._end_form(inv)
         return await self._command(inv, parsed, actor, tr)
 
     async def _command(
@@ -341,6 +352,7 @@ class Dispatcher:
                     updated_at=now,
                 )
             )
+            await self.open_forms.opened(uow.session, (inv.platform, inv.account, inv.chat))
             await uow.commit()
         step = await forms.step(self.deps, form, 0, {}, cmd)
         question = forms.prompt(cmd.tr, form, step, 0, first=True)
@@ -432,9 +444,7 @@ class Dispatcher:
             if note:
                 question = replace(question, text=f"{note}\n\n{question.text}")
             return "form.answer", question
-        async with self.deps.uow() as uow:
-            await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
-            await uow.commit()
+        await self._end_form(inv)
         submission = FormSubmission(form_id=form.form_id, values=values, context=form.context)
         done = Invocation(
             platform=inv.platform,
@@ -455,9 +465,7 @@ class Dispatcher:
         return await spec.note(cmd, self.deps, field, {**form.context, **values})
 
     async def _cancel(self, inv: Invocation, tr: Translator) -> tuple[str, Reply]:
-        async with self.deps.uow() as uow:
-            await conversation.end(uow.session, inv.platform, inv.account, inv.chat)
-            await uow.commit()
+        await self._end_form(inv)
         return "form.cancel", Reply(text=tr.gettext("Gestopt. Er is niets opgeslagen."))
 
     def _unknown(self, word: str, tr: Translator) -> Reply:

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Integer, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, QuickReads, UTCDateTime
+from core.db import Base, UTCDateTime
 
 EXPIRES_AFTER = timedelta(hours=2)
 
@@ -39,17 +39,6 @@ async def current(
         await session.delete(row)
         return None
     return row
-
-
-def may_be_open(quick: QuickReads, platform: str, account: str, chat: str) -> bool:
-    """False when certainly no form is open here (a quick read; True when it cannot tell)."""
-    if not quick.usable:
-        return True
-    found = quick.one(
-        "SELECT 1 FROM conversations WHERE platform = ? AND account = ? AND chat = ?",
-        (platform, account, chat),
-    )
-    return found is not None
 
 
 async def end(session: AsyncSession, platform: str, account: str, chat: str) -> None:
