@@ -23,6 +23,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import Translator
+from core.messages import ContactCard
 from directory.candidates import DROPPED
 from directory.fallback import oliemannetje_for
 from directory.matching import normalise
@@ -101,6 +103,18 @@ class Source(Protocol):
 
     async def people(self, ids: Collection[int]) -> Mapping[int, PersonView]:
         """People by id, with organisation, themes and wijken."""
+        ...
+
+    def card(
+        self,
+        person: PersonView,
+        now: datetime,
+        tr: Translator,
+        *,
+        show_contact: bool,
+        note: str = "",
+    ) -> ContactCard:
+        """`directory.cards.contact_card` for a person this source gave (it may reuse one)."""
         ...
 
     async def fallback(

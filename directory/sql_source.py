@@ -16,7 +16,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import Translator
+from core.messages import ContactCard
 from directory.candidates import DROPPED, Candidate, candidates
+from directory.cards import contact_card
 from directory.fallback import fallback_person, holds_role, stand_in_if_away
 from directory.models import Acquaintance, Person, person_wijken
 from directory.people import load_people
@@ -72,6 +75,18 @@ class SqlDirectory:
     async def people(self, ids: Collection[int]) -> Mapping[int, PersonView]:
         """People by id, with organisation, themes and wijken."""
         return await load_people(self.session, ids)
+
+    def card(
+        self,
+        person: PersonView,
+        now: datetime,
+        tr: Translator,
+        *,
+        show_contact: bool,
+        note: str = "",
+    ) -> ContactCard:
+        """A person's contact card (made anew every time)."""
+        return contact_card(person, now, tr, show_contact=show_contact, note=note)
 
     async def fallback(
         self, ref: Reference, text: str, keys: tuple[str, ...], exclude: Collection[int]

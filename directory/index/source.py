@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
+from core.i18n import Translator
+from core.messages import ContactCard
 from directory.candidates import DROPPED
 from directory.fallback import choose_fallback
-from directory.index.entries import Entry, ListedPerson, listed
+from directory.index.entries import Entry, ListedPerson
 from directory.index.ranking import rank
 from directory.index.schedules import ScheduleTimes
 from directory.index.state import State
+from directory.index.views import Views
 from directory.person_view import PersonView
 from directory.reachability import is_absent
 from directory.reference import Reference
@@ -25,8 +28,12 @@ from directory.sql_source import ROLE_POOL
 class IndexSource:
     """Search over one index state."""
 
-    def __init__(self, state: State, times: ScheduleTimes) -> None:
+    def __init__(self, state: State, times: ScheduleTimes, views: Views | None = None) -> None:
         self.state, self.times = state, times
+        self.views = views if views is not None else Views()
+
+    def _listed(self, entry: Entry) -> ListedPerson:
+        return self.views.listed(self.state, entry)
 
     async def reference(self) -> Reference:
         """Themes and wijken as the index knows them."""
@@ -62,8 +69,20 @@ class IndexSource:
 
     async def people(self, ids: Collection[int]) -> Mapping[int, PersonView]:
         """People by id, resolved for an answer."""
-        entries, ref = self.state.entries, self.state.reference
-        return {pid: listed(entries[pid], ref) for pid in ids if pid in entries}
+        entries = self.state.entries
+        return {pid: self._listed(entries[pid]) for pid in ids if pid in entries}
+
+    def card(
+        self,
+        person: PersonView,
+        now: datetime,
+        tr: Translator,
+        *,
+        show_contact: bool,
+        note: str = "",
+    ) -> ContactCard:
+        """A person's contact card, reused within the minute while nothing on it changed."""
+        return self.views.card(person, now, tr, show_contact=show_contact, note=note)
 
     async def fallback(
         self, ref: Reference, text: str, keys: tuple[str, ...], exclude: Collection[int]
@@ -72,7 +91,7 @@ class IndexSource:
 
         async def best(role: str, domain: str | None) -> PersonView | None:
             found = self.best_with_role(role, domain, exclude)
-            return listed(found, self.state.reference) if found is not None else None
+            return self._listed(found) if found is not None else None
 
         return await choose_fallback(ref, text, keys, best)
 
@@ -103,7 +122,7 @@ class IndexSource:
         stand_in = self.state.entries.get(person.stand_in_id)
         if stand_in is None or not stand_in.active or is_absent(stand_in, now):
             return None
-        return listed(stand_in, self.state.reference)
+        return self._listed(stand_in)
 
     async def role_holders(self, role: str) -> list[int]:
         """Active, not dropped holders of a special role, by id (at most ROLE_POOL)."""

@@ -30,6 +30,7 @@ from directory.index.loading import (
 from directory.index.schedules import ScheduleTimes
 from directory.index.source import IndexSource
 from directory.index.state import State
+from directory.index.views import Views
 from directory.index.watch import ChangeListener
 from directory.versioning import EVERYTHING, REFERENCE, changes_since, current_version
 
@@ -46,6 +47,7 @@ class DirectoryIndex:
         self._uow = uow
         self.state: State | None = None
         self.times = ScheduleTimes()
+        self.views = Views()
         self.listener = ChangeListener(uow.engine)
         self._lock = asyncio.Lock()
         self._away_since: float | None = None
@@ -98,7 +100,7 @@ class DirectoryIndex:
 
     def source(self, state: State) -> IndexSource:
         """Search over this state (directory.search.Source)."""
-        return IndexSource(state, self.times)
+        return IndexSource(state, self.times, self.views)
 
     def actor(self, state: State, platform: str, account: str) -> Actor | None:
         """The registered professional behind an account (None: not known, or not active)."""

@@ -9,7 +9,7 @@ oliemannetje of the closest domain.
 from __future__ import annotations
 
 from core.messages import Reply
-from directory.cards import card_json, contact_card
+from directory.cards import card_json
 from directory.reference import Reference
 from directory.related import related_themes
 from directory.search import SearchResult, Source, search_people
@@ -50,11 +50,11 @@ async def answer(
         if related:
             nearby = await search(Understanding(understood.place, tuple(related)))
             if nearby.matches:
-                return _related(cmd, ref, nearby, asked, data, show)
+                return _related(cmd, source, ref, nearby, asked, data, show)
     if not result.matches:
-        return _fallback(cmd, result, cmd.tr.join(asked.values()), data, show)
+        return _fallback(cmd, source, result, cmd.tr.join(asked.values()), data, show)
     cards, contacts = cards_for(
-        result.matches, asked, result.wijk, cmd.now, cmd.tr, show_contact=show
+        result.matches, asked, result.wijk, cmd.now, cmd.tr, show_contact=show, card_of=source.card
     )
     themes = cmd.tr.join(asked.get(k, k) for k in result.themes)
     _ = cmd.tr.gettext
@@ -79,6 +79,7 @@ def _names(cmd: Command, ref: Reference, keys: tuple[str, ...]) -> dict[str, str
 
 def _related(
     cmd: Command,
+    source: Source,
     ref: Reference,
     result: SearchResult,
     asked: dict[str, str],
@@ -90,7 +91,7 @@ def _related(
     held = tuple(dict.fromkeys(k for m in result.matches for k in m.matched_themes))
     names = _names(cmd, ref, result.themes)
     cards, contacts = cards_for(
-        result.matches, names, result.wijk, cmd.now, cmd.tr, show_contact=show
+        result.matches, names, result.wijk, cmd.now, cmd.tr, show_contact=show, card_of=source.card
     )
     line = _(
         "Niemand werkt precies aan {themes}; deze mensen werken aan {related}.",
@@ -151,7 +152,12 @@ def lead(cmd: Command, result: SearchResult, show: bool) -> str:
 
 
 def _fallback(
-    cmd: Command, result: SearchResult, themes: str, data: dict[str, object], show: bool
+    cmd: Command,
+    source: Source,
+    result: SearchResult,
+    themes: str,
+    data: dict[str, object],
+    show: bool,
 ) -> Reply:
     """Nobody matched: the oliemannetje (or procesregisseur) of the closest domain, and why."""
     values = {**result.fallback_values, "themes": themes or cmd.args.strip()}
@@ -167,7 +173,7 @@ def _fallback(
             name=match.substitute_for.name,
             absence=absence_note(match.substitute_for, cmd.tr),
         )
-    card = contact_card(match.person, cmd.now, cmd.tr, show_contact=show, note=note)
+    card = source.card(match.person, cmd.now, cmd.tr, show_contact=show, note=note)
     contact = {**card_json(card), "fallback": True}
     return Reply(
         title=cmd.tr.gettext("Hier kan {name} je verder helpen", name=match.person.name),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,8 +14,23 @@ from core.messages import ContactCard
 from directory.cards import card_json, contact_card
 from directory.freshness import is_dropped
 from directory.models import Person, Theme
+from directory.person_view import PersonView
 from directory.reachability import Reachable, is_absent
 from directory.search import Match
+
+
+class CardMaker(Protocol):
+    """`directory.cards.contact_card`, or a source's own (which may reuse cards)."""
+
+    def __call__(
+        self,
+        person: PersonView,
+        now: datetime,
+        tr: Translator,
+        *,
+        show_contact: bool,
+        note: str = "",
+    ) -> ContactCard: ...
 
 
 async def theme_names(session: AsyncSession, keys: Iterable[str], tr: Translator) -> dict[str, str]:
@@ -92,12 +107,13 @@ def cards_for(
     tr: Translator,
     *,
     show_contact: bool,
+    card_of: CardMaker = contact_card,
 ) -> tuple[list[ContactCard], list[dict[str, Any]]]:
-    """Cards and their JSON for ranked matches."""
+    """Cards and their JSON for ranked matches (`card_of`: the source's card maker)."""
     cards: list[ContactCard] = []
     contacts: list[dict[str, Any]] = []
     for match in matches:
-        card = contact_card(
+        card = card_of(
             match.person,
             now,
             tr,

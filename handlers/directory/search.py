@@ -121,7 +121,7 @@ async def _who(cmd: Command, deps: Deps, source: Source, query: str) -> Reply:
         place=place,
     )
     if holders is not None and holders[1].matches:
-        return _role_holders(cmd, *holders, show)
+        return _role_holders(cmd, source, *holders, show)
     understood = understand(query, ref, place=place)
     if understood.unclear:
         return ask_back(cmd, ref, understood)
@@ -142,10 +142,14 @@ async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
     return await who(cmd, deps)
 
 
-def _role_holders(cmd: Command, role: str, result: SearchResult, show: bool) -> Reply:
+def _role_holders(
+    cmd: Command, source: Source, role: str, result: SearchResult, show: bool
+) -> Reply:
     """'/wie vertrouwenspersoon': the people with that special role, reachable ones first."""
     _ = cmd.tr.gettext
-    cards, contacts = cards_for(result.matches, {}, result.wijk, cmd.now, cmd.tr, show_contact=show)
+    cards, contacts = cards_for(
+        result.matches, {}, result.wijk, cmd.now, cmd.tr, show_contact=show, card_of=source.card
+    )
     label = _(ROLE_LABELS[role])
     if result.wijk:
         title = _("Wie is {role} in {wijk}", role=label, wijk=result.wijk)
