@@ -58,6 +58,8 @@ class AckWindow:
         self.deps = deps
         self.busy = busy
         self.seconds = seconds
+        # Rows written in groups: a burst that misses the window at once is one statement.
+        self.writer = inbox.Writer(deps.uow.engine)
 
     async def settle(self, work: asyncio.Future[Any]) -> Outcome:
         """Wait for the work up to the window: done, late (still running) or failed (logged)."""
@@ -138,22 +140,7 @@ class AckWindow:
         """A row holding an answer already worked out (a modal's result), written before the
         acknowledgement so it is sent even when the process dies after it; `payload` holds
         only what sending needs, never what the person typed. None when the database is away."""
-        try:
-            return await inbox.store(
-                self.deps.uow.engine,
-                platform="slack",
-                kind=kind,
-                account=account,
-                payload=payload,
-                instance=self.deps.instance,
-                now=self.deps.clock.now(),
-                reply=reply,
-            )
-        except Exception as error:
-            if not database_away(error):
-                raise
-            log.warning("slack answer not stored in the inbox: database unavailable")
-            return None
+        return await self._write(account, kind, payload, reply, "slack answer")
 
     async def store(self, body: dict[str, Any], kind: str) -> int | None:
         """The inbox row for a request; None when it may not or cannot be stored."""
@@ -165,18 +152,30 @@ class AckWindow:
             or obj(body.get("event")).get("user")
             or ""
         )
+        return await self._write(str(account), kind, body, None, "slack request")
+
+    async def _write(
+        self,
+        account: str,
+        kind: str,
+        payload: dict[str, Any],
+        reply: Reply | None,
+        what: str,
+    ) -> int | None:
+        """One row through the group writer; None (logged) when the database is away."""
+        fields = inbox.new_row(
+            platform="slack",
+            kind=kind,
+            account=account,
+            payload=payload,
+            instance=self.deps.instance,
+            now=self.deps.clock.now(),
+            reply=reply,
+        )
         try:
-            return await inbox.store(
-                self.deps.uow.engine,
-                platform="slack",
-                kind=kind,
-                account=str(account),
-                payload=body,
-                instance=self.deps.instance,
-                now=self.deps.clock.now(),
-            )
+            return await self.writer.store(fields)
         except Exception as error:
             if not database_away(error):
                 raise
-            log.warning("slack request not stored in the inbox: database unavailable")
+            log.warning("%s not stored in the inbox: database unavailable", what)
             return None
