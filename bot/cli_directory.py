@@ -150,7 +150,8 @@ async def _own_data(app: App, args: argparse.Namespace) -> int:
 
     from core.errors import UserError
     from core.i18n import Translator
-    from handlers.departures.own_data import data_by_email, erase_by_email
+    from handlers.departures.erasure import erase_by_email
+    from handlers.departures.own_data import data_by_email
 
     now = app.deps.clock.now()
     try:

@@ -5,7 +5,8 @@
 - ``regie``: a leaver's handovers and cases (offered to the successor, withdrawn or
   re-addressed; cases nobody takes are ``handlers.handover.orphans``);
 - ``work``: a leaver's meetings, mee-loop-dagen and knelpunten;
-- ``own_data``: /ik gegevens (everything kept about the asker) and /ik verwijder (erasure).
+- ``own_data``: /ik gegevens (everything kept about the asker);
+- ``erasure``: /ik verwijder, /beheer verwijder and the CLI's ``directory erase``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from core.errors import UserError
 from core.i18n import N_
 from core.messages import Reply
 from handlers.base import ActionSpec, Command, CommandSpec, Deps, Registry
-from handlers.departures import leave, own_data
+from handlers.departures import erasure, leave, own_data
 
 ORDER = 90
 
@@ -29,7 +30,7 @@ async def admin(cmd: Command, deps: Deps) -> Reply:
     if word in ("gegevens", "data"):
         return await own_data.admin_data(cmd, deps, rest.strip())
     if word in ("verwijder", "verwijderen", "erase"):
-        return await own_data.admin_erase(cmd, deps, rest.strip())
+        return await erasure.admin_erase(cmd, deps, rest.strip())
     raise UserError(
         "Wat wil je beheren? Bijvoorbeeld: /beheer vertrek Joost de Wit per 1 februari, "
         "opvolger Anna Bakker; /beheer gegevens joost@example.org; /beheer verwijder "
@@ -69,12 +70,12 @@ def register(registry: Registry) -> None:
     registry.command(
         CommandSpec(
             name="ik-verwijder",
-            handler=own_data.erase_me,
+            handler=erasure.erase_me,
             summary=N_("al je gegevens laten wissen"),
             example=N_("/ik verwijder"),
             hidden=True,
         )
     )
-    registry.action(ActionSpec(own_data.ERASE_ACTION, own_data.erase_button))
+    registry.action(ActionSpec(erasure.ERASE_ACTION, erasure.erase_button))
     registry.ticker("departures.due", leave.tick)
     registry.ticker("departures.retention", leave.retention_tick)
