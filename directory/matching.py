@@ -21,18 +21,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from typing import Any
 
 from directory import kept
 from directory.compounds import split_compound
+from directory.near_words import NearWords
+from directory.reading import forms, in_order, relative_age, story_settings
 from directory.stopwords import STOPWORDS
+from directory.theme_terms import COMMON, Phrase, ThemeTerms, theme_terms
 from directory.words import normalise, plain_words, spelling_variants, stemmer_modules, stems
-
-if TYPE_CHECKING:
-    from directory.nearest import NearestWords
 
 __all__ = [
     "MIN_SCORE",
@@ -69,70 +66,9 @@ POPULATION = 0.93
 CLAIMED = 0.85
 # A place word that is only the setting of a story ('op haar werk') counts this much.
 SETTING = 0.8
-SETTING_WORDS = frozenset(
-    "werk school klas huis thuis woning flat kamer straat buurt wijk work home house".split()  # noqa: SIM905
-)
-# The start of a word that begins known words of more themes than this is no evidence.
-MAX_PREFIX_THEMES = 2
-# Everyday words that, as part of a phrase, do not point at its theme on their own
-# ("moeder" in "zorgt voor haar moeder"); they still count inside the whole phrase.
-COMMON = frozenset(
-    """
-    moeder vader ouder ouders kind kinderen zoon dochter partner familie gezin huis thuis
-    school geld werk zorg zorgt zorgen laat laten gaat open dicht terug buiten binnen nieuw
-    oude oudere jong jonge goed slecht lang vrij vast hele eigen andere elke eten naar
-    kwijt tegen helemaal alleen steeds ineens bang vriend vriendin vrienden man vrouw
-    blauw blauwe rood rode zwart zwarte wit witte week weken weeks dag dagen day days maand
-    maanden month months jaar jaren year years nacht nachten night nights avond evening
-    kapot spullen dingen alles twee drie vier vijf zes zeven acht negen tien half
-    beetje paar zelf
-    mother father parent parents child children family home house school money work
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
 
 
-@dataclass(frozen=True)
-class ThemeTerms:
-    """A theme reduced to what matching needs: names and synonyms, and weaker hints."""
-
-    key: str
-    terms: tuple[str, ...]
-    hints: tuple[str, ...] = ()
-
-
-def theme_terms(theme: Any) -> ThemeTerms:
-    """Terms of a Theme row or a catalog entry: key, both names and every synonym."""
-    names = (
-        getattr(theme, "name_nl", None) or getattr(theme, "nl", ""),
-        getattr(theme, "name_en", None) or getattr(theme, "en", ""),
-    )
-    raw = (str(theme.key).replace("_", " "), *names, *(theme.synonyms or ()))
-    terms = tuple(dict.fromkeys(t for t in (plain_words(str(r)) for r in raw) if t))
-    hints = tuple(
-        dict.fromkeys(h for h in (plain_words(str(r)) for r in getattr(theme, "hints", ())) if h)
-    )
-    return ThemeTerms(key=str(theme.key), terms=terms, hints=hints)
-
-
-def _forms(word: str) -> tuple[str, ...]:
-    """A word and its stems: the keys under which it is known."""
-    return (word, *stems(word))
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    padded: str  # " kan de huur niet betalen "
-    content: tuple[frozenset[str], ...]  # forms of each content word
-    key: str
-    weight: float  # as written; all its content words in another order count 0.9 of it
-    # Only everyday content words ('kinderen niet naar school', 'zorgt voor haar vader'):
-    # counts only with all its words in their order, a few others between them allowed,
-    # since in another order or without its small words it says nothing ('kinderen op
-    # school').
-    everyday: bool = False
-
-
-class ThemeMatcher:
+class ThemeMatcher(NearWords):
     """Scores free text against a fixed set of themes."""
 
     def __init__(self, themes: tuple[ThemeTerms, ...]) -> None:
@@ -145,7 +81,7 @@ class ThemeMatcher:
         parts: dict[str, set[str]] = {}  # content words of phrases, by every form
         # Words as the catalog writes them (not their stems): what a typo can be of.
         written: set[str] = set()
-        self.phrases: list[_Phrase] = []
+        self.phrases: list[Phrase] = []
         for theme in themes:
             for weight, terms in ((1.0, theme.terms), (HINT, theme.hints)):
                 for term in terms:
@@ -153,14 +89,14 @@ class ThemeMatcher:
                     if len(words) == 1:
                         written.add(term)
                         self._add(term, theme.key, weight, self._exact)
-                        for form in _forms(term):
+                        for form in forms(term):
                             self._add(form, theme.key, weight)
                         continue
                     content = [w for w in words if w not in STOPWORDS]
                     self.phrases.append(
-                        _Phrase(
+                        Phrase(
                             f" {term} ",
-                            tuple(frozenset(_forms(w)) for w in content),
+                            tuple(frozenset(forms(w)) for w in content),
                             theme.key,
                             weight * (1.0 + PHRASE_BONUS * min(len(content) - 1, 3)),
                             all(w in COMMON for w in content),
@@ -174,20 +110,20 @@ class ThemeMatcher:
         # A word that is only part of a phrase points less strongly, and less still when
         # phrases of two themes share it.
         named = set(self.words)  # every form of a word the catalog names on its own
-        common_forms = {form for word in COMMON for form in _forms(word)}
+        common_forms = {form for word in COMMON for form in forms(word)}
         by_form: dict[str, set[str]] = {}
         pending: dict[str, dict[str, float]] = {}
         for word, keys in parts.items():
-            if any(form in named for form in _forms(word)):
+            if any(form in named for form in forms(word)):
                 # A word named on its own, in any form ('financieel', a hint of schulden;
                 # 'schreeuwt' next to the hint 'schreeuwen') means that, not whatever
                 # phrase it is also part of. As written it is still a word a typo can be
                 # of ('psygische' for 'psychische'), meaning what its named form means.
                 if len(word) >= 5 and word not in self.words:
-                    pending[word] = self._merged(_forms(word))
+                    pending[word] = self._merged(forms(word))
                 continue
             written.add(word)
-            for form in _forms(word):
+            for form in forms(word):
                 if form != word and form in common_forms:
                     continue  # 'vriendjes' stems to 'vriend', an everyday word: not evidence
                 by_form.setdefault(form, set()).update(keys)
@@ -246,7 +182,7 @@ class ThemeMatcher:
         matcher._order = {k: i for i, k in enumerate(matcher.keys)}
         matcher.words = state["words"]
         matcher._exact = state["exact"]
-        matcher.phrases = [_Phrase(*phrase) for phrase in state["phrases"]]
+        matcher.phrases = [Phrase(*phrase) for phrase in state["phrases"]]
         matcher._phrases_with = state["phrases_with"]
         matcher._bare_phrases = state["bare_phrases"]
         matcher.vocabulary = tuple(matcher.words)
@@ -254,16 +190,6 @@ class ThemeMatcher:
         matcher.long_words = tuple(state["long_words"])
         matcher._by_initial = state["by_initial"]
         return matcher
-
-    @cached_property
-    def _prefixes(self) -> dict[str, set[str]]:
-        """Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' →
-        'eenzaamheid'; made when a word is first not found otherwise (a tenth of the build)."""
-        prefixes: dict[str, set[str]] = {}
-        for word in self.long_words:
-            for end in range(4, len(word)):
-                prefixes.setdefault(word[:end], set()).add(word)
-        return prefixes
 
     def _add(
         self, form: str, key: str, strength: float, into: dict[str, dict[str, float]] | None = None
@@ -302,25 +228,25 @@ class ThemeMatcher:
             seen[word] = max(seen.get(word, 0.0), value)
 
         all_words = text.split()
-        relative = _relative_age(all_words)
+        relative = relative_age(all_words)
         words = [
             w
             for i, w in enumerate(all_words)
             if w not in STOPWORDS and len(w) >= 2 and i not in relative
         ]
         found = {word: self._lookup(word) for word in words}
-        settings = _settings(text)
+        settings = story_settings(text)
         # Every form of every word, and what a typo or compound turned out to be (with how
         # sure that reading is).
         present: dict[str, float] = {}
         for word in words:
-            for form in _forms(word):
+            for form in forms(word):
                 present[form] = 1.0
             for _keys, factor, source in found[word]:
-                for form in _forms(source):
+                for form in forms(source):
                     present[form] = max(present.get(form, 0.0), factor)
         # Every form of every word as written, stop words too (for everyday phrases).
-        text_forms = {form for word in all_words for form in _forms(word)}
+        text_forms = {form for word in all_words for form in forms(word)}
         # Only phrases sharing a word with the question can match (or have no content words).
         candidates = set(self._bare_phrases)
         for form in present:
@@ -336,14 +262,14 @@ class ThemeMatcher:
                     for word in phrase.padded.split():
                         claimed.setdefault(word, set()).add(phrase.key)
             elif phrase.everyday:
-                if self._may_be_in_order(index, text_forms) and _in_order(
+                if self._may_be_in_order(index, text_forms) and in_order(
                     phrase.padded.split(), all_words
                 ):
                     hit(phrase.key, phrase.weight * 0.9, phrase.padded)
             elif len(phrase.content) > 1:
                 sure = [
-                    max((present.get(f, 0.0) for f in forms), default=0.0)
-                    for forms in phrase.content
+                    max((present.get(f, 0.0) for f in known), default=0.0)
+                    for known in phrase.content
                 ]
                 if min(sure) > 0:
                     hit(phrase.key, phrase.weight * 0.9 * min(sure), phrase.padded)
@@ -377,7 +303,7 @@ class ThemeMatcher:
         if direct:
             return ((direct, 1.0, word),)
         for variant in spelling_variants(word):
-            known = self._merged(_forms(variant))
+            known = self._merged(forms(variant))
             if known:
                 return ((known, 0.95, variant),)
         parts, whole = split_compound(word, self._knows)
@@ -387,65 +313,27 @@ class ThemeMatcher:
         # A compound with an unknown part may as well be a typo: 'jeudzorg' is 'jeugdzorg'.
         return (*self._near(word), *found)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - see _scores
-    def closest(self, text: str, limit: int) -> tuple[str, ...]:
-        """Theme keys of the vocabulary words most like the whole (normalised) text, by
-        rapidfuzz's WRatio, from the best `limit * 4` words: the first `limit` keys."""
-        keys: list[str] = []
-        # The best few words usually name enough themes; the ranking is the same either way.
-        for count in dict.fromkeys((limit, limit * 4)):
-            keys = []
-            for word in self._nearest.top(text, count):
-                for key in sorted(self.words[word]):
-                    if key not in keys:
-                        keys.append(key)
-            if len(keys) >= limit:
-                break
-        return tuple(keys[:limit])
-
-    @cached_property
-    def _nearest(self) -> NearestWords:
-        # Imported here: numpy costs a process 0.05-0.1 s and 12 MiB, which only a question
-        # that matches nothing needs (a command line start does not).
-        from directory.nearest import NearestWords
-
-        return NearestWords(self.vocabulary)
-
-    # True: skip none of the work that cannot change an answer (the tests' reference).
-    exhaustive = False
-
     def _may_be_in_order(self, index: int, text_forms: set[str]) -> bool:
         """False when a word of the everyday phrase has no form among the text's, so that
-        `_in_order` cannot find it (it compares words by their forms)."""
+        `reading.in_order` cannot find it (it compares words by their forms)."""
         return self.exhaustive or all(
-            not forms.isdisjoint(text_forms) for forms in self._everyday_forms[index]
+            not known.isdisjoint(text_forms) for known in self._everyday_forms[index]
         )
 
     @cached_property
     def _everyday_forms(self) -> dict[int, tuple[frozenset[str], ...]]:
         return {
-            index: tuple(frozenset(_forms(word)) for word in phrase.padded.split())
+            index: tuple(frozenset(forms(word)) for word in phrase.padded.split())
             for index, phrase in enumerate(self.phrases)
             if phrase.everyday
         }
-
-    @lru_cache(maxsize=64)  # noqa: B019 - see _scores
-    def _long_words_near(self, length: int, cutoff: int) -> tuple[str, ...]:
-        """The long words whose length allows fuzz.ratio ≥ cutoff with a word this long:
-        ratio = 200·LCS/(sum of lengths) ≤ 200·(shorter length)/(sum), in the same order,
-        so that process.extract ranks (and breaks ties) among them as among all."""
-        if self.exhaustive:
-            return self.long_words
-        return tuple(
-            w for w in self.long_words if 200 * min(len(w), length) >= cutoff * (len(w) + length)
-        )
 
     def knows(self, word: str) -> bool:
         """True when the word, one of its stems or a usual spelling of it is a theme word
         (not merely close to one)."""
         text = plain_words(word)
         return bool(text) and all(
-            self._merged(_forms(w)) or any(self._merged(_forms(v)) for v in spelling_variants(w))
+            self._merged(forms(w)) or any(self._merged(forms(v)) for v in spelling_variants(w))
             for w in text.split()
         )
 
@@ -455,7 +343,7 @@ class ThemeMatcher:
         'ouder' with 'ouderen'). Other words mean what their stems mean."""
         exact = self._exact.get(word)
         if exact is None:
-            return self._merged(_forms(word))
+            return self._merged(forms(word))
         found = dict(exact)
         for key, strength in self._merged(stems(word)).items():
             if key in found:
@@ -478,142 +366,6 @@ class ThemeMatcher:
 
     def _known(self, piece: str) -> dict[str, float]:
         return self.words[piece]
-
-    def _near(self, word: str) -> list[tuple[dict[str, float], float, str]]:
-        """Known words close to an unknown one: typos, and the start of a longer word."""
-        found: list[tuple[dict[str, float], float, str]] = []
-        if len(word) >= 5:
-            cutoff = 85 if len(word) < 8 else 80
-            for candidate, ratio, _index in process.extract(
-                word,
-                self._long_words_near(len(word), cutoff),
-                scorer=fuzz.ratio,
-                score_cutoff=cutoff,
-                limit=3,
-            ):
-                found.append((self.words[candidate], 0.95 * ratio / 100, candidate))
-        if not found:
-            found = self._slips(word)
-        if found:
-            return found
-        longer_words = self._prefixes.get(word, ())
-        if len({key for longer in longer_words for key in self.words[longer]}) > MAX_PREFIX_THEMES:
-            return []  # 'zelf' starts words of half the catalog: it says nothing
-        for longer in longer_words:
-            value = 0.75 if len(word) * 2 >= len(longer) else 0.62
-            found.append((self.words[longer], value, longer))
-        return found
-
-    def _slips(self, word: str) -> list[tuple[dict[str, float], float, str]]:
-        """Two neighbouring letters swapped, which the ratio scores low in short words
-        ('wrek' for 'werk', 'huur' typed 'huru'). A swap rarely makes another Dutch word,
-        unlike a wrong or missing letter ('delen' is no slip of 'dealen')."""
-        if len(word) < 4 or not word.isalpha():
-            return []
-        letters = sorted(word)
-        return [
-            (self.words[candidate], 0.8, candidate)
-            for candidate in self._by_initial.get(word[0], ())
-            if len(candidate) == len(word)
-            and sorted(candidate) == letters
-            and OSA.distance(word, candidate, score_cutoff=1) == 1
-        ][:3]
-
-
-_OLDER = frozenset({"oudere", "ouder", "older"})
-# Young people and peers: 'oudere jongens', 'een veel oudere vriend' compare ages.
-_PEERS = frozenset(
-    """
-    jongen jongens jongere jongeren meisje meisjes vriend vriendje vriendjes vriendin
-    vriendinnen broer broers broertje zus zussen zusje neef neven nicht nichten jochies
-    tieners boys boy guys guy brother brothers sister sisters boyfriend girlfriend kids
-    """.split()  # noqa: SIM905
-)
-
-
-def _relative_age(words: list[str]) -> frozenset[int]:
-    """Positions of 'oudere' that compare young people ('oudere jongens', 'een veel oudere
-    vriend'): no sign that the question is about the elderly."""
-    return frozenset(
-        i for i, word in enumerate(words[:-1]) if word in _OLDER and words[i + 1] in _PEERS
-    )
-
-
-# How many other words an everyday phrase may have between its own.
-GAPS = 3
-
-
-def _in_order(phrase: list[str], words: list[str]) -> bool:
-    """True when the phrase's words (or their stems) come in the text in this order, with
-    at most GAPS other words between them in all."""
-    for start, word in enumerate(words):
-        if not _same(phrase[0], word):
-            continue
-        at, skipped = start + 1, 0
-        for wanted in phrase[1:]:
-            while at < len(words) and not _same(wanted, words[at]) and skipped <= GAPS:
-                at, skipped = at + 1, skipped + 1
-            if at >= len(words) or skipped > GAPS:
-                break
-            at += 1
-        else:
-            return True
-    return False
-
-
-def _same(wanted: str, word: str) -> bool:
-    return wanted == word or bool(set(_forms(wanted)) & set(_forms(word)))
-
-
-def _settings(text: str) -> frozenset[str]:
-    """Place words used as the setting of a story ('op haar werk', 'in huis', 'op school'),
-    not as its subject ('werk zoeken')."""
-    found = set()
-    words = text.split()
-    for index, word in enumerate(words):
-        if word not in SETTING_WORDS:
-            continue
-        before = [w for w in words[max(0, index - 3) : index] if w not in _DETERMINERS]
-        if before and before[-1] in _LOCATIVE:
-            found.add(word)
-    for index, word in enumerate(words[:-1]):
-        # 'woont met zes collega's in een chalet', 'wonen nu bij oma': where someone lives
-        # is the setting of the story, not a question about housing.
-        if word in _LIVES and (
-            words[index + 1] in _LIVES_WHERE or (index and words[index - 1] == "er")
-        ):
-            found.add(word)
-    return frozenset(found)
-
-
-_LIVES = frozenset({"woont", "wonen", "woonde", "woonden", "lives", "living"})
-_LIVES_WHERE = frozenset({"bij", "met", "samen", "nu", "with"})
-
-
-_LOCATIVE = frozenset({"op", "in", "bij", "naar", "at", "to"})
-_DETERMINERS = frozenset(
-    {
-        "de",
-        "het",
-        "een",
-        "zijn",
-        "haar",
-        "hun",
-        "mijn",
-        "zn",
-        "z",
-        "n",
-        "m",
-        "d",
-        "r",
-        "the",
-        "his",
-        "her",
-        "their",
-        "a",
-        "an",
-    }
-)
 
 
 def _signature(theme: Any) -> tuple[Any, ...]:
@@ -644,7 +396,15 @@ def _fingerprint(version: tuple[tuple[Any, ...], ...]) -> str:
     stemmers and Python's version."""
     digest = hashlib.sha256(repr(version).encode())
     digest.update(sys.version.encode())
-    for name in (__name__, "directory.words", "directory.compounds", "directory.stopwords"):
+    for name in (
+        __name__,
+        "directory.near_words",
+        "directory.reading",
+        "directory.theme_terms",
+        "directory.words",
+        "directory.compounds",
+        "directory.stopwords",
+    ):
         digest.update(Path(str(sys.modules[name].__file__)).read_bytes())
     for stemmer in stemmer_modules():
         stat = os.stat(str(stemmer.__file__))
