@@ -22,6 +22,7 @@ from itertools import combinations
 
 from directory.candidates import MAX_THEMES, MAX_WEIGHTS
 from directory.index.entries import NO_PHONE, Entry
+from directory.index.kept import KeptRankings
 from directory.index.schedules import ScheduleTimes
 from directory.index.state import State
 from directory.reachability import CallMoments, is_absent, local_now, reachable_at
@@ -62,8 +63,10 @@ def rank(
     now: datetime,
     timezone: str,
     limit: int,
+    kept: KeptRankings | None = None,
 ) -> list[Ranked]:
-    """The best `limit` people for these theme weights (theme id → weight)."""
+    """The best `limit` people for these theme weights (theme id → weight); `kept`: work
+    shared with other lookups of the same index version and minute."""
     if not weights or limit <= 0:
         return []
     return _Lookup(
@@ -77,6 +80,7 @@ def rank(
         prefer_asker_wijken,
         now,
         timezone,
+        kept,
     ).best(limit)
 
 
@@ -95,8 +99,12 @@ class _Lookup:
         prefer_asker_wijken: bool,
         now: datetime,
         timezone: str,
+        kept: KeptRankings | None = None,
     ) -> None:
         self.state, self.times, self.now, self.timezone = state, times, now, timezone
+        self.kept = kept
+        self.minute = int(now.timestamp() // 60)
+        self.weights_key = tuple(weights.items())
         ordered = sorted(weights, key=lambda tid: -weights[tid])[:MAX_WEIGHTS]
         self.ordered = ordered
         self.weight = {tid: float(weights[tid]) for tid in ordered}
@@ -223,7 +231,14 @@ class _Lookup:
         return [(c, wijk_weight(c, self.explicit)) for c in cats]
 
     def cells(self) -> Iterator[_Cell]:
-        """Every (mask, class, category), best score first, then earliest moment."""
+        """Every (mask, class, category), best score first, then earliest moment (the same
+        for everyone asking this, so shared while the version and the minute hold)."""
+        if self.kept is None:
+            return self._cells()
+        key = ("cells", self.weights_key, self.kind, self.explicit, self.timezone)
+        return iter(self.kept.replay(self.state, self.minute, key, self._cells))
+
+    def _cells(self) -> Iterator[_Cell]:
         masks = [m for m in range(1, 1 << len(self.ordered)) if m & self.pool_bits]
         parts = sorted(((self.theme_part(m), m) for m in masks), key=lambda p: -p[0])
         rows = sorted(
@@ -286,13 +301,13 @@ class _Lookup:
         assert best is not None
         return best[1], best[2], best[3]
 
-    def members(self, cell: _Cell) -> Iterator[int]:
-        """The people of one cell, by id."""
+    def members(self, cell: _Cell, skip: frozenset[int]) -> Iterator[int]:
+        """The people of one cell, by id, but for `skip`."""
         found = self._source(cell)
         if found is None:
             return
         ids, check_category, check_class = found
-        entries, skip = self.state.entries, self.skip
+        entries = self.state.entries
         for pid in ids:
             if pid in skip:
                 continue
@@ -306,7 +321,16 @@ class _Lookup:
             yield pid
 
     def regular(self) -> Iterator[tuple[Key, Ranked]]:
-        """Everyone without an absence and not known to the asker, best first."""
+        """Everyone without an absence and not known to the asker, best first (read from a
+        ranking shared by everyone asking this with the same wijk preference, if kept)."""
+        if self.kept is None:
+            return self._regular(self.skip)
+        key = ("people", self.weights_key, self.kind, self.prefer, self.explicit, self.timezone)
+        shared = self.kept.replay(self.state, self.minute, key, lambda: self._regular(frozenset()))
+        skip = self.skip
+        return (pair for pair in shared if pair[1].person_id not in skip)
+
+    def _regular(self, skip: frozenset[int]) -> Iterator[tuple[Key, Ranked]]:
         cells = self.cells()
         pending = next(cells, None)
         while pending is not None:
@@ -320,7 +344,7 @@ class _Lookup:
                 pending = next(cells, None)
             head = group[0]
             reachable = head.moment == 0.0
-            streams = [self.members(cell) for cell in group]
+            streams = [self.members(cell, skip) for cell in group]
             ids = streams[0] if len(streams) == 1 else heapq.merge(*streams)
             for pid in ids:
                 key = (-head.score, head.moment, pid, pid)

@@ -14,6 +14,7 @@ from core.messages import ContactCard
 from directory.candidates import DROPPED
 from directory.fallback import choose_fallback
 from directory.index.entries import Entry, ListedPerson
+from directory.index.kept import KeptRankings
 from directory.index.ranking import rank
 from directory.index.schedules import ScheduleTimes
 from directory.index.state import State
@@ -28,9 +29,16 @@ from directory.sql_source import ROLE_POOL
 class IndexSource:
     """Search over one index state."""
 
-    def __init__(self, state: State, times: ScheduleTimes, views: Views | None = None) -> None:
+    def __init__(
+        self,
+        state: State,
+        times: ScheduleTimes,
+        views: Views | None = None,
+        kept: KeptRankings | None = None,
+    ) -> None:
         self.state, self.times = state, times
         self.views = views if views is not None else Views()
+        self.kept = kept
 
     def _listed(self, entry: Entry) -> ListedPerson:
         return self.views.listed(self.state, entry)
@@ -65,6 +73,7 @@ class IndexSource:
             now=now,
             timezone=timezone,
             limit=limit,
+            kept=self.kept,
         )
 
     async def people(self, ids: Collection[int]) -> Mapping[int, PersonView]:

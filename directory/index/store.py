@@ -21,6 +21,7 @@ from core.db import UnitOfWorkFactory, database_away
 from core.memory import collector_paused, freeze_survivors, unfreeze
 from directory.identity import Actor
 from directory.index.entries import account_key
+from directory.index.kept import KeptRankings
 from directory.index.loading import (
     load_accounts,
     load_everything,
@@ -48,6 +49,7 @@ class DirectoryIndex:
         self.state: State | None = None
         self.times = ScheduleTimes()
         self.views = Views()
+        self.kept = KeptRankings()
         self.listener = ChangeListener(uow.engine)
         self._lock = asyncio.Lock()
         self._away_since: float | None = None
@@ -100,7 +102,7 @@ class DirectoryIndex:
 
     def source(self, state: State) -> IndexSource:
         """Search over this state (directory.search.Source)."""
-        return IndexSource(state, self.times, self.views)
+        return IndexSource(state, self.times, self.views, self.kept)
 
     def actor(self, state: State, platform: str, account: str) -> Actor | None:
         """The registered professional behind an account (None: not known, or not active)."""

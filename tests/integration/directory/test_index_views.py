@@ -51,9 +51,7 @@ async def test_a_renamed_organisation_shows_on_the_next_card(app: App) -> None:
     assert card.organisation == "Sociaal Wijkteam Oost"
 
 
-async def test_a_card_follows_the_minute_a_call_window_closes(
-    app: App, clock: FrozenClock
-) -> None:
+async def test_a_card_follows_the_minute_a_call_window_closes(app: App, clock: FrozenClock) -> None:
     await make_person(app, "Anna Vraagt", themes=["jeugd"])
     await make_person(app, "Ingrid Veldkamp", themes=["schulden"])
     # Tuesday 16:59:30 in Amsterdam: her window (09:00-17:00) is open for half a minute more.
@@ -87,3 +85,22 @@ async def test_an_absence_that_starts_mid_minute_shows_at_once(
     clock.set(start)
     card = await _card(app, "anna.vraagt", "/wie schulden", "Ingrid Veldkamp")
     assert not card.reachable_now and card.reachability.startswith("afwezig")
+
+
+async def test_the_order_follows_the_minute_and_the_next_edit(app: App, clock: FrozenClock) -> None:
+    await make_person(app, "Anna Vraagt", themes=["jeugd"])
+    await make_person(app, "Bas Ochtend", themes=["schulden"])
+    await make_person(app, "Carla Middag", themes=["schulden"])
+    await Chat(app, "bas.ochtend").say("/ik bereikbaar ma-vr 9-12")
+    # Tuesday 11:59:30 in Amsterdam: both can be called; Bas was registered first.
+    clock.set(datetime(2026, 11, 24, 10, 59, 30, tzinfo=UTC))
+    assert await _names(app, "/wie schulden") == ["Bas Ochtend", "Carla Middag"]
+    clock.advance(timedelta(seconds=30))  # 12:00:00: Bas's window has closed
+    assert await _names(app, "/wie schulden") == ["Carla Middag", "Bas Ochtend"]
+    await Chat(app, "carla.middag").say("/ik themas wonen")
+    assert await _names(app, "/wie schulden") == ["Bas Ochtend"]
+
+
+async def _names(app: App, line: str) -> list[str]:
+    reply = await Chat(app, "anna.vraagt").say(line)
+    return [c.name for c in reply.cards]

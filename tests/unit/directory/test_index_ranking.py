@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from directory.index.entries import (
     OrganisationRow,
     WijkRow,
 )
+from directory.index.kept import KeptRankings
 from directory.index.ranking import rank
 from directory.index.schedules import ScheduleTimes
 from directory.index.state import State
@@ -223,3 +225,37 @@ async def test_the_index_ranks_exactly_like_scoring_everyone(seed: int) -> None:
         expected = await _everyone(state, query)
         found = rank(state, times, timezone="Europe/Amsterdam", **query)
         assert found == expected, query
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_rankings_kept_between_lookups_rank_exactly_like_scoring_everyone(
+    seed: int,
+) -> None:
+    rng = random.Random(100 + seed)
+    state = _directory(rng, 1500)
+    times, kept = ScheduleTimes(), KeptRankings()
+
+    async def same_both_ways(asked: dict[str, Any]) -> list[Any]:
+        expected = await _everyone(state, asked)
+        found = rank(state, times, timezone="Europe/Amsterdam", kept=kept, **asked)
+        assert found == expected, asked
+        return found
+
+    for _ in range(12):
+        query = _query(rng, state)
+        # Other askers, longer and shorter lists: the kept ranking is read further, replayed.
+        for asker in (query["asker_id"], *rng.sample(sorted(state.entries), 3)):
+            for limit in (5, 40, 5):
+                exclude = {asker} if asker is not None else set()
+                found = await same_both_ways(
+                    {**query, "asker_id": asker, "exclude": exclude, "limit": limit}
+                )
+        # A write to someone just found (the version moves with it), the same question again.
+        if found:
+            entry = state.entries[found[0].person_id]
+            others = [t for t in range(1, THEMES + 1) if t not in query["weights"]]
+            state.put(replace(entry, theme_ids=tuple(sorted(rng.sample(others, 2)))))
+            state.version += 1
+            await same_both_ways(query)
+        # A minute later (call windows open and close on the minute).
+        await same_both_ways({**query, "now": query["now"] + timedelta(minutes=1)})

@@ -1,0 +1,80 @@
+"""Ranking work that lookups share: kept for one index version and one minute.
+
+What a lookup works out before it reads any person does not depend on who asks: the order
+of the cells (``ranking._Lookup.cells``) follows from the question's theme weights, the
+kind of wijk preference and the minute (reachability per schedule class, worked out to
+the minute: call windows open and close on whole minutes). The people found for a
+question and a wijk preference depend on the asker only through whom they exclude or
+know, which each lookup filters out itself. Both are kept as a :class:`Replay`, read as
+far as some lookup needed and extended by the next one that needs more. Everything is
+dropped when the index's state or version, or the minute, changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from typing import Generic, TypeVar
+
+from directory.index.state import State
+
+T = TypeVar("T")
+# At most this many replays are kept; past it everything is dropped.
+CAPACITY = 512
+
+
+class Replay(Generic[T]):
+    """An iterator read once and replayed to every later reader, who may read further."""
+
+    def __init__(self, source: Iterator[T]) -> None:
+        self._source: Iterator[T] | None = source
+        self._items: list[T] = []
+        self._failed: BaseException | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        items = self._items
+        position = 0
+        while True:
+            if position < len(items):
+                yield items[position]
+            else:
+                if self._source is None:
+                    if self._failed is not None:
+                        raise RuntimeError("a kept ranking failed earlier") from self._failed
+                    return
+                try:
+                    item = next(self._source)
+                except StopIteration:
+                    self._source = None
+                    return
+                except BaseException as error:
+                    # Never replay a failed reading as if it were complete.
+                    self._source, self._failed = None, error
+                    raise
+                items.append(item)
+                yield item
+            position += 1
+
+
+class KeptRankings:
+    """Replays by key, for one index state and version and one minute."""
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self.capacity = capacity
+        self._state: State | None = None
+        self._version = -1
+        self._minute = -1
+        self._replays: dict[Hashable, Replay[object]] = {}
+
+    def replay(
+        self, state: State, minute: int, key: Hashable, make: Callable[[], Iterator[T]]
+    ) -> Replay[T]:
+        """The replay kept under `key`, or a new one of `make()`."""
+        if state is not self._state or state.version != self._version or minute != self._minute:
+            self._state, self._version, self._minute = state, state.version, minute
+            self._replays.clear()
+        found = self._replays.get(key)
+        if found is None:
+            if len(self._replays) >= self.capacity:
+                self._replays.clear()
+            found = self._replays[key] = Replay(make())
+        return found  # type: ignore[return-value]
