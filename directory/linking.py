@@ -194,6 +194,14 @@ async def burn(
         if account is not None:
             await _count_failure(session, origin, account.lower(), now)
         return False
+    _burned(session, row, now, origin)
+    return True
+
+
+def _burned(
+    session: AsyncSession, row: LinkCode, now: datetime, origin: str, why: str = "ok"
+) -> None:
+    """The code can no longer be used, and the audit trail says so (`why`: its result)."""
     row.used_at, row.used_on = now, "burned"
     record(
         session,
@@ -202,9 +210,9 @@ async def burn(
         action="link_code.burned",
         object_type="person",
         object_id=row.person_id,
+        result=why,
         origin=origin,
     )
-    return True
 
 
 async def username_placeholder(
@@ -286,17 +294,7 @@ async def _count_against_codes(
         row.failures = (row.failures or 0) + 1
         if row.failures < MAX_FAILURES_PER_CODE:
             continue
-        row.used_at, row.used_on = now, "burned"
-        record(
-            session,
-            at=now,
-            actor="system",
-            action="link_code.burned",
-            object_type="person",
-            object_id=row.person_id,
-            result="too_many",
-            origin=platform,
-        )
+        _burned(session, row, now, platform, "too_many")
 
 
 async def _failures_everywhere(session: AsyncSession, now: datetime) -> int:
