@@ -140,6 +140,11 @@ class Dispatcher:
         known = await self._known_actor(inv)
         if inv.platform not in self.modal_platforms:
             await self.open_forms.fresh()
+        if known is not None and inv.event_id and self._only_reads(inv):
+            # Nothing to deduplicate in the database: a redelivery is answered again.
+            if not self.events.claim_here(inv.platform, inv.event_id):
+                return "duplicate", Reply(data={"duplicate": True})
+            return await self._answer_as(inv, known, None)
         if known is not None and inv.event_id:
             # Known from the index: the claim is the only statement before the handler.
             quick = await self._claim_alone(inv, now)
@@ -210,6 +215,18 @@ class Dispatcher:
         return self.open_forms.may_be_open(
             self.deps.uow.quick, (inv.platform, inv.account, inv.chat)
         )
+
+    def _only_reads(self, inv: Invocation) -> bool:
+        """Whether the message asks a command that changes nothing, with no form open."""
+        if inv.action is not None or inv.submission is not None or self._form_may_be_open(inv):
+            return False
+        parsed = parse(inv.text)
+        if parsed.word is not None:
+            spec = self.registry.lookup(parsed.word)
+        else:
+            natural = match_natural(self.registry, parsed.args)
+            spec = natural[0] if natural is not None else None
+        return spec is not None and spec.reads_only
 
     async def _end_form(self, inv: Invocation) -> None:
         """Close the step-by-step form in this chat (finished, cancelled or abandoned)."""

@@ -10,11 +10,13 @@ so a claim by another instance there was made before a restart.
 
 Only deliveries a platform may repeat carry an event id (Slack's Events API, Telegram's
 updates, Teams' activities, button presses); a Slack slash command is never sent twice
-and is not claimed. On the hot path `EventLedger` keeps it cheap: an id finished in this
-process lately is a duplicate without asking the database; a new one costs one INSERT,
-either in the request's first transaction or, when the request needs no transaction
-there (`claim_alone`), as a statement of its own that also says whether a step-by-step
-form may be open in that chat; and the finished marks are written in batches, one UPDATE
+and is not claimed, and a command that changes nothing is claimed in memory only
+(`claim_here`): its redelivery is answered again. On the hot path `EventLedger` keeps
+it cheap: an id finished in this process lately is a duplicate without asking the
+database; a new one costs one INSERT, either in the request's first transaction or, when
+the request needs no transaction there (`claim_alone`), as a statement of its own that
+also says whether a step-by-step form may be open in that chat (when core.open_forms
+cannot tell); and the finished marks are written in batches, one UPDATE
 for every event finished within FINISH_DELAY.
 
 A finished mark is written after the platform got its answer, so a process killed in
@@ -217,6 +219,8 @@ class EventLedger:
         self._uow = uow
         self._instance = instance
         self._busy: set[tuple[str, str]] = set()
+        # Claimed in this process only (`claim_here`): no row, no finished mark.
+        self._here_only: set[tuple[str, str]] = set()
         self._done: OrderedDict[tuple[str, str], None] = OrderedDict()
         # Finished here, not yet marked in the database (see `flush`).
         self._unwritten: list[tuple[str, str]] = []
@@ -279,6 +283,20 @@ class EventLedger:
             return None
         return True, form_open
 
+    def claim_here(self, platform: str, event_id: str) -> bool:
+        """Claim a read in this process only; False while it is handled here already.
+
+        For what changes nothing (`CommandSpec.reads_only`): a redelivery of it, which
+        Telegram sends only when it got no 200 (and so no answer in that 200), is answered
+        again, so nothing is written and nothing is remembered once it is finished.
+        """
+        key = (platform, event_id)
+        if key in self._done or key in self._busy:
+            return False
+        self._busy.add(key)
+        self._here_only.add(key)
+        return True
+
     def holds(self, platform: str, event_id: str) -> bool:
         """Whether this process claimed the event and has not finished or abandoned it."""
         return (platform, event_id) in self._busy
@@ -286,6 +304,7 @@ class EventLedger:
     def abandon(self, platform: str, event_id: str) -> None:
         """The handler could not finish (database away): forget it was busy here."""
         self._busy.discard((platform, event_id))
+        self._here_only.discard((platform, event_id))
 
     def finish(self, platform: str, event_id: str) -> None:
         """Mark a claimed event handled; later deliveries are duplicates.
@@ -294,6 +313,9 @@ class EventLedger:
         """
         key = (platform, event_id)
         self._busy.discard(key)
+        if key in self._here_only:
+            self._here_only.discard(key)
+            return
         self._remember(key)
         self._unwritten.append(key)
         if self._writer is None or self._writer.done():

@@ -104,6 +104,10 @@ class CommandSpec:
     # The platforms the municipality keeps this command off (from the settings): menus and
     # /help there leave it out. The capability declares it; adapters only read it.
     kept_off: Callable[[Settings], Collection[str]] | None = None
+    # The command changes nothing (no write, no outbox message, no form): a platform event
+    # that asks it again (a redelivery) is simply answered again, so from a known account
+    # it takes no claim in the database (core.events, docs/reliability.md).
+    reads_only: bool = False
 
     def offered_on(self, platform: str, settings: Settings) -> bool:
         """True when menus and /help on this platform show the command."""

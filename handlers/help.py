@@ -62,6 +62,7 @@ def register(registry: Registry) -> None:
             example="/help",
             aliases=("hulp", "start"),
             public=True,
+            reads_only=True,
         )
     )
     registry.command(

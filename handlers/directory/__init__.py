@@ -30,6 +30,7 @@ def register(registry: Registry) -> None:
             aliases=("who",),
             public=True,
             patterns=search.WHO_PATTERNS,
+            reads_only=True,
         )
     )
     registry.guess("wie", search.guess_who)

@@ -107,10 +107,10 @@ async def test_a_known_persons_event_costs_one_statement_before_it_is_answered(
 ) -> None:
     await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
 
-    def event(event_id: str) -> Invocation:
+    def event(event_id: str, text: str = "/help") -> Invocation:
         # Telegram has no modals, so whether a form is open matters.
         return Invocation(
-            platform="telegram", account="f.elamrani", chat="c", text="/help", event_id=event_id
+            platform="telegram", account="f.elamrani", chat="c", text=text, event_id=event_id
         )
 
     async with app.deps.uow() as uow:
@@ -126,10 +126,11 @@ async def test_a_known_persons_event_costs_one_statement_before_it_is_answered(
 
     listen(app.engine.sync_engine, "before_cursor_execute", seen)
     try:
-        reply = await app.dispatcher.handle(event("evt-counted"))
+        # An unknown command changes nothing either, but is not declared a read: claimed.
+        reply = await app.dispatcher.handle(event("evt-counted", "/onbekend"))
     finally:
         remove(app.engine.sync_engine, "before_cursor_execute", seen)
-    assert "Wat ik kan" in render(reply)
+    assert "/onbekend ken ik niet" in render(reply)
     [claim] = statements
     assert claim.startswith("INSERT INTO processed_events")
     # Whether a form is open is known in memory (core.open_forms; on SQLite, a quick read
@@ -139,10 +140,56 @@ async def test_a_known_persons_event_costs_one_statement_before_it_is_answered(
     await app.dispatcher.events.flush()
     async with app.deps.uow() as uow:
         rows = list(await uow.session.scalars(select(ProcessedEvent)))
-    assert {(r.event_id, r.finished) for r in rows} == {("evt-warm", True), ("evt-counted", True)}
+    # The /help before changes nothing: no row (see the next test).
+    assert {(r.event_id, r.finished) for r in rows} == {("evt-counted", True)}
     # Another process (a new ledger, nothing in memory) sees the redelivery as a duplicate.
     again = Dispatcher(app.deps, app.metrics)
-    assert (await again.handle(event("evt-counted"))).data == {"duplicate": True}
+    assert (await again.handle(event("evt-counted", "/onbekend"))).data == {"duplicate": True}
+
+
+async def test_a_read_is_claimed_in_memory_only_and_a_redelivery_answered_again(
+    app: App,
+) -> None:
+    await make_person(app, "Fatima el Amrani", email="f.elamrani@example.org")
+    await make_person(app, "Joost de Wit", email="joost@example.org", themes=["schulden"])
+
+    def event(text: str) -> Invocation:
+        return Invocation(
+            platform="telegram", account="f.elamrani", chat="c", text=text, event_id="evt-read"
+        )
+
+    async with app.deps.uow() as uow:
+        await IdentityRepository(uow.session).link(
+            await uow.session.get_one(Person, 1), "telegram", "f.elamrani", app.deps.clock.now()
+        )
+        await uow.commit()
+    await app.dispatcher.handle(event("/onbekend"))  # the index catches up with the link
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    listen(app.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        for event_id, text in (("r1", "/wie schulden"), ("r2", "wie kan helpen met schulden")):
+            inv = replace(event(text), event_id=event_id)
+            reply = await app.dispatcher.handle(inv, finish=False)
+            assert [c.name for c in reply.cards] == ["Joost de Wit"]
+            # While it is being answered a redelivery is a duplicate; once answered, it is
+            # answered again (Telegram sends it again only when its 200, which may have
+            # carried the answer, never came).
+            assert (await app.dispatcher.handle(inv)).data == {"duplicate": True}
+            await app.dispatcher.finish(inv)
+            assert [c.name for c in (await app.dispatcher.handle(inv)).cards] == ["Joost de Wit"]
+    finally:
+        remove(app.engine.sync_engine, "before_cursor_execute", seen)
+    if BACKEND == "postgresql":
+        assert statements == []  # identity, forms and directory from memory; no claim
+    assert not [s for s in statements if "processed_events" in s]
+    await app.dispatcher.events.flush()
+    async with app.deps.uow() as uow:
+        rows = list(await uow.session.scalars(select(ProcessedEvent.event_id)))
+    assert rows == ["evt-read"]  # the unknown command before is not declared a read
 
 
 async def _claimed(app: App, event_id: str, instance: str) -> None:
