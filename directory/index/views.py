@@ -7,10 +7,11 @@ on them can have changed:
 - the entry and the reference rows are the same objects (a write replaces an entry, or
   the whole reference, and never changes one in place), and the index is at the version
   the card was made at (everything kept is dropped when the version moves);
-- for a card, also the same minute, language, time zone and visibility: reachability
-  is worked out to the minute (call windows open and close on whole minutes), and a
-  person with an absence recorded, which may start or end at any second, gets a new
-  card every time.
+- for a card, also the same language, time zone and visibility; what it says about
+  reachability (reachable now, "nu bereikbaar tot 17:00", "volgende belmoment: …") is
+  the same for everyone with the same call windows all minute long (windows open and close
+  on whole minutes), so it is kept per call windows and minute. A person with an absence
+  recorded, which may start or end at any second, gets a new card every time.
 
 A card's note (why this person, for this asker) is never kept: it is added afterwards.
 """
@@ -26,11 +27,13 @@ from directory.cards import contact_card
 from directory.index.entries import Entry, IndexReference, ListedPerson, listed
 from directory.index.state import State
 from directory.person_view import PersonView
+from directory.reachability import reachability_text, reachable_now
 
 # At most this many people (and as many cards) are kept; past it everything is dropped.
 CAPACITY = 4096
 
 CardKey = tuple[int, str, str, bool]  # person, language, time zone, contact shown
+Windows = tuple[tuple[int, int, int], ...]
 
 
 class Views:
@@ -41,7 +44,9 @@ class Views:
         self._state: State | None = None
         self._version = -1
         self._listed: dict[int, tuple[Entry, IndexReference, ListedPerson]] = {}
-        self._cards: dict[CardKey, tuple[ListedPerson, int, ContactCard]] = {}
+        self._cards: dict[CardKey, tuple[ListedPerson, ContactCard]] = {}
+        # Per call windows, language and time zone: the minute, reachable then, and the text.
+        self._times: dict[tuple[Windows, str, str], tuple[int, bool, str]] = {}
 
     def _keep_for(self, state: State) -> None:
         """Forget everything made for another state or version."""
@@ -49,6 +54,7 @@ class Views:
             self._state, self._version = state, state.version
             self._listed.clear()
             self._cards.clear()
+            self._times.clear()
 
     def listed(self, state: State, entry: Entry) -> ListedPerson:
         """The entry resolved for an answer (the same object while nothing changed)."""
@@ -72,7 +78,7 @@ class Views:
         show_contact: bool,
         note: str = "",
     ) -> ContactCard:
-        """`directory.cards.contact_card`, made once per person and minute where it can be."""
+        """`directory.cards.contact_card`, from kept parts where it can be."""
         if (
             not isinstance(person, ListedPerson)
             or person.absent_from is not None
@@ -82,11 +88,56 @@ class Views:
         minute = int(now.timestamp() // 60)
         key = (person.id, tr.language, tr.timezone, show_contact)
         kept = self._cards.get(key)
-        if kept is not None and kept[0] is person and kept[1] == minute:
-            card = kept[2]
+        if kept is not None and kept[0] is person:
+            card = kept[1]
         else:
             card = contact_card(person, now, tr, show_contact=show_contact)
             if len(self._cards) >= self.capacity:
                 self._cards.clear()
-            self._cards[key] = (person, minute, card)
-        return replace(card, note=note) if note else card
+            self._cards[key] = (person, card)
+            if show_contact and person.phone:
+                self._keep_times(person.availability, tr, minute, card)
+            return replace(card, note=note) if note else card
+        if not show_contact or not person.phone:
+            return replace(card, note=note) if note else card  # nothing on it changes by the minute
+        reachable, text = self._times_for(person, now, tr, minute)
+        return ContactCard(
+            person_id=card.person_id,
+            name=card.name,
+            organisation=card.organisation,
+            role=card.role,
+            phone=card.phone,
+            phone_display=card.phone_display,
+            reachable_now=reachable,
+            reachability=text,
+            email=card.email,
+            note=note,
+            themes=card.themes,
+            wijken=card.wijken,
+        )
+
+    def _keep_times(self, windows: Windows, tr: Translator, minute: int, card: ContactCard) -> None:
+        if len(self._times) >= self.capacity:
+            self._times.clear()
+        self._times[(windows, tr.language, tr.timezone)] = (
+            minute,
+            card.reachable_now,
+            card.reachability,
+        )
+
+    def _times_for(
+        self, person: ListedPerson, now: datetime, tr: Translator, minute: int
+    ) -> tuple[bool, str]:
+        """Reachable now, and the reachability text, of someone with a phone and no absence:
+        the same for everyone with these call windows, all minute long."""
+        kept = self._times.get((person.availability, tr.language, tr.timezone))
+        if kept is not None and kept[0] == minute:
+            return kept[1], kept[2]
+        found = (
+            reachable_now(person, now, tr.timezone),
+            reachability_text(person, now, tr),
+        )
+        if len(self._times) >= self.capacity:
+            self._times.clear()
+        self._times[(person.availability, tr.language, tr.timezone)] = (minute, *found)
+        return found
