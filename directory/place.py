@@ -70,7 +70,8 @@ class Place:
 
 def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Place:
     """Split 'schulden in Molenwijk' into ('schulden', 'Molenwijk'); report 'in Xyzwijk'."""
-    names = _normalised(tuple(wijken))
+    listed = tuple(wijken)
+    names = _normalised(listed)
     themes = tuple(themes)
     found = list(_PREPOSITION.finditer(query))
     last_in = None
@@ -97,7 +98,7 @@ def read_place(query: str, wijken: Sequence[str], themes: Iterable[Any]) -> Plac
             return Place(rest.strip(" ,;:?!."), name)
         if last_in is None and cut is None and match.group("prep").lower() == "in":
             last_in = (rest, bare)
-    edge = _wijk_at_an_edge(query, names, themes)
+    edge = _wijk_at_an_edge(query, names, _squashed(listed), themes)
     if edge is not None:
         return edge
     if last_in is None:
@@ -154,9 +155,17 @@ _CHUNK = re.compile(r"[^,;:?!.]+")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
-def _wijk_at_an_edge(query: str, names: dict[str, str], themes: tuple[Any, ...]) -> Place | None:
+@lru_cache(maxsize=16)
+def _squashed(wijken: tuple[str, ...]) -> dict[str, str]:
+    """Wijk names by their normalised form without spaces ('molen wijk' → Molenwijk)."""
+    return {form.replace(" ", ""): name for form, name in _normalised(wijken).items()}
+
+
+def _wijk_at_an_edge(
+    query: str, names: dict[str, str], squashed: dict[str, str], themes: tuple[Any, ...]
+) -> Place | None:
     """A known wijk as the first or last word(s) of the question or of a part of it."""
-    squashed = {form.replace(" ", ""): name for form, name in names.items()}
+    two_word_names = any(" " in known for known in names)
     for chunk in _CHUNK.finditer(query):
         tokens = list(_TOKEN.finditer(chunk.group()))
         spans = []
@@ -170,7 +179,6 @@ def _wijk_at_an_edge(query: str, names: dict[str, str], themes: tuple[Any, ...])
                 continue
             form = normalise(query[start:end])
             name = names.get(form) or squashed.get(form.replace(" ", ""))
-            two_word_names = any(" " in known for known in names)
             if (
                 name is None
                 and (" " not in form or two_word_names)
