@@ -70,7 +70,11 @@ class TelegramAdapter(Adapter):
         self.application.add_handler(TypeHandler(Update, self.listeners.on_update))
         self.application.add_error_handler(self.listeners.on_error)
         self.webhook = TelegramWebhook(
-            self.secret, self.application.bot, self.application.process_update, self.ready
+            self.secret,
+            self.application.bot,
+            self.application.process_update,
+            self.ready,
+            self.listeners.on_private_text,
         )
         self._ready = False
 

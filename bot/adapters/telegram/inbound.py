@@ -220,6 +220,58 @@ def message_invocation(update: Update, me: BotIdentity) -> Invocation | None:
     return _invocation(update, message.from_user, message.chat, text=text)
 
 
+@dataclass(frozen=True)
+class PrivateText:
+    """A person's text message in their private chat with the bot, read from the JSON."""
+
+    invocation: Invocation
+    username: str | None
+
+
+def private_text(update: Payload) -> PrivateText | None:
+    """The most common update without python-telegram-bot's objects (`problem` passed).
+
+    Only a new text message from a person in a private chat, with the fields `de_json`
+    requires; anything else (None) goes through PTB. The invocation is the one
+    `message_invocation` makes of the same update (tests/adapters/telegram/test_inbound.py).
+    """
+    if len(update) != 2 or "message" not in update:
+        return None
+    message = update["message"]
+    chat, user, text = message.get("chat"), message.get("from"), message.get("text")
+    if (
+        not isinstance(text, str)
+        or not text
+        or not isinstance(chat, dict)
+        or chat.get("type") != Chat.PRIVATE
+        or not _is_id(chat.get("id"))
+        or not isinstance(user, dict)
+        or user.get("is_bot") is not False
+        or not _is_id(user.get("id"))
+        or not isinstance(user.get("first_name"), str)
+        or not _is_id(message.get("message_id"))
+        or not _is_id(message.get("date"))
+    ):
+        return None
+    first, last = user["first_name"], user.get("last_name")
+    language, username = user.get("language_code"), user.get("username")
+    if not (last is None or isinstance(last, str)) or not (
+        language is None or isinstance(language, str)
+    ):
+        return None
+    invocation = Invocation(
+        platform="telegram",
+        account=str(user["id"]),
+        chat=str(chat["id"]),
+        text=text,
+        is_direct=True,
+        event_id=str(update["update_id"]),
+        display_name=f"{first} {last}" if last else first,
+        language_hint=language,
+    )
+    return PrivateText(invocation, username if isinstance(username, str) else None)
+
+
 def callback_invocation(update: Update, action: Action) -> Invocation | None:
     """A pressed inline button as an invocation."""
     query = update.callback_query

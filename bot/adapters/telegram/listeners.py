@@ -71,14 +71,28 @@ class Listeners:
             elif update.my_chat_member is not None:
                 await self._on_membership(update)
 
+    async def on_private_text(self, message: inbound.PrivateText) -> None:
+        """A text in a private chat, read without PTB's objects (webhook.py): as on_update."""
+        if self.me is None:
+            return
+        async with self._order.turn(message.invocation.chat):
+            await self._answer_message(message.invocation, message.username, None)
+
     async def _on_message(self, update: Update, message: Message) -> None:
         assert self.me is not None
         inv = inbound.message_invocation(update, self.me)
         if inv is None:
             return
         user = message.from_user
-        await self.identity.complete(inv.account, user.username if user is not None else None)
-        opening = (message.text or "").startswith("/start")
+        username = user.username if user is not None else None
+        reply_to = None if inv.is_direct else message.message_id
+        await self._answer_message(inv, username, reply_to)
+
+    async def _answer_message(
+        self, inv: Invocation, username: str | None, reply_to: int | None
+    ) -> None:
+        await self.identity.complete(inv.account, username)
+        opening = inv.text.startswith("/start")
         if inv.is_direct and self.responder.may_have_kept(inv.account, opening):
             # Answers kept while the user had no private chat with the bot go out now.
             await self._release(inv.account)
@@ -86,10 +100,9 @@ class Listeners:
         reply = await self.dispatcher.handle(inv, finish=False)
         if reply.data.get("duplicate"):
             return
-        reply_to = None if inv.is_direct else message.message_id
         async with self._answered(inv):
             await self.responder.respond(
-                update.update_id,
+                int(inv.event_id or 0),
                 inv.chat,
                 inv.account,
                 inv.is_direct,

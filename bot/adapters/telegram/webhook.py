@@ -4,6 +4,9 @@ Telegram sends the secret given to setWebhook in a header with every update; a
 request without it is refused before its body is read. A body that is not an
 update is a 400, never a 500 (Telegram would only resend it). The 200 may carry the
 answer itself, as one Bot API call that Telegram carries out (``outbound.WebhookAnswer``).
+A person's text in a private chat, most of what arrives, is read straight from the JSON
+(``inbound.private_text``) and skips python-telegram-bot's objects and update processing;
+everything else goes through PTB.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 Process = Callable[[Update], Awaitable[None]]
+Direct = Callable[[inbound.PrivateText], Awaitable[None]]
 Ready = Callable[[], bool]
 
 
@@ -36,8 +40,8 @@ def secret_matches(given: str | None, expected: str | None) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
-def parse_update(body: bytes, bot: Bot) -> Update | None:
-    """The update in a request body, or None when it is not one."""
+def parse_update(body: bytes, bot: Bot) -> Update | inbound.PrivateText | None:
+    """The update in a request body (a private text without PTB), or None when not one."""
     try:
         payload: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -48,6 +52,9 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
     if reason is not None:
         log.warning("malformed telegram update: %s", reason)
         return None
+    direct = inbound.private_text(payload)
+    if direct is not None:
+        return direct
     try:
         return Update.de_json(payload, bot)
     except Exception:  # PTB raises several kinds for missing or mistyped fields
@@ -57,11 +64,14 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
 class TelegramWebhook:
     """The aiohttp handler in front of python-telegram-bot's update processing."""
 
-    def __init__(self, secret: str | None, bot: Bot, process: Process, ready: Ready) -> None:
+    def __init__(
+        self, secret: str | None, bot: Bot, process: Process, ready: Ready, direct: Direct
+    ) -> None:
         self.secret = secret
         self.bot = bot
         self.process = process
         self.ready = ready
+        self.direct = direct
 
     def add_routes(self, web_app: web.Application) -> None:
         """Register POST /telegram/webhook."""
@@ -80,10 +90,16 @@ class TelegramWebhook:
         answer = WebhookAnswer()
         token = WEBHOOK_ANSWER.set(answer)
         try:
-            await self.process(update)
+            if isinstance(update, Update):
+                await self.process(update)
+            else:
+                await self.direct(update)
         except Exception:
             # Processing failures are ours; a resend would be deduplicated anyway.
-            log.exception("telegram update failed", extra={"update_id": update.update_id})
+            update_id = (
+                update.update_id if isinstance(update, Update) else update.invocation.event_id
+            )
+            log.exception("telegram update failed", extra={"update_id": update_id})
         finally:
             answer.open = False
             WEBHOOK_ANSWER.reset(token)
