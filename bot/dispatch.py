@@ -217,8 +217,14 @@ class Dispatcher:
         )
 
     def _only_reads(self, inv: Invocation) -> bool:
-        """Whether the message asks a command that changes nothing, with no form open."""
-        if inv.action is not None or inv.submission is not None or self._form_may_be_open(inv):
+        """Whether the message asks a command that changes nothing, with no form open, where
+        a redelivery means its answer was lost (`Invocation.answer_in_ack`)."""
+        if (
+            not inv.answer_in_ack
+            or inv.action is not None
+            or inv.submission is not None
+            or self._form_may_be_open(inv)
+        ):
             return False
         parsed = parse(inv.text)
         if parsed.word is not None:

@@ -72,6 +72,10 @@ class Invocation:
     display_name: str = ""
     email_hint: str | None = None
     language_hint: str | None = None
+    # The adapter answers in the platform's acknowledgement where it can, and the platform
+    # sends an event again only when that got lost (a Telegram message in a private chat,
+    # not a Slack event, whose answer is posted apart and retried after 3 s).
+    answer_in_ack: bool = False
 
     def __post_init__(self) -> None:
         # A NUL character means nothing to anyone and PostgreSQL refuses it in text:

@@ -9,7 +9,7 @@ update id becomes the event id, so a redelivered update has one effect.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import Chat, Message, MessageEntity, Update, User
@@ -217,7 +217,9 @@ def message_invocation(update: Update, me: BotIdentity) -> Invocation | None:
     if text is None:
         return None
     assert message.from_user is not None
-    return _invocation(update, message.from_user, message.chat, text=text)
+    inv = _invocation(update, message.from_user, message.chat, text=text)
+    # Answered in the webhook's 200 where it fits (outbound.answer_in_webhook).
+    return replace(inv, answer_in_ack=inv.is_direct)
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,7 @@ def private_text(update: Payload) -> PrivateText | None:
         event_id=str(update["update_id"]),
         display_name=f"{first} {last}" if last else first,
         language_hint=language,
+        answer_in_ack=True,
     )
     return PrivateText(invocation, username if isinstance(username, str) else None)
 
