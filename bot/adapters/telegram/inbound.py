@@ -268,11 +268,19 @@ def private_text(update: Payload) -> PrivateText | None:
         text=text,
         is_direct=True,
         event_id=str(update["update_id"]),
-        display_name=f"{first} {last}" if last else first,
+        display_name=_full_name(first, last),
         language_hint=language,
         answer_in_ack=True,
     )
     return PrivateText(invocation, username if isinstance(username, str) else None)
+
+
+def _full_name(first: str, last: str | None) -> str | None:
+    """The name as python-telegram-bot's `User.full_name` gives it (None without a first
+    name, even with a last name)."""
+    if not first:
+        return None
+    return f"{first} {last}" if last else first
 
 
 def callback_invocation(update: Update, action: Action) -> Invocation | None:

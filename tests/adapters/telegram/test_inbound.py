@@ -41,6 +41,21 @@ def test_the_direct_reading_agrees_with_ptb(payload: Any) -> None:
     assert _through_ptb(payload) == (direct.invocation, direct.username)
 
 
+def test_a_name_is_read_as_ptb_reads_it_also_without_a_first_name() -> None:
+    # Found by the property test above: PTB gives no name at all without a first name.
+    for first, last in (("", "el Amrani"), ("", None), ("", ""), ("Fatima", ""), ("Fatima", None)):
+        private = copy.deepcopy(TELEGRAM_UPDATES[0])
+        user = private["message"]["from"]
+        user["first_name"] = first
+        if last is None:
+            user.pop("last_name", None)
+        else:
+            user["last_name"] = last
+        direct = inbound.private_text(private)
+        assert direct is not None
+        assert (direct.invocation, direct.username) == _through_ptb(private)
+
+
 def test_a_private_text_is_read_directly_and_the_rest_through_ptb() -> None:
     private, group, press, joined = (copy.deepcopy(u) for u in TELEGRAM_UPDATES)
     direct = inbound.private_text(private)
