@@ -227,6 +227,9 @@ class EventLedger:
         self._writer: asyncio.Task[None] | None = None
         # The writer's pass in progress: `close` lets it end rather than cut a write short.
         self._pass: asyncio.Future[None] | None = None
+        # One flush at a time: a flush asked while another writes waits for it, so that
+        # what was finished before the call is written when the call returns.
+        self._flushing = asyncio.Lock()
         self._write_failed = False
 
     async def claim(
@@ -350,20 +353,21 @@ class EventLedger:
         When the database cannot take them they wait for the next finish or flush; until
         then a redelivery to this process is still known here as a duplicate.
         """
-        while self._unwritten:
-            keys, self._unwritten = self._unwritten, []
-            try:
-                await finish(self._uow.engine, keys)
-            except Exception as error:
-                self._unwritten = keys + self._unwritten
-                if not self._write_failed:
-                    self._write_failed = True
-                    if database_away(error):
-                        log.warning("could not mark events handled: %s", type(error).__name__)
-                    else:
-                        log.exception("could not mark events handled")
-                return
-            self._write_failed = False
+        async with self._flushing:
+            while self._unwritten:
+                keys, self._unwritten = self._unwritten, []
+                try:
+                    await finish(self._uow.engine, keys)
+                except Exception as error:
+                    self._unwritten = keys + self._unwritten
+                    if not self._write_failed:
+                        self._write_failed = True
+                        if database_away(error):
+                            log.warning("could not mark events handled: %s", type(error).__name__)
+                        else:
+                            log.exception("could not mark events handled")
+                    return
+                self._write_failed = False
 
     def _remember(self, key: tuple[str, str]) -> None:
         self._done[key] = None
