@@ -275,11 +275,11 @@ def private_text(update: Payload) -> PrivateText | None:
     return PrivateText(invocation, username if isinstance(username, str) else None)
 
 
-def _full_name(first: str, last: str | None) -> str | None:
-    """The name as python-telegram-bot's `User.full_name` gives it (None without a first
-    name, even with a last name)."""
+def _full_name(first: str, last: str | None) -> str:
+    """The name as python-telegram-bot's `User.full_name` gives it, where no name (its None
+    without a first name, even with a last name) is the empty one."""
     if not first:
-        return None
+        return ""
     return f"{first} {last}" if last else first
 
 
@@ -309,6 +309,7 @@ def _invocation(
         is_direct=chat is None or is_private(chat),
         action=action,
         event_id=str(update.update_id),
-        display_name=user.full_name,
+        # PTB types it as text but gives None without a first name.
+        display_name=user.full_name or "",
         language_hint=user.language_code,
     )
