@@ -24,6 +24,7 @@ from directory.availability import format_availability
 from directory.identity import IdentityRepository
 from directory.models import Person
 from directory.people import find_by_name, load_people
+from directory.phones import display_phone
 from handlers.base import Command, Deps
 from handovers.models import Handover, HandoverCase
 from knelpunten.models import Knelpunt
@@ -215,7 +216,7 @@ def summary(record: dict[str, Any], tr: Translator) -> str:
             "Vermelding: {name}, {organisation}; telefoon {phone}; e-mail {email}.",
             name=entry["name"],
             organisation=entry["organisation"],
-            phone=entry["phone"] or "-",
+            phone=display_phone(entry["phone"]) if entry["phone"] else "-",
             email=entry["email"] or "-",
         ),
         tr.gettext("Thema's: {themes}", themes=", ".join(entry["themes"]) or "-"),

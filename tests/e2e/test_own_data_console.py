@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.bootstrap import App
 from core.audit import AuditEntry
 from directory.models import Account, Person
+from directory.phones import display_phone
 from tests.integration.handlers.handover.network import network, send_to
 from tests.support import Chat
 
@@ -29,6 +30,10 @@ async def test_my_data_shows_everything_kept_about_me(app: App, chat: Chat) -> N
         "mijn-gegevens.json",
     ):
         assert piece in reply.text, piece
+    # The number as people write it, as on every contact card (the file keeps E.164).
+    phone = reply.data["gegevens"]["entry"]["phone"]
+    assert phone.startswith("+31") and phone not in reply.text
+    assert f"telefoon {display_phone(phone)};" in reply.text
     [attachment] = reply.attachments
     assert attachment.mime_type == "application/json"
     record = json.loads(attachment.content)
