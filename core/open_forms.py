@@ -13,9 +13,9 @@ places (platform, account, chat):
   LISTENs on a connection of its own and applies the notices in commit order. The whole
   set is read again after (re)connecting and every CHECK_ANYWAY seconds, in case a notice
   was lost; notices that arrive during that read are applied again on top of it.
-- **When it cannot tell.** Without a listening connection (lost; retried every
-  RETRY_AFTER seconds) every message asks the database, as before. On SQLite (one process,
-  one file) the quick read answers (core.db.QuickReads), as before.
+- **When it cannot tell.** Without a listening connection (core.listen.Listener: lost;
+  retried every RETRY_AFTER seconds) every message asks the database, as before. On SQLite
+  (one process, one file) the quick read answers (core.db.QuickReads), as before.
 
 A form closed elsewhere in bulk (expired, a person who left) may stay in the set until
 the next full read: that costs the database question, never a wrong answer.
@@ -26,21 +26,19 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.conversation import Conversation
 from core.db import QuickReads, database_away
+from core.listen import Listener
 
 log = logging.getLogger("krokodil.forms")
 
 CHANNEL = "krokodil_forms"
 # Even with the listener up, read the whole set this often (a notice lost in transit).
 CHECK_ANYWAY = 10.0
-# After losing the listener, try again at most this often.
-RETRY_AFTER = 30.0
 
 Place = tuple[str, str, str]
 _NOTIFY = text("SELECT pg_notify(:channel, :payload)")
@@ -61,14 +59,14 @@ class OpenForms:
         self._read_mark = 0
         # Notices seen while the whole set is being read, applied again on top of it.
         self._during_read: list[tuple[bool, Place]] | None = None
-        self._connection: AsyncConnection | None = None
-        self._driver: Any = None
-        self._tried_at = -RETRY_AFTER
+        self._listener = Listener(
+            engine, CHANNEL, self._notice, self._lost, log=log, name="form listener"
+        )
 
     @property
     def listening(self) -> bool:
         """True while notices arrive."""
-        return self._driver is not None and not self._driver.is_closed()
+        return self._listener.listening
 
     @property
     def trusted(self) -> bool:
@@ -118,17 +116,9 @@ class OpenForms:
             del self._open[place]
 
     async def close(self) -> None:
-        """Stop listening and give the connection back."""
-        connection, driver = self._connection, self._driver
-        self._connection, self._driver = None, None
+        """Stop listening and close its connection."""
         self._loaded = False
-        if driver is not None:
-            driver.remove_termination_listener(self._lost)
-        if connection is not None:
-            try:
-                await connection.close()
-            except Exception as error:
-                log.info("form listener closed uncleanly: %s", type(error).__name__)
+        await self._listener.stop()
 
     async def _tell(self, session: AsyncSession, is_open: bool, place: Place) -> None:
         if self._postgresql:
@@ -145,24 +135,9 @@ class OpenForms:
             self._during_read.append((is_open, place))
 
     async def _listen(self) -> None:
-        if self.listening:
-            return
-        now = time.monotonic()
-        if now - self._tried_at < RETRY_AFTER:
-            return
-        self._tried_at = now
-        await self.close()
-        try:
-            connection = await self.engine.connect()
-            raw = await connection.get_raw_connection()
-            driver = raw.driver_connection
-            assert driver is not None
-            await driver.add_listener(CHANNEL, self._notice)
-            driver.add_termination_listener(self._lost)
-        except Exception as error:
-            log.warning("form listener not started: %s", type(error).__name__)
-            return
-        self._connection, self._driver = connection, driver
+        if not self.listening:
+            self._loaded = False  # what was read before is not kept true any more
+            await self._listener.start()
 
     async def _read_all(self) -> None:
         mark = self._changes
@@ -188,7 +163,7 @@ class OpenForms:
         finally:
             self._during_read = None
 
-    def _notice(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+    def _notice(self, payload: str) -> None:
         try:
             is_open, platform, account, chat = json.loads(payload)
         except (ValueError, TypeError):
@@ -197,7 +172,6 @@ class OpenForms:
             return
         self._apply(bool(is_open), (str(platform), str(account), str(chat)))
 
-    def _lost(self, *_args: Any) -> None:
+    def _lost(self) -> None:
         log.warning("form listener lost its connection; asking the database every message")
-        self._driver = None
         self._loaded = False

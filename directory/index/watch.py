@@ -6,25 +6,24 @@ PostgreSQL delivers to every listening replica when it commits; a write this pro
 commits is looked up at once, without waiting for its notice. While that connection
 lives, a request reads the version only after a notice or such a write (or, to be safe,
 once every CHECK_ANYWAY seconds); when it is lost, every request reads the version, as
-on SQLite, until the listener is back.
+on SQLite, until the listener is back (core.listen.Listener starts it again, at most
+every RETRY_AFTER seconds).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.listen import Listener
 from directory.versioning import CHANNEL, committed_here
 
 log = logging.getLogger("krokodil.directory.index")
 
 # Even with the listener up, read the version this often (a notice lost in transit).
 CHECK_ANYWAY = 10.0
-# After losing the listener, try again at most this often.
-RETRY_AFTER = 30.0
 
 
 class ChangeListener:
@@ -32,17 +31,17 @@ class ChangeListener:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._connection: AsyncConnection | None = None
-        self._driver: Any = None
+        self._listener = Listener(
+            engine, CHANNEL, self._notice, self._lost, log=log, name="directory change listener"
+        )
         self._noticed = True
         self._checked_at = 0.0
-        self._tried_at = -RETRY_AFTER
         self._seen_here = committed_here()
 
     @property
     def listening(self) -> bool:
         """True while notices arrive."""
-        return self._driver is not None and not self._driver.is_closed()
+        return self._listener.listening
 
     def needs_check(self) -> bool:
         """True when the version may have moved since the last check."""
@@ -62,42 +61,16 @@ class ChangeListener:
 
     async def start(self) -> None:
         """Begin listening (PostgreSQL only; elsewhere, and on failure, stay off)."""
-        if self.engine.dialect.name != "postgresql" or self.listening:
-            return
-        now = time.monotonic()
-        if now - self._tried_at < RETRY_AFTER:
-            return
-        self._tried_at = now
-        await self.stop()
-        try:
-            connection = await self.engine.connect()
-            raw = await connection.get_raw_connection()
-            driver = raw.driver_connection
-            assert driver is not None
-            await driver.add_listener(CHANNEL, self._notice)
-            driver.add_termination_listener(self._lost)
-        except Exception as error:
-            log.warning("directory change listener not started: %s", type(error).__name__)
-            return
-        self._connection, self._driver = connection, driver
-        self._noticed = True  # whatever happened while nobody listened
+        if not self.listening and await self._listener.start():
+            self._noticed = True  # whatever happened while nobody listened
 
     async def stop(self) -> None:
-        """Stop listening and give the connection back."""
-        connection, driver = self._connection, self._driver
-        self._connection, self._driver = None, None
-        if driver is not None:
-            driver.remove_termination_listener(self._lost)
-        if connection is not None:
-            try:
-                await connection.close()
-            except Exception as error:
-                log.info("directory change listener closed uncleanly: %s", type(error).__name__)
+        """Stop listening and close its connection."""
+        await self._listener.stop()
 
-    def _notice(self, *_args: Any) -> None:
+    def _notice(self, _payload: str) -> None:
         self._noticed = True
 
-    def _lost(self, *_args: Any) -> None:
+    def _lost(self) -> None:
         log.warning("directory change listener lost its connection; checking every request")
-        self._driver = None
         self._noticed = True

@@ -123,7 +123,7 @@ async def test_without_its_listener_a_replica_asks_the_database(app: App, replic
     await there.say("/help")
     forms = replica.dispatcher.open_forms
     assert forms.trusted
-    pid = forms._driver.get_server_pid()
+    pid = forms._listener.server_pid
     async with app.engine.connect() as conn:
         await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         await conn.commit()
