@@ -8,6 +8,9 @@ question and a wijk preference depend on the asker only through whom they exclud
 know, which each lookup filters out itself. Both are kept as a :class:`Replay`, read as
 far as some lookup needed and extended by the next one that needs more. Everything is
 dropped when the index's state or version, or the minute, changes.
+
+:class:`KeptAnswers` keeps whole answers the same way (``handlers.directory.kept`` says
+when an answer may be given to another asker).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from directory.index.state import State
 T = TypeVar("T")
 # At most this many replays are kept; past it everything is dropped.
 CAPACITY = 512
+# At most this many whole answers are kept (each a few contact cards); then the same.
+ANSWERS = 512
 
 
 class Replay(Generic[T]):
@@ -78,3 +83,39 @@ class KeptRankings:
                 self._replays.clear()
             found = self._replays[key] = Replay(make())
         return found  # type: ignore[return-value]
+
+
+class KeptAnswers(Generic[T]):
+    """Whole answers by key, for one index state and version and one minute.
+
+    Nothing is kept for a minute in which someone's absence begins or ends after its first
+    second (`State.absence_turns_in`): within such a minute who is away changes."""
+
+    def __init__(self, capacity: int = ANSWERS) -> None:
+        self.capacity = capacity
+        self._state: State | None = None
+        self._version = -1
+        self._minute = -1
+        self._steady = False
+        self._answers: dict[Hashable, T] = {}
+
+    def _keep_for(self, state: State, minute: int) -> None:
+        if state is not self._state or state.version != self._version or minute != self._minute:
+            self._state, self._version, self._minute = state, state.version, minute
+            self._steady = not state.absence_turns_in(minute)
+            self._answers.clear()
+
+    def get(self, state: State, minute: int, key: Hashable) -> T | None:
+        """The answer kept under `key` for this state, version and minute, if any."""
+        self._keep_for(state, minute)
+        return self._answers.get(key)
+
+    def keep(self, state: State, minute: int, key: Hashable, answer: T) -> None:
+        """Keep `answer` under `key` (not in a minute in which an absence turns, nor with a
+        capacity of 0: keeping nothing, as the tests compare)."""
+        self._keep_for(state, minute)
+        if not self._steady or self.capacity <= 0:
+            return
+        if len(self._answers) >= self.capacity:
+            self._answers.clear()
+        self._answers[key] = answer

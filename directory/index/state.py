@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from directory.index.entries import NO_PHONE, Entry, IndexReference
 from directory.index.lists import CandidateLists, insert_sorted, remove_sorted
@@ -37,6 +38,9 @@ class State:
     _texts: dict[str, str] = field(default_factory=dict)
     _windows: dict[str | None, Windows] = field(default_factory=dict)
     _roles: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
+    # Absences that begin or end within a minute (not on a whole minute), by person: rare,
+    # but during such a minute what is kept per minute may go stale (`absence_turns_in`).
+    _odd_absences: dict[int, tuple[datetime, ...]] = field(default_factory=dict)
 
     def schedule_of(self, phone: str | None, availability: Windows) -> int:
         """The schedule class of someone with this phone (or none) and these call windows."""
@@ -74,6 +78,7 @@ class State:
         if old is not None:
             self._unlist(old)
         self.entries[entry.id] = entry
+        self._note_absence(entry)
         self.lists.add(entry)
         if entry.active:
             for role in entry.roles:
@@ -83,6 +88,8 @@ class State:
         """Add many new people whose ids are all higher than any known (a build, in order)."""
         for entry in entries:
             self.entries[entry.id] = entry
+            if entry.absent_from is not None or entry.absent_until is not None:
+                self._note_absence(entry)
             if entry.active:
                 for role in entry.roles:
                     self.roles.setdefault(role, []).append(entry.id)
@@ -93,7 +100,28 @@ class State:
         old = self.entries.pop(person_id, None)
         if old is not None:
             self._unlist(old)
+        self._odd_absences.pop(person_id, None)
         self.set_acquaintances(person_id, ())
+
+    def _note_absence(self, entry: Entry) -> None:
+        odd = tuple(
+            edge
+            for edge in (entry.absent_from, entry.absent_until)
+            if edge is not None and (edge.second or edge.microsecond)
+        )
+        if odd:
+            self._odd_absences[entry.id] = odd
+        else:
+            self._odd_absences.pop(entry.id, None)
+
+    def absence_turns_in(self, minute: int) -> bool:
+        """Someone's absence begins or ends inside this minute (minutes since the epoch),
+        not on its first second: then who is away changes during the minute."""
+        return any(
+            int(edge.timestamp() // 60) == minute
+            for edges in self._odd_absences.values()
+            for edge in edges
+        )
 
     def _unlist(self, old: Entry) -> None:
         self.lists.remove(old)

@@ -16,12 +16,13 @@ import asyncio
 import logging
 import time
 from contextvars import ContextVar
+from typing import Any
 
 from core.db import UnitOfWorkFactory, database_away
 from core.memory import collector_paused, freeze_survivors, unfreeze
 from directory.identity import Actor
 from directory.index.entries import account_key
-from directory.index.kept import KeptRankings
+from directory.index.kept import KeptAnswers, KeptRankings
 from directory.index.loading import (
     load_accounts,
     load_everything,
@@ -50,6 +51,9 @@ class DirectoryIndex:
         self.times = ScheduleTimes()
         self.views = Views()
         self.kept = KeptRankings()
+        # Whole /wie answers (handlers.directory.kept.KeptAnswer), dropped with the version
+        # or the minute.
+        self.answers: KeptAnswers[Any] = KeptAnswers()
         self.listener = ChangeListener(uow.engine)
         self._lock = asyncio.Lock()
         self._away_since: float | None = None

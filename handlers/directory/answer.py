@@ -19,11 +19,19 @@ from handlers.directory.cards import absence_note, cards_for
 
 
 async def answer(
-    cmd: Command, deps: Deps, source: Source, ref: Reference, understood: Understanding
+    cmd: Command,
+    deps: Deps,
+    source: Source,
+    ref: Reference,
+    understood: Understanding,
+    *,
+    exclude_asker: bool = True,
 ) -> Reply:
-    """The people for an understood question (or related themes' people, or a fallback)."""
+    """The people for an understood question (or related themes' people, or a fallback);
+    `exclude_asker`: leave the asker out (see handlers.directory.kept for when not)."""
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
+    excluded = (asker,) if asker is not None and exclude_asker else ()
 
     async def search(found: Understanding) -> SearchResult:
         return await search_people(
@@ -34,7 +42,7 @@ async def answer(
             timezone=deps.settings.bot.timezone,
             asker_id=asker,
             limit=deps.settings.directory.max_results,
-            exclude=(asker,) if asker is not None else (),
+            exclude=excluded,
             understood=found,
         )
 

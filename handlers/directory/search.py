@@ -30,6 +30,7 @@ from handlers.directory.cards import (
     cards_for,
     person_note,
 )
+from handlers.directory.kept import kept_who
 
 _I = re.IGNORECASE
 WHO_PATTERNS = (
@@ -97,15 +98,20 @@ async def who(cmd: Command, deps: Deps) -> Reply:
         )
     state = await deps.directory.fresh() if deps.directory is not None else None
     if deps.directory is not None and state is not None:
-        return await _who(cmd, deps, deps.directory.source(state), query)
+        return await kept_who(cmd, deps, deps.directory, state, query, _who)
     async with deps.uow() as uow:
         return await _who(cmd, deps, SqlDirectory(uow.session), query)
 
 
-async def _who(cmd: Command, deps: Deps, source: Source, query: str) -> Reply:
-    """/wie answered from a source of the directory (the index, or the database)."""
+async def _who(
+    cmd: Command, deps: Deps, source: Source, query: str, *, exclude_asker: bool = True
+) -> Reply:
+    """/wie answered from a source of the directory (the index, or the database);
+    `exclude_asker`: leave the asker out of the answer (as every asker sees it; without,
+    the answer handlers.directory.kept keeps for others)."""
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
+    excluded = (asker,) if asker is not None and exclude_asker else ()
     # One look at the themes and wijken, and one reading of the wijk in the question,
     # serve both the role check and the search.
     ref = await source.reference()
@@ -117,7 +123,7 @@ async def _who(cmd: Command, deps: Deps, source: Source, query: str) -> Reply:
         now=cmd.now,
         timezone=deps.settings.bot.timezone,
         limit=deps.settings.directory.max_results,
-        exclude=(asker,) if asker is not None else (),
+        exclude=excluded,
         place=place,
     )
     if holders is not None and holders[1].matches:
@@ -125,7 +131,7 @@ async def _who(cmd: Command, deps: Deps, source: Source, query: str) -> Reply:
     understood = understand(query, ref, place=place)
     if understood.unclear:
         return ask_back(cmd, ref, understood)
-    return await answer(cmd, deps, source, ref, understood)
+    return await answer(cmd, deps, source, ref, understood, exclude_asker=exclude_asker)
 
 
 async def guess_who(cmd: Command, deps: Deps) -> Reply | None:
