@@ -21,10 +21,26 @@ from typing import Generic, TypeVar
 from directory.index.state import State
 
 T = TypeVar("T")
-# At most this many replays are kept; past it everything is dropped.
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+# At most this many replays are kept; past it the least recently used go.
 CAPACITY = 512
-# At most this many whole answers are kept (each a few contact cards); then the same.
+# At most this many whole answers are kept (each a few contact cards); the same.
 ANSWERS = 512
+
+
+def recent(kept: dict[K, V], key: K) -> V | None:
+    """The value kept under `key`, now the most recently used (dicts keep their order)."""
+    value = kept.pop(key, None)
+    if value is not None:
+        kept[key] = value
+    return value
+
+
+def room_for_one(kept: dict[K, V], capacity: int) -> None:
+    """Drop the least recently used values until one more fits (at least one is kept)."""
+    while len(kept) >= max(capacity, 1):
+        del kept[next(iter(kept))]
 
 
 class Replay(Generic[T]):
@@ -77,10 +93,9 @@ class KeptRankings:
         if state is not self._state or state.version != self._version or minute != self._minute:
             self._state, self._version, self._minute = state, state.version, minute
             self._replays.clear()
-        found = self._replays.get(key)
+        found = recent(self._replays, key)
         if found is None:
-            if len(self._replays) >= self.capacity:
-                self._replays.clear()
+            room_for_one(self._replays, self.capacity)
             found = self._replays[key] = Replay(make())
         return found  # type: ignore[return-value]
 
@@ -108,7 +123,7 @@ class KeptAnswers(Generic[T]):
     def get(self, state: State, minute: int, key: Hashable) -> T | None:
         """The answer kept under `key` for this state, version and minute, if any."""
         self._keep_for(state, minute)
-        return self._answers.get(key)
+        return recent(self._answers, key)
 
     def keep(self, state: State, minute: int, key: Hashable, answer: T) -> None:
         """Keep `answer` under `key` (not in a minute in which an absence turns, nor with a
@@ -116,6 +131,5 @@ class KeptAnswers(Generic[T]):
         self._keep_for(state, minute)
         if not self._steady or self.capacity <= 0:
             return
-        if len(self._answers) >= self.capacity:
-            self._answers.clear()
+        room_for_one(self._answers, self.capacity)
         self._answers[key] = answer

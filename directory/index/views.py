@@ -25,11 +25,12 @@ from core.i18n import Translator
 from core.messages import ContactCard
 from directory.cards import contact_card
 from directory.index.entries import Entry, IndexReference, ListedPerson, listed
+from directory.index.kept import recent, room_for_one
 from directory.index.state import State
 from directory.person_view import PersonView
 from directory.reachability import reachability_text, reachable_now
 
-# At most this many people (and as many cards) are kept; past it everything is dropped.
+# At most this many people (and as many cards) are kept; past it the least recently used go.
 CAPACITY = 4096
 
 CardKey = tuple[int, str, str, bool]  # person, language, time zone, contact shown
@@ -60,12 +61,11 @@ class Views:
         """The entry resolved for an answer (the same object while nothing changed)."""
         self._keep_for(state)
         ref = state.reference
-        kept = self._listed.get(entry.id)
+        kept = recent(self._listed, entry.id)
         if kept is not None and kept[0] is entry and kept[1] is ref:
             return kept[2]
         view = listed(entry, ref)
-        if len(self._listed) >= self.capacity:
-            self._listed.clear()
+        room_for_one(self._listed, self.capacity)
         self._listed[entry.id] = (entry, ref, view)
         return view
 
@@ -87,13 +87,12 @@ class Views:
             return contact_card(person, now, tr, show_contact=show_contact, note=note)
         minute = int(now.timestamp() // 60)
         key = (person.id, tr.language, tr.timezone, show_contact)
-        kept = self._cards.get(key)
+        kept = recent(self._cards, key)
         if kept is not None and kept[0] is person:
             card = kept[1]
         else:
             card = contact_card(person, now, tr, show_contact=show_contact)
-            if len(self._cards) >= self.capacity:
-                self._cards.clear()
+            room_for_one(self._cards, self.capacity)
             self._cards[key] = (person, card)
             if show_contact and person.phone:
                 self._keep_times(person.availability, tr, minute, card)
@@ -117,8 +116,7 @@ class Views:
         )
 
     def _keep_times(self, windows: Windows, tr: Translator, minute: int, card: ContactCard) -> None:
-        if len(self._times) >= self.capacity:
-            self._times.clear()
+        room_for_one(self._times, self.capacity)
         self._times[(windows, tr.language, tr.timezone)] = (
             minute,
             card.reachable_now,
@@ -130,14 +128,13 @@ class Views:
     ) -> tuple[bool, str]:
         """Reachable now, and the reachability text, of someone with a phone and no absence:
         the same for everyone with these call windows, all minute long."""
-        kept = self._times.get((person.availability, tr.language, tr.timezone))
+        kept = recent(self._times, (person.availability, tr.language, tr.timezone))
         if kept is not None and kept[0] == minute:
             return kept[1], kept[2]
         found = (
             reachable_now(person, now, tr.timezone),
             reachability_text(person, now, tr),
         )
-        if len(self._times) >= self.capacity:
-            self._times.clear()
+        room_for_one(self._times, self.capacity)
         self._times[(person.availability, tr.language, tr.timezone)] = (minute, *found)
         return found

@@ -1,0 +1,66 @@
+"""What the index keeps between lookups: least recently used goes first, and whole answers
+(directory.index.kept.KeptAnswers) never outlive the version or the minute they were made in,
+nor are kept in a minute in which someone's absence begins or ends."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from directory.index.kept import KeptAnswers, recent, room_for_one
+from tests.unit.directory.test_index_ranking import _directory
+
+NOON = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+MINUTE = int(NOON.timestamp() // 60)
+
+
+def test_the_least_recently_used_goes_first() -> None:
+    kept = {"a": 1, "b": 2, "c": 3}
+    assert recent(kept, "a") == 1  # a is now the most recently used
+    assert recent(kept, "x") is None
+    room_for_one(kept, 3)
+    assert kept == {"c": 3, "a": 1}
+    kept["d"] = 4
+    room_for_one(kept, 1)
+    assert kept == {}  # room for one: nothing else stays
+
+
+def test_answers_are_kept_for_one_version_and_one_minute() -> None:
+    state = _directory(random.Random(7), 40)
+    answers: KeptAnswers[str] = KeptAnswers(capacity=2)
+    answers.keep(state, MINUTE, "schulden", "A")
+    answers.keep(state, MINUTE, "wonen", "B")
+    assert answers.get(state, MINUTE, "schulden") == "A"
+    answers.keep(state, MINUTE, "jeugd", "C")  # wonen was used least recently
+    assert answers.get(state, MINUTE, "wonen") is None
+    assert answers.get(state, MINUTE, "schulden") == "A"
+    assert answers.get(state, MINUTE + 1, "schulden") is None  # the next minute
+    answers.keep(state, MINUTE + 1, "schulden", "A2")
+    state.version += 1
+    assert answers.get(state, MINUTE + 1, "schulden") is None  # the directory changed
+
+
+def test_nothing_is_kept_in_a_minute_an_absence_begins_or_ends() -> None:
+    state = _directory(random.Random(8), 40)
+    answers: KeptAnswers[str] = KeptAnswers()
+    first = next(iter(state.entries.values()))
+    state.put(replace(first, absent_from=NOON + timedelta(seconds=30), absent_until=None))
+    assert state.absence_turns_in(MINUTE) and not state.absence_turns_in(MINUTE + 1)
+    answers.keep(state, MINUTE, "schulden", "A")
+    assert answers.get(state, MINUTE, "schulden") is None
+    answers.keep(state, MINUTE + 1, "schulden", "A")
+    assert answers.get(state, MINUTE + 1, "schulden") == "A"
+    # Back on a whole minute: every minute can keep again; so does forgetting the person.
+    state.put(replace(first, absent_from=NOON, absent_until=None))
+    assert not state.absence_turns_in(MINUTE)
+    state.put(replace(first, absent_until=NOON + timedelta(seconds=1)))
+    state.drop(first.id)
+    assert not state.absence_turns_in(MINUTE)
+
+
+def test_a_capacity_of_nothing_keeps_nothing() -> None:
+    state = _directory(random.Random(9), 10)
+    answers: KeptAnswers[str] = KeptAnswers(capacity=0)
+    answers.keep(state, MINUTE, "schulden", "A")
+    assert answers.get(state, MINUTE, "schulden") is None
