@@ -19,6 +19,8 @@ class Metrics:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
         self.registry: CollectorRegistry | None = CollectorRegistry()
+        # Per (command, platform): its counter and histogram series (commands are few).
+        self._series: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.commands = Counter(
             "krokodil_commands_total",
             "Commands handled, by command and platform",
@@ -72,9 +74,16 @@ class Metrics:
         )
 
     def observe(self, command: str, platform: str, seconds: float) -> None:
-        """Count one handled invocation and its latency."""
-        self.commands.labels(command=command, platform=platform).inc()
-        self.latency.labels(command=command).observe(seconds)
+        """Count one handled invocation and its latency (each label pair's series looked up
+        once: prometheus_client's `labels` checks and joins its arguments on every call)."""
+        series = self._series.get((command, platform))
+        if series is None:
+            series = self._series[(command, platform)] = (
+                self.commands.labels(command=command, platform=platform),
+                self.latency.labels(command=command),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     def render(self) -> bytes:
         """The text exposition format."""
@@ -91,6 +100,7 @@ class Uncounted(Metrics):
     def __init__(self) -> None:  # the counters of Metrics are not made
         dropped: Any = _Dropped()
         self.registry = None
+        self._series = {}
         self.commands = self.errors = self.latency = dropped
         self.outbox_sent = self.outbox_failed = self.outbox_pending = dropped
         self.timers_pending = self.reminders_sent = self.ticks = dropped

@@ -15,6 +15,7 @@ when an answer may be given to another asker).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from typing import Generic, TypeVar
 
@@ -29,18 +30,18 @@ CAPACITY = 512
 ANSWERS = 512
 
 
-def recent(kept: dict[K, V], key: K) -> V | None:
-    """The value kept under `key`, now the most recently used (dicts keep their order)."""
-    value = kept.pop(key, None)
+def recent(kept: OrderedDict[K, V], key: K) -> V | None:
+    """The value kept under `key`, now the most recently used."""
+    value = kept.get(key)
     if value is not None:
-        kept[key] = value
+        kept.move_to_end(key)
     return value
 
 
-def room_for_one(kept: dict[K, V], capacity: int) -> None:
+def room_for_one(kept: OrderedDict[K, V], capacity: int) -> None:
     """Drop the least recently used values until one more fits (at least one is kept)."""
     while len(kept) >= max(capacity, 1):
-        del kept[next(iter(kept))]
+        kept.popitem(last=False)
 
 
 class Replay(Generic[T]):
@@ -84,7 +85,7 @@ class KeptRankings:
         self._state: State | None = None
         self._version = -1
         self._minute = -1
-        self._replays: dict[Hashable, Replay[object]] = {}
+        self._replays: OrderedDict[Hashable, Replay[object]] = OrderedDict()
 
     def replay(
         self, state: State, minute: int, key: Hashable, make: Callable[[], Iterator[T]]
@@ -112,7 +113,7 @@ class KeptAnswers(Generic[T]):
         self._version = -1
         self._minute = -1
         self._steady = False
-        self._answers: dict[Hashable, T] = {}
+        self._answers: OrderedDict[Hashable, T] = OrderedDict()
 
     def _keep_for(self, state: State, minute: int) -> None:
         if state is not self._state or state.version != self._version or minute != self._minute:

@@ -18,6 +18,7 @@ A card's note (why this person, for this asker) is never kept: it is added after
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import datetime
 
@@ -44,10 +45,10 @@ class Views:
         self.capacity = capacity
         self._state: State | None = None
         self._version = -1
-        self._listed: dict[int, tuple[Entry, IndexReference, ListedPerson]] = {}
-        self._cards: dict[CardKey, tuple[ListedPerson, ContactCard]] = {}
+        self._listed: OrderedDict[int, tuple[Entry, IndexReference, ListedPerson]] = OrderedDict()
+        self._cards: OrderedDict[CardKey, tuple[ListedPerson, ContactCard]] = OrderedDict()
         # Per call windows, language and time zone: the minute, reachable then, and the text.
-        self._times: dict[tuple[Windows, str, str], tuple[int, bool, str]] = {}
+        self._times: OrderedDict[tuple[Windows, str, str], tuple[int, bool, str]] = OrderedDict()
 
     def _keep_for(self, state: State) -> None:
         """Forget everything made for another state or version."""

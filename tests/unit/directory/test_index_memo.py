@@ -5,6 +5,7 @@ nor are kept in a minute in which someone's absence begins or ends."""
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -16,14 +17,14 @@ MINUTE = int(NOON.timestamp() // 60)
 
 
 def test_the_least_recently_used_goes_first() -> None:
-    kept = {"a": 1, "b": 2, "c": 3}
+    kept = OrderedDict({"a": 1, "b": 2, "c": 3})
     assert recent(kept, "a") == 1  # a is now the most recently used
     assert recent(kept, "x") is None
     room_for_one(kept, 3)
-    assert kept == {"c": 3, "a": 1}
+    assert list(kept.items()) == [("c", 3), ("a", 1)]
     kept["d"] = 4
     room_for_one(kept, 1)
-    assert kept == {}  # room for one: nothing else stays
+    assert not kept  # room for one: nothing else stays
 
 
 def test_answers_are_kept_for_one_version_and_one_minute() -> None:
