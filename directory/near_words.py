@@ -5,6 +5,7 @@ mean', the words most like a whole question. A part of `directory.matching.Theme
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -33,14 +34,25 @@ class NearWords:
     exhaustive = False
 
     @cached_property
-    def _prefixes(self) -> dict[str, set[str]]:
-        """Prefixes (4+ letters) of long words, for 'huur' → 'huurder', 'eenzaam' →
-        'eenzaamheid'; made when a word is first not found otherwise (a tenth of the build)."""
-        prefixes: dict[str, set[str]] = {}
-        for word in self.long_words:
-            for end in range(4, len(word)):
-                prefixes.setdefault(word[:end], set()).add(word)
-        return prefixes
+    def _long_words_sorted(self) -> tuple[str, ...]:
+        """The long words in alphabetical order: those beginning alike stand together."""
+        return tuple(sorted(set(self.long_words)))
+
+    def _longer_words(self, start: str) -> list[str]:
+        """Long words that begin with `start` (4+ letters) and go on after it, for 'huur' →
+        'huurder', 'eenzaam' → 'eenzaamheid'. Found by bisection in the sorted words: a
+        table of every prefix held 4.6 MiB at 100,000 people."""
+        if len(start) < 4:
+            return []
+        words = self._long_words_sorted
+        found: list[str] = []
+        for at in range(bisect_left(words, start), len(words)):
+            word = words[at]
+            if not word.startswith(start):
+                break
+            if len(word) > len(start):
+                found.append(word)
+        return found
 
     @lru_cache(maxsize=4096)  # noqa: B019 - see _scores
     def closest(self, text: str, limit: int) -> tuple[str, ...]:
@@ -94,7 +106,7 @@ class NearWords:
             found = self._slips(word)
         if found:
             return found
-        longer_words = self._prefixes.get(word, ())
+        longer_words = self._longer_words(word)
         if len({key for longer in longer_words for key in self.words[longer]}) > MAX_PREFIX_THEMES:
             return []  # 'zelf' starts words of half the catalog: it says nothing
         for longer in longer_words:

@@ -34,3 +34,16 @@ def test_the_reference_does_the_work_the_shortcuts_skip() -> None:
     everyday = next(iter(quick._everyday_forms))
     assert reference._may_be_in_order(everyday, set())
     assert not quick._may_be_in_order(everyday, set())
+
+
+def test_longer_words_are_those_a_table_of_every_prefix_gives() -> None:
+    matcher = ThemeMatcher(tuple(theme_terms(theme) for theme in load_catalog()))
+    table: dict[str, set[str]] = {}
+    for word in matcher.long_words:
+        for end in range(4, len(word)):
+            table.setdefault(word[:end], set()).add(word)
+    assert table  # the catalog has long words with prefixes to look up
+    for start, longer in table.items():
+        assert set(matcher._longer_words(start)) == longer, start
+    for start in ("huu", "zzzz", "", *matcher.long_words[:50]):
+        assert set(matcher._longer_words(start)) == table.get(start, set()), start
