@@ -15,7 +15,6 @@ when an answer may be given to another asker).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from typing import Generic, TypeVar
 
@@ -30,18 +29,45 @@ CAPACITY = 512
 ANSWERS = 512
 
 
-def recent(kept: OrderedDict[K, V], key: K) -> V | None:
-    """The value kept under `key`, now the most recently used."""
-    value = kept.get(key)
-    if value is not None:
-        kept.move_to_end(key)
-    return value
+class Recent(Generic[K, V]):
+    """At most `capacity` values, those used least recently dropped first: kept in two
+    generations, the values used since the last turn and those before, so a lookup or an
+    addition is one or two dict operations. When the new generation is full the old one
+    is dropped and the new one becomes the old; a value found in the old one moves to the
+    new. (Dropping a dict's first key again and again, or an OrderedDict, cost a few per
+    cent of a saturated bot: they hash or scan far more.)"""
 
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._new: dict[K, V] = {}
+        self._old: dict[K, V] = {}
 
-def room_for_one(kept: OrderedDict[K, V], capacity: int) -> None:
-    """Drop the least recently used values until one more fits (at least one is kept)."""
-    while len(kept) >= max(capacity, 1):
-        kept.popitem(last=False)
+    def __len__(self) -> int:
+        return len(self._new) + len(self._old)
+
+    def get(self, key: K) -> V | None:
+        """The value kept under `key`, if any (now among the recently used)."""
+        value = self._new.get(key)
+        if value is None:
+            value = self._old.pop(key, None)
+            if value is not None:
+                self._add(key, value)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        """Keep `value` under `key`."""
+        self._old.pop(key, None)
+        self._add(key, value)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._new.clear()
+        self._old.clear()
+
+    def _add(self, key: K, value: V) -> None:
+        if key not in self._new and len(self._new) >= max(self.capacity // 2, 1):
+            self._old, self._new = self._new, {}
+        self._new[key] = value
 
 
 class Replay(Generic[T]):
@@ -85,7 +111,7 @@ class KeptRankings:
         self._state: State | None = None
         self._version = -1
         self._minute = -1
-        self._replays: OrderedDict[Hashable, Replay[object]] = OrderedDict()
+        self._replays: Recent[Hashable, Replay[object]] = Recent(capacity)
 
     def replay(
         self, state: State, minute: int, key: Hashable, make: Callable[[], Iterator[T]]
@@ -94,10 +120,10 @@ class KeptRankings:
         if state is not self._state or state.version != self._version or minute != self._minute:
             self._state, self._version, self._minute = state, state.version, minute
             self._replays.clear()
-        found = recent(self._replays, key)
+        found = self._replays.get(key)
         if found is None:
-            room_for_one(self._replays, self.capacity)
-            found = self._replays[key] = Replay(make())
+            found = Replay(make())
+            self._replays.put(key, found)
         return found  # type: ignore[return-value]
 
 
@@ -113,7 +139,7 @@ class KeptAnswers(Generic[T]):
         self._version = -1
         self._minute = -1
         self._steady = False
-        self._answers: OrderedDict[Hashable, T] = OrderedDict()
+        self._answers: Recent[Hashable, T] = Recent(capacity)
 
     def _keep_for(self, state: State, minute: int) -> None:
         if state is not self._state or state.version != self._version or minute != self._minute:
@@ -124,7 +150,7 @@ class KeptAnswers(Generic[T]):
     def get(self, state: State, minute: int, key: Hashable) -> T | None:
         """The answer kept under `key` for this state, version and minute, if any."""
         self._keep_for(state, minute)
-        return recent(self._answers, key)
+        return self._answers.get(key)
 
     def keep(self, state: State, minute: int, key: Hashable, answer: T) -> None:
         """Keep `answer` under `key` (not in a minute in which an absence turns, nor with a
@@ -132,5 +158,4 @@ class KeptAnswers(Generic[T]):
         self._keep_for(state, minute)
         if not self._steady or self.capacity <= 0:
             return
-        room_for_one(self._answers, self.capacity)
-        self._answers[key] = answer
+        self._answers.put(key, answer)

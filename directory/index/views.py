@@ -18,7 +18,6 @@ A card's note (why this person, for this asker) is never kept: it is added after
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import replace
 from datetime import datetime
 
@@ -26,7 +25,7 @@ from core.i18n import Translator
 from core.messages import ContactCard
 from directory.cards import contact_card
 from directory.index.entries import Entry, IndexReference, ListedPerson, listed
-from directory.index.kept import recent, room_for_one
+from directory.index.kept import Recent
 from directory.index.state import State
 from directory.person_view import PersonView
 from directory.reachability import reachability_text, reachable_now
@@ -45,10 +44,10 @@ class Views:
         self.capacity = capacity
         self._state: State | None = None
         self._version = -1
-        self._listed: OrderedDict[int, tuple[Entry, IndexReference, ListedPerson]] = OrderedDict()
-        self._cards: OrderedDict[CardKey, tuple[ListedPerson, ContactCard]] = OrderedDict()
+        self._listed: Recent[int, tuple[Entry, IndexReference, ListedPerson]] = Recent(capacity)
+        self._cards: Recent[CardKey, tuple[ListedPerson, ContactCard]] = Recent(capacity)
         # Per call windows, language and time zone: the minute, reachable then, and the text.
-        self._times: OrderedDict[tuple[Windows, str, str], tuple[int, bool, str]] = OrderedDict()
+        self._times: Recent[tuple[Windows, str, str], tuple[int, bool, str]] = Recent(capacity)
 
     def _keep_for(self, state: State) -> None:
         """Forget everything made for another state or version."""
@@ -62,12 +61,11 @@ class Views:
         """The entry resolved for an answer (the same object while nothing changed)."""
         self._keep_for(state)
         ref = state.reference
-        kept = recent(self._listed, entry.id)
+        kept = self._listed.get(entry.id)
         if kept is not None and kept[0] is entry and kept[1] is ref:
             return kept[2]
         view = listed(entry, ref)
-        room_for_one(self._listed, self.capacity)
-        self._listed[entry.id] = (entry, ref, view)
+        self._listed.put(entry.id, (entry, ref, view))
         return view
 
     def card(
@@ -88,13 +86,12 @@ class Views:
             return contact_card(person, now, tr, show_contact=show_contact, note=note)
         minute = int(now.timestamp() // 60)
         key = (person.id, tr.language, tr.timezone, show_contact)
-        kept = recent(self._cards, key)
+        kept = self._cards.get(key)
         if kept is not None and kept[0] is person:
             card = kept[1]
         else:
             card = contact_card(person, now, tr, show_contact=show_contact)
-            room_for_one(self._cards, self.capacity)
-            self._cards[key] = (person, card)
+            self._cards.put(key, (person, card))
             if show_contact and person.phone:
                 self._keep_times(person.availability, tr, minute, card)
             return replace(card, note=note) if note else card
@@ -117,11 +114,8 @@ class Views:
         )
 
     def _keep_times(self, windows: Windows, tr: Translator, minute: int, card: ContactCard) -> None:
-        room_for_one(self._times, self.capacity)
-        self._times[(windows, tr.language, tr.timezone)] = (
-            minute,
-            card.reachable_now,
-            card.reachability,
+        self._times.put(
+            (windows, tr.language, tr.timezone), (minute, card.reachable_now, card.reachability)
         )
 
     def _times_for(
@@ -129,13 +123,12 @@ class Views:
     ) -> tuple[bool, str]:
         """Reachable now, and the reachability text, of someone with a phone and no absence:
         the same for everyone with these call windows, all minute long."""
-        kept = recent(self._times, (person.availability, tr.language, tr.timezone))
+        kept = self._times.get((person.availability, tr.language, tr.timezone))
         if kept is not None and kept[0] == minute:
             return kept[1], kept[2]
         found = (
             reachable_now(person, now, tr.timezone),
             reachability_text(person, now, tr),
         )
-        room_for_one(self._times, self.capacity)
-        self._times[(person.availability, tr.language, tr.timezone)] = (minute, *found)
+        self._times.put((person.availability, tr.language, tr.timezone), (minute, *found))
         return found

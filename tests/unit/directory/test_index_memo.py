@@ -5,11 +5,10 @@ nor are kept in a minute in which someone's absence begins or ends."""
 from __future__ import annotations
 
 import random
-from collections import OrderedDict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from directory.index.kept import KeptAnswers, recent, room_for_one
+from directory.index.kept import KeptAnswers, Recent
 from tests.unit.directory.test_index_ranking import _directory
 
 NOON = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
@@ -17,14 +16,20 @@ MINUTE = int(NOON.timestamp() // 60)
 
 
 def test_the_least_recently_used_goes_first() -> None:
-    kept = OrderedDict({"a": 1, "b": 2, "c": 3})
-    assert recent(kept, "a") == 1  # a is now the most recently used
-    assert recent(kept, "x") is None
-    room_for_one(kept, 3)
-    assert list(kept.items()) == [("c", 3), ("a", 1)]
-    kept["d"] = 4
-    room_for_one(kept, 1)
-    assert not kept  # room for one: nothing else stays
+    kept: Recent[str, int] = Recent(capacity=4)
+    kept.put("a", 1)
+    kept.put("b", 2)
+    kept.put("c", 3)  # a and b are now the older generation
+    assert kept.get("a") == 1  # used again: a moves to the new one
+    assert kept.get("x") is None
+    kept.put("d", 4)  # the new generation (c, a) is full: b, used least recently, goes
+    assert [kept.get(k) for k in "abcd"] == [1, None, 3, 4]
+    assert len(kept) <= 4
+    for n in range(100):
+        kept.put(str(n), n)
+        assert len(kept) <= 4
+    kept.clear()
+    assert len(kept) == 0 and kept.get("99") is None
 
 
 def test_answers_are_kept_for_one_version_and_one_minute() -> None:
