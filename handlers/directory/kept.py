@@ -14,7 +14,9 @@ and the asker's wijken, for one index version and one minute
 (:class:`directory.index.kept.KeptAnswers`): a change to the directory, and the next
 minute (reachability is worked out to the minute), start afresh. An asker who knows
 someone, or who is among the people a kept answer involves, gets an answer worked out
-for them, as before.
+for them, as before. How the question was understood (its wijk, its themes; no role
+asked that anyone holds) is kept with it (:class:`Reading`), so an answer worked out for
+other wijken, or for such an asker, starts at the people search.
 """
 
 from __future__ import annotations
@@ -32,14 +34,31 @@ from directory.person_view import PersonView
 from directory.reference import Reference
 from directory.scoring import Ranked
 from directory.search import Source
+from directory.understanding import Understanding
 from handlers.base import Command, Deps
+
+
+@dataclass
+class Reading:
+    """How a question was understood when it led to the people search, worked out
+    without leaving anyone out: it names no role anyone holds and is clear, for every
+    asker (noted by `_who`, and given to it again to skip reading the question)."""
+
+    understood: Understanding | None = None
 
 
 class Work(Protocol):
     """`_who` of handlers.directory.search: the answer, leaving the asker out or not."""
 
     def __call__(
-        self, cmd: Command, deps: Deps, source: Source, query: str, *, exclude_asker: bool
+        self,
+        cmd: Command,
+        deps: Deps,
+        source: Source,
+        query: str,
+        *,
+        exclude_asker: bool,
+        reading: Reading | None = None,
     ) -> Awaitable[Reply]: ...
 
 
@@ -135,6 +154,7 @@ class KeptAnswer:
     reply: Reply
     involved: frozenset[int]
     by_wijken: bool
+    reading: Reading
 
 
 def answer_key(cmd: Command, query: str) -> Hashable:
@@ -158,12 +178,13 @@ async def kept_who(
     minute = int(cmd.now.timestamp() // 60)
     key = answer_key(cmd, query)
     kept = index.answers.get(state, minute, key)
+    reading = kept.reading if kept is not None else Reading()
     if kept is not None and kept.by_wijken:
         kept = index.answers.get(state, minute, (key, _wijken(cmd, state)))
     if kept is None:
         noting = Involved(source)
-        reply = await work(cmd, deps, noting, query, exclude_asker=False)
-        kept = KeptAnswer(reply, frozenset(noting.ids), noting.by_wijken)
+        reply = await work(cmd, deps, noting, query, exclude_asker=False, reading=reading)
+        kept = KeptAnswer(reply, frozenset(noting.ids), noting.by_wijken, reading)
         if kept.by_wijken:
             index.answers.keep(state, minute, key, kept)  # says: look up by wijken
             index.answers.keep(state, minute, (key, _wijken(cmd, state)), kept)
@@ -171,4 +192,4 @@ async def kept_who(
             index.answers.keep(state, minute, key, kept)
     if actor is None or actor.person_id not in kept.involved:
         return kept.reply
-    return await work(cmd, deps, source, query, exclude_asker=True)
+    return await work(cmd, deps, source, query, exclude_asker=True, reading=kept.reading)

@@ -30,7 +30,7 @@ from handlers.directory.cards import (
     cards_for,
     person_note,
 )
-from handlers.directory.kept import kept_who
+from handlers.directory.kept import Reading, kept_who
 
 _I = re.IGNORECASE
 WHO_PATTERNS = (
@@ -104,17 +104,27 @@ async def who(cmd: Command, deps: Deps) -> Reply:
 
 
 async def _who(
-    cmd: Command, deps: Deps, source: Source, query: str, *, exclude_asker: bool = True
+    cmd: Command,
+    deps: Deps,
+    source: Source,
+    query: str,
+    *,
+    exclude_asker: bool = True,
+    reading: Reading | None = None,
 ) -> Reply:
     """/wie answered from a source of the directory (the index, or the database);
     `exclude_asker`: leave the asker out of the answer (as every asker sees it; without,
-    the answer handlers.directory.kept keeps for others)."""
+    the answer handlers.directory.kept keeps for others); `reading`: the question as
+    understood when it led to the people search before, in this index version (then it
+    names no role and is clear for every asker), or where to note it."""
     asker = cmd.actor.person_id if cmd.actor else None
     show = cmd.actor is not None
     excluded = (asker,) if asker is not None and exclude_asker else ()
     # One look at the themes and wijken, and one reading of the wijk in the question,
     # serve both the role check and the search.
     ref = await source.reference()
+    if reading is not None and reading.understood is not None:
+        return await answer(cmd, deps, source, ref, reading.understood, exclude_asker=exclude_asker)
     place = read_place(query, list(ref.wijken), ref.themes)
     holders = await role_holders(
         source,
@@ -131,6 +141,8 @@ async def _who(
     understood = understand(query, ref, place=place)
     if understood.unclear:
         return ask_back(cmd, ref, understood)
+    if reading is not None and not excluded:
+        reading.understood = understood
     return await answer(cmd, deps, source, ref, understood, exclude_asker=exclude_asker)
 
 

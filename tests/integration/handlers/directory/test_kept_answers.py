@@ -41,7 +41,18 @@ async def test_kept_answers_are_the_answers_worked_out_for_each_asker(
         people = (await uow.session.execute(select(Person.email, Person.name))).all()
     askers = [console_handle(email, name) for email, name in people] + ["niet.bekend"]
     questions = tomllib.loads(EVAL.read_text(encoding="utf-8"))["question"][::20]
-    questions += [{"text": "schulden"}, {"text": "schulden in Molenwijk"}, {"text": "wonen"}]
+    questions += [
+        {"text": text}
+        for text in (
+            "schulden",
+            "schulden in Molenwijk",
+            "wonen",
+            "oliemannetje",  # role holders, one of whom asks
+            "vertrouwenspersoon",  # the only holder asks too
+            "procesregisseur in Molenwijk",
+            "iets heel anders",  # nobody matches: the oliemannetje of the closest domain
+        )
+    ]
     chat = Chat(demo_app, askers[0])
     index = _index(demo_app)
     shared = 0
