@@ -132,8 +132,7 @@ class Listeners(PressListeners, SubmissionListeners):
             return
         work = asyncio.ensure_future(self.command_reply(body))
         # Meanwhile: is this the DM with the bot? A placeholder must be shown as the answer.
-        where = asyncio.ensure_future(self.responder.in_app_dm(self._asked(body)))
-        where.add_done_callback(_retrieved)
+        where = self._where(self._asked(body))
         try:
             outcome = await self.window.settle(work)
             if outcome == "failed":
@@ -168,6 +167,18 @@ class Listeners(PressListeners, SubmissionListeners):
         in_app_dm = bool(done) and where.exception() is None and where.result()
         profile = self.profiles.cached(str(body["user_id"]))
         return self.responder.placeholder(in_app_dm, profile.locale if profile else None)
+
+    def _where(self, asked: Invocation) -> asyncio.Future[bool]:
+        """Whether a command was asked in the DM with the bot: known at once, or Slack is
+        asked meanwhile (`Responder.in_app_dm_known`)."""
+        known = self.responder.in_app_dm_known(asked)
+        if known is None:
+            where = asyncio.ensure_future(self.responder.in_app_dm(asked))
+            where.add_done_callback(_retrieved)
+            return where
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        done.set_result(known)
+        return done
 
     def _asked(self, body: dict[str, Any]) -> Invocation:
         """A command's invocation before the asker's profile is known (where it was asked)."""

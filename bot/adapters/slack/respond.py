@@ -96,10 +96,19 @@ class Responder:
         """Asked in the DM with the bot (where answers are `in_channel`)."""
         return await self._in_app_dm(inv)
 
+    def in_app_dm_known(self, inv: Invocation) -> bool | None:
+        """Asked in the DM with the bot, when that is known without asking Slack (None:
+        a direct conversation other than the asker's own id, which Slack must tell)."""
+        if inv.chat == inv.account:
+            return True
+        return None if inv.is_direct else False
+
     async def _in_app_dm(self, inv: Invocation) -> bool:
         """Asked in the DM with the bot, which only the asker reads."""
-        user = inv.account
-        return inv.chat == user or (inv.is_direct and inv.chat == await self._dm_or_none(user))
+        known = self.in_app_dm_known(inv)
+        if known is not None:
+            return known
+        return inv.chat == await self._dm_or_none(inv.account)
 
     async def _show(
         self,
