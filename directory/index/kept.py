@@ -150,6 +150,8 @@ class KeptAnswers(Generic[T]):
     def get(self, state: State, minute: int, key: Hashable) -> T | None:
         """The answer kept under `key` for this state, version and minute, if any."""
         self._keep_for(state, minute)
+        if self.capacity <= 0:
+            return None  # keeping nothing: nothing kept before is given either
         return self._answers.get(key)
 
     def keep(self, state: State, minute: int, key: Hashable, answer: T) -> None:

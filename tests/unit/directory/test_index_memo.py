@@ -70,3 +70,8 @@ def test_a_capacity_of_nothing_keeps_nothing() -> None:
     answers: KeptAnswers[str] = KeptAnswers(capacity=0)
     answers.keep(state, MINUTE, "schulden", "A")
     assert answers.get(state, MINUTE, "schulden") is None
+    # Set to nothing later (as the tests and the benchmark compare): nothing kept is given.
+    answers.capacity = 512
+    answers.keep(state, MINUTE, "schulden", "A")
+    answers.capacity = 0
+    assert answers.get(state, MINUTE, "schulden") is None
