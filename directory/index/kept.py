@@ -103,22 +103,36 @@ class Replay(Generic[T]):
             position += 1
 
 
-class KeptRankings:
-    """Replays by key, for one index state and version and one minute."""
+class _ForOneMinute:
+    """What is kept for one index state and version and one minute."""
 
-    def __init__(self, capacity: int = CAPACITY) -> None:
-        self.capacity = capacity
+    def __init__(self) -> None:
         self._state: State | None = None
         self._version = -1
         self._minute = -1
+
+    def _turned(self, state: State, minute: int) -> bool:
+        """The state, its version or the minute differs from what was kept for (now kept
+        for these): everything kept before must go."""
+        if state is self._state and state.version == self._version and minute == self._minute:
+            return False
+        self._state, self._version, self._minute = state, state.version, minute
+        return True
+
+
+class KeptRankings(_ForOneMinute):
+    """Replays by key, for one index state and version and one minute."""
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        super().__init__()
+        self.capacity = capacity
         self._replays: Recent[Hashable, Replay[object]] = Recent(capacity)
 
     def replay(
         self, state: State, minute: int, key: Hashable, make: Callable[[], Iterator[T]]
     ) -> Replay[T]:
         """The replay kept under `key`, or a new one of `make()`."""
-        if state is not self._state or state.version != self._version or minute != self._minute:
-            self._state, self._version, self._minute = state, state.version, minute
+        if self._turned(state, minute):
             self._replays.clear()
         found = self._replays.get(key)
         if found is None:
@@ -127,23 +141,20 @@ class KeptRankings:
         return found  # type: ignore[return-value]
 
 
-class KeptAnswers(Generic[T]):
+class KeptAnswers(_ForOneMinute, Generic[T]):
     """Whole answers by key, for one index state and version and one minute.
 
     Nothing is kept for a minute in which someone's absence begins or ends after its first
     second (`State.absence_turns_in`): within such a minute who is away changes."""
 
     def __init__(self, capacity: int = ANSWERS) -> None:
+        super().__init__()
         self.capacity = capacity
-        self._state: State | None = None
-        self._version = -1
-        self._minute = -1
         self._steady = False
         self._answers: Recent[Hashable, T] = Recent(capacity)
 
     def _keep_for(self, state: State, minute: int) -> None:
-        if state is not self._state or state.version != self._version or minute != self._minute:
-            self._state, self._version, self._minute = state, state.version, minute
+        if self._turned(state, minute):
             self._steady = not state.absence_turns_in(minute)
             self._answers.clear()
 

@@ -21,10 +21,10 @@ other wijken, or for such an asker, starts at the people search.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Collection, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.i18n import Translator
 from core.messages import ContactCard, Reply
@@ -74,31 +74,11 @@ class Involved:
     async def reference(self) -> Reference:
         return await self.source.reference()
 
-    async def rank(
-        self,
-        weights: Mapping[int, float],
-        *,
-        prefer: Sequence[int] | None,
-        explicit: bool,
-        asker_id: int | None,
-        exclude: Collection[int],
-        prefer_asker_wijken: bool,
-        now: datetime,
-        timezone: str,
-        limit: int,
-    ) -> list[Ranked]:
-        found = await self.source.rank(
-            weights,
-            prefer=prefer,
-            explicit=explicit,
-            asker_id=asker_id,
-            exclude=exclude,
-            prefer_asker_wijken=prefer_asker_wijken,
-            now=now,
-            timezone=timezone,
-            limit=limit,
-        )
-        if not prefer and prefer_asker_wijken and asker_id:
+    async def rank(self, weights: Mapping[int, float], **options: Any) -> list[Ranked]:
+        """`Source.rank` (its keyword arguments passed on), noting whom it found."""
+        found = await self.source.rank(weights, **options)
+        prefer, asker_id = options["prefer"], options["asker_id"]
+        if not prefer and options["prefer_asker_wijken"] and asker_id:
             self.by_wijken = True
         for row in found:
             self.ids.add(row.person_id)
