@@ -217,7 +217,7 @@ def _entry(state: State, row: Any, themes: tuple[int, ...], wijken: tuple[int, .
         is_admin=bool(admin),
         active=bool(active),
         confirm_reminders_sent=int(reminders or 0),
-        theme_ids=themes,
-        wijk_ids=wijken,
+        theme_ids=state.ids(themes),
+        wijk_ids=state.ids(wijken),
         schedule=state.schedule_of(phone, windows),
     )

@@ -283,7 +283,7 @@ def _snapshot(state: State) -> dict[str, Any]:
         },
         "schedules": {pid: windows(e.schedule) for pid, e in state.entries.items()},
         "accounts": state.accounts,
-        "account_keys": {pid: sorted(keys) for pid, keys in state.account_keys.items()},
+        "account_keys": {pid: sorted(state.keys_of(pid)) for pid in state.account_keys},
         "acquaintances": {pid: known for pid, known in state.acquaintances.items() if known},
         "roles": {role: ids for role, ids in state.roles.items() if ids},
         "holders": by_class(lists.holders),
@@ -394,4 +394,4 @@ async def test_links_unlinks_and_edits_keep_the_index_equal_to_a_fresh_build(
         index.end_request()
         assert kept is not None and kept is not built
         assert _snapshot(kept) == _snapshot(built)
-        assert kept.accounts == {k: p for p, keys in kept.account_keys.items() for k in keys}
+        assert kept.accounts == {k: p for p in kept.account_keys for k in kept.keys_of(p)}

@@ -22,7 +22,7 @@ def _built(truth: dict[str, int]) -> State:
 
 
 def _keys(state: State) -> dict[int, set[str]]:
-    return {pid: set(keys) for pid, keys in state.account_keys.items()}
+    return {pid: set(state.keys_of(pid)) for pid in state.account_keys}
 
 
 def test_accounts_kept_link_by_link_equal_accounts_built_at_once() -> None:
