@@ -9,6 +9,7 @@ import pytest
 
 from directory.phones import (
     PhoneError,
+    _display_parsed,
     display_phone,
     dutch_valid,
     normalise_phone,
@@ -74,3 +75,15 @@ def test_the_dutch_validity_check_is_libphonenumbers() -> None:
             national = f"{head}{rng.randrange(10**6):06d}"
             number = phonenumbers.PhoneNumber(country_code=31, national_number=int(national))
             assert dutch_valid(national) == phonenumbers.is_valid_number(number), national
+
+
+def test_the_dutch_display_shortcut_gives_what_phonenumbers_gives() -> None:
+    """+31 and nine digits are shown without phonenumbers.parse; every first three digits
+    tried with random endings (valid or not), and odd lengths, give what phonenumbers gives."""
+    rng = random.Random(20261207)
+    heads = [head for head in range(100, 1000) for _ in range(8)]
+    numbers = [f"+31{head}{rng.randrange(10**6):06d}" for head in heads]
+    numbers += [f"+31{rng.randrange(10**n)}" for n in range(3, 12) for _ in range(50)]
+    numbers += ["+31012345678", "+31612x45678", "+3261234567"]
+    for e164 in numbers:
+        assert display_phone(e164) == _display_parsed.__wrapped__(e164), e164
