@@ -40,9 +40,18 @@ def role_text(person: PersonView, tr: Translator) -> str:
 
 
 def contact_card(
-    person: PersonView, now: datetime, tr: Translator, *, show_contact: bool, note: str = ""
+    person: PersonView,
+    now: datetime,
+    tr: Translator,
+    *,
+    show_contact: bool,
+    note: str = "",
+    reach: tuple[bool, str] | None = None,
 ) -> ContactCard:
-    """The card for one person; without show_contact, phone, e-mail and reachability stay hidden."""
+    """The card for one person; without show_contact, phone, e-mail and reachability stay hidden.
+
+    `reach`: reachable now and the reachability text of someone with a phone, when the
+    caller already knows them (`reachable_now`, `reachability_text`)."""
     themes = tuple(theme_name(t, tr) for t in sorted(person.themes, key=lambda t: t.name_nl))
     wijken = tuple(sorted(w.name for w in person.wijken))
     base = ContactCard(
@@ -56,6 +65,10 @@ def contact_card(
     )
     if not show_contact:
         return base
+    if not person.phone:
+        reach = (False, tr.gettext("Geen telefoonnummer bekend."))
+    elif reach is None:
+        reach = (reachable_now(person, now, tr.timezone), reachability_text(person, now, tr))
     return ContactCard(
         person_id=base.person_id,
         name=base.name,
@@ -63,12 +76,8 @@ def contact_card(
         role=base.role,
         phone=person.phone,
         phone_display=display_phone(person.phone) if person.phone else None,
-        reachable_now=bool(person.phone) and reachable_now(person, now, tr.timezone),
-        reachability=(
-            reachability_text(person, now, tr)
-            if person.phone
-            else tr.gettext("Geen telefoonnummer bekend.")
-        ),
+        reachable_now=reach[0],
+        reachability=reach[1],
         email=person.email,
         note=note,
         themes=themes,

@@ -90,10 +90,11 @@ class Views:
         if kept is not None and kept[0] is person:
             card = kept[1]
         else:
-            card = contact_card(person, now, tr, show_contact=show_contact)
+            reach = (
+                self._times_for(person, now, tr, minute) if show_contact and person.phone else None
+            )
+            card = contact_card(person, now, tr, show_contact=show_contact, reach=reach)
             self._cards.put(key, (person, card))
-            if show_contact and person.phone:
-                self._keep_times(person.availability, tr, minute, card)
             return replace(card, note=note) if note else card
         if not show_contact or not person.phone:
             return replace(card, note=note) if note else card  # nothing on it changes by the minute
@@ -111,11 +112,6 @@ class Views:
             note=note,
             themes=card.themes,
             wijken=card.wijken,
-        )
-
-    def _keep_times(self, windows: Windows, tr: Translator, minute: int, card: ContactCard) -> None:
-        self._times.put(
-            (windows, tr.language, tr.timezone), (minute, card.reachable_now, card.reachability)
         )
 
     def _times_for(
