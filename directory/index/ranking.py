@@ -328,6 +328,8 @@ class _Lookup:
         key = ("people", self.weights_key, self.kind, self.prefer, self.explicit, self.timezone)
         shared = self.kept.replay(self.state, self.minute, key, lambda: self._regular(frozenset()))
         skip = self.skip
+        if not skip:
+            return iter(shared)
         return (pair for pair in shared if pair[1].person_id not in skip)
 
     def _regular(self, skip: frozenset[int]) -> Iterator[tuple[Key, Ranked]]:
@@ -354,7 +356,12 @@ class _Lookup:
         """Both kinds merged; each person once, at their best."""
         shown: set[int] = set()
         found: list[Ranked] = []
-        merged = heapq.merge(self.one_by_one(), self.regular(), key=lambda pair: pair[0])
+        apart = self.one_by_one()
+        merged = (
+            heapq.merge(apart, self.regular(), key=lambda pair: pair[0])
+            if apart
+            else self.regular()  # nobody away or known: nothing to merge in
+        )
         for _key, ranked in merged:
             if ranked.person_id in shown:
                 continue
