@@ -138,6 +138,8 @@ async def _who(
     )
     if holders is not None and holders[1].matches:
         return _role_holders(cmd, source, *holders, show)
+    if holders is not None and excluded and cmd.actor and holders[0] in cmd.actor.roles:
+        return _only_holder(cmd, *holders)  # nobody else holds the role the asker holds
     understood = understand(query, ref, place=place)
     if understood.unclear:
         return ask_back(cmd, ref, understood)
@@ -182,6 +184,25 @@ def _role_holders(
         "fallback": False,
     }
     return Reply(title=title, text=text, cards=tuple(cards), data={**data, "contacts": contacts})
+
+
+def _only_holder(cmd: Command, role: str, result: SearchResult) -> Reply:
+    """'/wie vertrouwenspersoon' from the only one with that role: say so, not 'unclear'."""
+    _ = cmd.tr.gettext
+    text = _(
+        "Je bent zelf de enige {role} in de sociale kaart. "
+        "Zoek je iemand voor een thema? Typ bijvoorbeeld: /wie schulden",
+        role=_(ROLE_LABELS[role]),
+    )
+    data: dict[str, object] = {
+        "themes": [],
+        "wijk": result.wijk,
+        "unknown_wijk": result.unknown_wijk,
+        "role": role,
+        "fallback": False,
+        "contacts": [],
+    }
+    return Reply(text=with_unknown_wijk(cmd, result, text, whole_town=False), data=data)
 
 
 async def call(cmd: Command, deps: Deps) -> Reply:

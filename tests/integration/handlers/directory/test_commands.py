@@ -95,6 +95,20 @@ async def test_wie_a_special_role_lists_the_people_with_that_role(demo_app: App)
     assert linda.note == "werkt in Molenwijk"
 
 
+async def test_the_only_holder_of_a_role_is_told_so(demo_app: App) -> None:
+    """Anton Mulder is the demo's only vertrouwenspersoon: asked by him, the answer says
+    that he is the only one (not that the question is unclear), with and without a wijk."""
+    anton = Chat(demo_app, "a.mulder")
+    for question in ("/wie vertrouwenspersoon", "/wie vertrouwenspersoon in Molenwijk"):
+        reply = await anton.say(question)
+        assert reply.text.startswith("Je bent zelf de enige vertrouwenspersoon"), question
+        assert reply.cards == ()
+        assert reply.data["role"] == "vertrouwenspersoon" and reply.data["contacts"] == []
+    # Someone else with a role that others hold too still gets the others.
+    linda = await Chat(demo_app, "l.brinkman").say("/wie ervaringsdeskundige")
+    assert "Marco Sedney" in {c.name for c in linda.cards}
+
+
 async def test_plain_questions_reach_bel(demo_app: App) -> None:
     chat = samira(demo_app)
     for question in (
