@@ -25,6 +25,9 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 # At most this many replays are kept; past it the least recently used go.
 CAPACITY = 512
+# The order of cells per question (few: one per distinct question), kept apart so the
+# many rankings per wijk preference never push them out.
+CELLS = 1024
 # At most this many whole answers are kept (each a few contact cards); the same.
 ANSWERS = 512
 
@@ -123,21 +126,31 @@ class _ForOneMinute:
 class KeptRankings(_ForOneMinute):
     """Replays by key, for one index state and version and one minute."""
 
-    def __init__(self, capacity: int = CAPACITY) -> None:
+    def __init__(self, capacity: int = CAPACITY, cells: int = CELLS) -> None:
         super().__init__()
         self.capacity = capacity
         self._replays: Recent[Hashable, Replay[object]] = Recent(capacity)
+        self._cells: Recent[Hashable, Replay[object]] = Recent(cells)
 
     def replay(
-        self, state: State, minute: int, key: Hashable, make: Callable[[], Iterator[T]]
+        self,
+        state: State,
+        minute: int,
+        key: Hashable,
+        make: Callable[[], Iterator[T]],
+        *,
+        cells: bool = False,
     ) -> Replay[T]:
-        """The replay kept under `key`, or a new one of `make()`."""
+        """The replay kept under `key`, or a new one of `make()`; `cells`: an order of
+        cells (kept on a shelf of their own)."""
         if self._turned(state, minute):
             self._replays.clear()
-        found = self._replays.get(key)
+            self._cells.clear()
+        shelf = self._cells if cells else self._replays
+        found = shelf.get(key)
         if found is None:
             found = Replay(make())
-            self._replays.put(key, found)
+            shelf.put(key, found)
         return found  # type: ignore[return-value]
 
 

@@ -236,7 +236,7 @@ class _Lookup:
         if self.kept is None:
             return self._cells()
         key = ("cells", self.weights_key, self.kind, self.explicit, self.timezone)
-        return iter(self.kept.replay(self.state, self.minute, key, self._cells))
+        return iter(self.kept.replay(self.state, self.minute, key, self._cells, cells=True))
 
     def _cells(self) -> Iterator[_Cell]:
         masks = [m for m in range(1, 1 << len(self.ordered)) if m & self.pool_bits]

@@ -8,7 +8,7 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from directory.index.kept import KeptAnswers, Recent
+from directory.index.kept import KeptAnswers, KeptRankings, Recent
 from tests.unit.directory.test_index_ranking import _directory
 
 NOON = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
@@ -75,3 +75,20 @@ def test_a_capacity_of_nothing_keeps_nothing() -> None:
     answers.keep(state, MINUTE, "schulden", "A")
     answers.capacity = 0
     assert answers.get(state, MINUTE, "schulden") is None
+
+
+def test_orders_of_cells_are_not_pushed_out_by_rankings() -> None:
+    """Rankings per wijk preference are many, the orders of cells few: each on its own shelf,
+    so a cells order stays while rankings come and go, and both go with the minute."""
+    state = _directory(random.Random(9), 40)
+    kept = KeptRankings(capacity=2, cells=2)
+    cells = kept.replay(state, MINUTE, ("cells", "schulden"), lambda: iter([1, 2]), cells=True)
+    for n in range(10):
+        kept.replay(state, MINUTE, ("people", n), lambda n=n: iter([n]))  # type: ignore[misc]
+    again = kept.replay(state, MINUTE, ("cells", "schulden"), lambda: iter([9]), cells=True)
+    assert again is cells and list(again) == [1, 2]
+    first = kept.replay(state, MINUTE, ("people", 9), lambda: iter([0]))
+    assert list(first) == [9]  # still kept: made two rankings ago
+    assert list(kept.replay(state, MINUTE, ("people", 0), lambda: iter([0]))) == [0]  # gone
+    later = kept.replay(state, MINUTE + 1, ("cells", "schulden"), lambda: iter([3]), cells=True)
+    assert later is not cells and list(later) == [3]
