@@ -68,9 +68,12 @@ class Recent(Generic[K, V]):
         self._old.clear()
 
     def _add(self, key: K, value: V) -> None:
-        if key not in self._new and len(self._new) >= max(self.capacity // 2, 1):
-            self._old, self._new = self._new, {}
-        self._new[key] = value
+        new = self._new
+        # The length first: most additions find room, and then the key is hashed once.
+        if len(new) >= max(self.capacity // 2, 1) and key not in new:
+            self._old, self._new = new, {}
+            new = self._new
+        new[key] = value
 
 
 class Replay(Generic[T]):
