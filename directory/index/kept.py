@@ -28,8 +28,9 @@ CAPACITY = 512
 # The order of cells per question (few: one per distinct question), kept apart so the
 # many rankings per wijk preference never push them out.
 CELLS = 1024
-# At most this many whole answers are kept (each a few contact cards); the same.
-ANSWERS = 512
+# At most this many whole answers are kept (each a few contact cards), half of them those
+# asked for more than once (see Segmented).
+ANSWERS = 2048
 
 
 class Recent(Generic[K, V]):
@@ -62,6 +63,11 @@ class Recent(Generic[K, V]):
         self._old.pop(key, None)
         self._add(key, value)
 
+    def pop(self, key: K) -> V | None:
+        """The value kept under `key`, if any, no longer kept."""
+        value = self._new.pop(key, None)
+        return self._old.pop(key, None) if value is None else value
+
     def clear(self) -> None:
         """Forget everything."""
         self._new.clear()
@@ -74,6 +80,44 @@ class Recent(Generic[K, V]):
             self._old, self._new = new, {}
             new = self._new
         new[key] = value
+
+
+class Segmented(Generic[K, V]):
+    """At most `capacity` values in two parts (a segmented LRU): a value enters on probation
+    and moves to the protected part when it is asked for again; each part drops its least
+    recently used. Values asked for once, such as an answer for one asker's own set of
+    wijken, then pass through probation without pushing out the answers that many ask for
+    again and again (a question from everyone without wijken, a question naming a wijk)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._probation: Recent[K, V] = Recent(capacity // 2)
+        self._protected: Recent[K, V] = Recent(capacity - capacity // 2)
+
+    def __len__(self) -> int:
+        return len(self._probation) + len(self._protected)
+
+    def get(self, key: K) -> V | None:
+        """The value kept under `key`, if any (protected from now on)."""
+        value = self._protected.get(key)
+        if value is None:
+            value = self._probation.pop(key)
+            if value is not None:
+                self._protected.put(key, value)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        """Keep `value` under `key`: where it was kept before if protected, else on
+        probation."""
+        if self._protected.pop(key) is not None:
+            self._protected.put(key, value)
+        else:
+            self._probation.put(key, value)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._probation.clear()
+        self._protected.clear()
 
 
 class Replay(Generic[T]):
@@ -158,7 +202,8 @@ class KeptRankings(_ForOneMinute):
 
 
 class KeptAnswers(_ForOneMinute, Generic[T]):
-    """Whole answers by key, for one index state and version and one minute.
+    """Whole answers by key, for one index state and version and one minute; those asked
+    for again are protected from those asked for once (`Segmented`).
 
     Nothing is kept for a minute in which someone's absence begins or ends after its first
     second (`State.absence_turns_in`): within such a minute who is away changes."""
@@ -167,7 +212,7 @@ class KeptAnswers(_ForOneMinute, Generic[T]):
         super().__init__()
         self.capacity = capacity
         self._steady = False
-        self._answers: Recent[Hashable, T] = Recent(capacity)
+        self._answers: Segmented[Hashable, T] = Segmented(capacity)
 
     def _keep_for(self, state: State, minute: int) -> None:
         if self._turned(state, minute):

@@ -8,7 +8,7 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from directory.index.kept import KeptAnswers, KeptRankings, Recent
+from directory.index.kept import KeptAnswers, KeptRankings, Recent, Segmented
 from tests.unit.directory.test_index_ranking import _directory
 
 NOON = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
@@ -32,15 +32,40 @@ def test_the_least_recently_used_goes_first() -> None:
     assert len(kept) == 0 and kept.get("99") is None
 
 
+def test_values_asked_for_again_outlast_a_stream_asked_for_once() -> None:
+    kept: Segmented[str, int] = Segmented(capacity=8)
+    for key in "abc":
+        kept.put(key, ord(key))
+        assert kept.get(key) == ord(key)  # asked again: protected
+    for n in range(1000):
+        kept.put(f"once {n}", n)
+        assert len(kept) <= 8
+    assert [kept.get(k) for k in "abc"] == [ord(k) for k in "abc"]
+    assert kept.get("once 0") is None and kept.get("once 999") == 999
+    # The protected part drops its least recently used too, and a value put again where
+    # it is protected stays protected.
+    for key in "defghij":
+        kept.put(key, 0)
+        kept.get(key)
+    assert kept.get("a") is None and kept.get("j") == 0
+    kept.put("j", 1)
+    for n in range(100):
+        kept.put(f"later {n}", n)
+    assert kept.get("j") == 1
+    kept.clear()
+    assert len(kept) == 0 and kept.get("j") is None
+
+
 def test_answers_are_kept_for_one_version_and_one_minute() -> None:
     state = _directory(random.Random(7), 40)
-    answers: KeptAnswers[str] = KeptAnswers(capacity=2)
+    answers: KeptAnswers[str] = KeptAnswers(capacity=4)
     answers.keep(state, MINUTE, "schulden", "A")
     answers.keep(state, MINUTE, "wonen", "B")
     assert answers.get(state, MINUTE, "schulden") == "A"
-    answers.keep(state, MINUTE, "jeugd", "C")  # wonen was used least recently
-    assert answers.get(state, MINUTE, "wonen") is None
-    assert answers.get(state, MINUTE, "schulden") == "A"
+    for n in range(6):
+        answers.keep(state, MINUTE, f"eenmalig {n}", str(n))  # asked once each
+    assert answers.get(state, MINUTE, "wonen") is None  # asked once: gone
+    assert answers.get(state, MINUTE, "schulden") == "A"  # asked again: protected
     assert answers.get(state, MINUTE + 1, "schulden") is None  # the next minute
     answers.keep(state, MINUTE + 1, "schulden", "A2")
     state.version += 1
