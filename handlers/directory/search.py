@@ -7,6 +7,7 @@ an unregistered account sees who works on what, and how to get registered.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from core.errors import UserError
 from core.messages import ContactCard, Reply
@@ -176,14 +177,22 @@ def _role_holders(
     else:
         title = _("Wie is {role}", role=label)
     text = with_unknown_wijk(cmd, result, lead(cmd, result, show))
-    data: dict[str, object] = {
+    data = _role_data(role, result, contacts)
+    return Reply(title=title, text=text, cards=tuple(cards), data=data)
+
+
+def _role_data(
+    role: str, result: SearchResult, contacts: list[dict[str, Any]]
+) -> dict[str, object]:
+    """What `say --json` gets for a question about a role."""
+    return {
         "themes": [],
         "wijk": result.wijk,
         "unknown_wijk": result.unknown_wijk,
         "role": role,
         "fallback": False,
+        "contacts": contacts,
     }
-    return Reply(title=title, text=text, cards=tuple(cards), data={**data, "contacts": contacts})
 
 
 def _only_holder(cmd: Command, role: str, result: SearchResult) -> Reply:
@@ -194,15 +203,10 @@ def _only_holder(cmd: Command, role: str, result: SearchResult) -> Reply:
         "Zoek je iemand voor een thema? Typ bijvoorbeeld: /wie schulden",
         role=_(ROLE_LABELS[role]),
     )
-    data: dict[str, object] = {
-        "themes": [],
-        "wijk": result.wijk,
-        "unknown_wijk": result.unknown_wijk,
-        "role": role,
-        "fallback": False,
-        "contacts": [],
-    }
-    return Reply(text=with_unknown_wijk(cmd, result, text, whole_town=False), data=data)
+    return Reply(
+        text=with_unknown_wijk(cmd, result, text, whole_town=False),
+        data=_role_data(role, result, []),
+    )
 
 
 async def call(cmd: Command, deps: Deps) -> Reply:
