@@ -90,6 +90,8 @@ class FakeSlack:
     failing: dict[str, str] = field(default_factory=dict)
     # method (or "respond", the response_url) → seconds to wait before answering (a slow Slack)
     delays: dict[str, float] = field(default_factory=dict)
+    # posts to a response_url received and not yet answered (still on the wire)
+    responding: int = 0
     # method → a gate its calls wait at until the test opens it (a Slack that answers late)
     holds: dict[str, asyncio.Event] = field(default_factory=dict)
     # method → HTTP status answered with an HTML page (a proxy or Slack itself in trouble)
@@ -322,6 +324,13 @@ class FakeSlack:
         return web.Response(text=f"OK - {len(body)}")
 
     async def _respond(self, request: web.Request) -> web.Response:
+        self.responding += 1
+        try:
+            return await self._respond_now(request)
+        finally:
+            self.responding -= 1
+
+    async def _respond_now(self, request: web.Request) -> web.Response:
         params = await self._params(request)
         url = f"{self.url}/respond/{request.match_info['token']}"
         params["response_url"] = url
